@@ -1,0 +1,394 @@
+//! The application builder (SPEC §1.1).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use http::{HeaderValue, Method};
+use thiserror::Error;
+
+use crate::convention::Convention;
+use crate::handler::{ErasedHandler, TypedHandler};
+use crate::links::{ItemRoutes, Template};
+use crate::meta::{OperationMeta, ResourceMeta};
+use crate::pagination::{PaginationSettings, PaginationStrategy};
+use crate::resource::Resource;
+use crate::router::{AppInner, RouteEntry, RouteOperation, Router};
+
+/// The default limit on request bodies: 1 MiB (SPEC §2.3).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A named set of resources with its own conventions, pagination defaults and base URL,
+/// built into a [`Router`].
+///
+/// ```
+/// use glue_core::{Application, PlainJson};
+///
+/// let router = Application::backend()
+///     .convention(PlainJson::new())
+///     .base_url("https://api.example.com")
+///     .build();
+/// # let _ = router;
+/// ```
+#[must_use]
+pub struct Application {
+    name: String,
+    conventions: Vec<Arc<dyn Convention>>,
+    default_convention: Option<String>,
+    strategies: Vec<Arc<dyn PaginationStrategy>>,
+    pagination: PaginationSettings,
+    base_url: Option<String>,
+    mount_path: String,
+    body_limit: usize,
+    resources: Vec<Arc<dyn ErasedHandler>>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("name", &self.name)
+            .field(
+                "conventions",
+                &self
+                    .conventions
+                    .iter()
+                    .map(|c| c.name())
+                    .collect::<Vec<_>>(),
+            )
+            .field(
+                "resources",
+                &self
+                    .resources
+                    .iter()
+                    .map(|r| r.meta().short_name)
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// An empty application.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            conventions: Vec::new(),
+            default_convention: None,
+            strategies: Vec::new(),
+            pagination: PaginationSettings::default(),
+            base_url: None,
+            mount_path: String::new(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            resources: Vec::new(),
+        }
+    }
+
+    /// The storefront preset: the customer-facing application.
+    pub fn storefront() -> Self {
+        Self::new("storefront")
+    }
+
+    /// The backend preset: the back-office and integration application.
+    pub fn backend() -> Self {
+        Self::new("backend")
+    }
+
+    /// The application's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Offers a convention. The first one offered is the default unless
+    /// [`default_convention`](Self::default_convention) names another.
+    pub fn convention(mut self, convention: impl Convention) -> Self {
+        self.conventions.push(Arc::new(convention));
+        self
+    }
+
+    /// Names the default convention (by [`Convention::name`]): used when `Accept` says
+    /// nothing specific, and for errors when negotiation itself failed.
+    pub fn default_convention(mut self, name: impl Into<String>) -> Self {
+        self.default_convention = Some(name.into());
+        self
+    }
+
+    /// Accepts a pagination request form; forms are tried in the order registered.
+    pub fn pagination_strategy(mut self, strategy: impl PaginationStrategy) -> Self {
+        self.strategies.push(Arc::new(strategy));
+        self
+    }
+
+    /// The pagination defaults of the application's collections (SPEC §5.1); resources
+    /// override them one by one.
+    pub fn pagination_defaults(mut self, settings: PaginationSettings) -> Self {
+        self.pagination = settings;
+        self
+    }
+
+    /// The absolute base URL of links (`https://api.example.com/v1`); without it links are
+    /// built from the request's `Host`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.base_url = Some(url.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The path under which the router is mounted (`/api` for
+    /// `axum::Router::nest_service("/api", ...)`), added to links built from `Host`.
+    pub fn mount_path(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
+        let path = path.trim_end_matches('/');
+        self.mount_path = if path.is_empty() || path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("/{path}")
+        };
+        self
+    }
+
+    /// The largest request body accepted; larger ones get 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Registers a resource with the provider and processor that serve it.
+    pub fn resource<R: Resource>(mut self, provider: R::Provider, processor: R::Processor) -> Self {
+        self.resources
+            .push(Arc::new(TypedHandler::<R>::new(provider, processor)));
+        self
+    }
+
+    /// Registers a resource whose provider and processor are built by `Default`.
+    pub fn resource_default<R: Resource>(self) -> Self
+    where
+        R::Provider: Default,
+        R::Processor: Default,
+    {
+        self.resource::<R>(R::Provider::default(), R::Processor::default())
+    }
+
+    /// Builds the router.
+    ///
+    /// # Panics
+    ///
+    /// Panics when the configuration is inconsistent; [`try_build`](Self::try_build) returns
+    /// the reason instead.
+    #[track_caller]
+    pub fn build(self) -> Router {
+        match self.try_build() {
+            Ok(router) => router,
+            Err(error) => panic!("invalid application: {error}"),
+        }
+    }
+
+    /// Builds the router, or says why the configuration is inconsistent.
+    ///
+    /// # Errors
+    ///
+    /// No convention, an unknown default convention, two operations on one route and
+    /// method, a route the matcher refuses, or a uri variable no property holds.
+    pub fn try_build(self) -> Result<Router, BuildError> {
+        if self.conventions.is_empty() {
+            return Err(BuildError::NoConvention(self.name));
+        }
+        let default_convention = match &self.default_convention {
+            None => 0,
+            Some(name) => self
+                .conventions
+                .iter()
+                .position(|convention| convention.name() == name)
+                .ok_or_else(|| BuildError::UnknownConvention(name.clone()))?,
+        };
+
+        let mut matcher = matchit::Router::new();
+        let mut routes: Vec<RouteEntry> = Vec::new();
+        let mut route_index: HashMap<String, usize> = HashMap::new();
+        let mut item_routes = ItemRoutes::default();
+        let mut settings = Vec::with_capacity(self.resources.len());
+
+        for (resource_index, handler) in self.resources.iter().enumerate() {
+            let meta = handler.meta();
+            settings.push(self.pagination.overridden_by(&meta.pagination));
+            for operation in meta.operations {
+                let template = normalize_template(&meta.route(operation));
+                let variables = check_variables(meta, operation, &template)?;
+                if operation.kind == crate::meta::OperationKind::Get {
+                    item_routes.insert(meta.short_name, Template::parse(&template));
+                }
+                let index = match route_index.get(&template) {
+                    Some(index) => *index,
+                    None => {
+                        matcher
+                            .insert(template.clone(), routes.len())
+                            .map_err(|error| BuildError::Route {
+                                route: template.clone(),
+                                reason: error.to_string(),
+                            })?;
+                        route_index.insert(template.clone(), routes.len());
+                        routes.push(RouteEntry {
+                            template: template.clone(),
+                            operations: Vec::new(),
+                            allow: HeaderValue::from_static(""),
+                        });
+                        routes.len() - 1
+                    }
+                };
+                let entry = &mut routes[index];
+                let method = operation.kind.method();
+                if let Some(existing) = entry.operations.iter().find(|op| op.method == method) {
+                    return Err(BuildError::DuplicateOperation {
+                        route: template,
+                        method: method.to_string(),
+                        first: existing.resource_meta.short_name,
+                        second: meta.short_name,
+                    });
+                }
+                entry.operations.push(RouteOperation {
+                    method,
+                    resource: resource_index,
+                    resource_meta: meta,
+                    operation,
+                    id_variable: variables.id,
+                    variables: variables.names,
+                });
+            }
+        }
+        for entry in &mut routes {
+            entry.allow = allow_header(entry.operations.iter().map(|op| &op.method));
+        }
+
+        Ok(Router::from_inner(AppInner {
+            name: Arc::from(self.name),
+            conventions: self.conventions,
+            default_convention,
+            strategies: self.strategies,
+            settings,
+            base_url: self.base_url,
+            mount_path: self.mount_path,
+            body_limit: self.body_limit,
+            handlers: self.resources,
+            matcher,
+            routes,
+            item_routes: Arc::new(item_routes),
+        }))
+    }
+}
+
+/// Why an application could not be built.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The application offers no convention.
+    #[error("application `{0}` offers no convention; add one with `.convention(...)`")]
+    NoConvention(String),
+    /// The default convention names none that is offered.
+    #[error("the default convention `{0}` is not offered")]
+    UnknownConvention(String),
+    /// Two operations share a route and method.
+    #[error("`{method} {route}` is declared by both `{first}` and `{second}`")]
+    DuplicateOperation {
+        /// The route.
+        route: String,
+        /// The method.
+        method: String,
+        /// The resource declared first.
+        first: &'static str,
+        /// The resource declared second.
+        second: &'static str,
+    },
+    /// The route matcher refused a route.
+    #[error("route `{route}` cannot be added: {reason}")]
+    Route {
+        /// The route.
+        route: String,
+        /// The matcher's reason.
+        reason: String,
+    },
+    /// A uri variable is held by no property of the resource.
+    #[error(
+        "`{variable}` in route `{route}` of `{resource}` maps to no property; map it with `uri_variables`"
+    )]
+    UnmappedVariable {
+        /// The resource.
+        resource: &'static str,
+        /// The route.
+        route: String,
+        /// The variable.
+        variable: String,
+    },
+    /// An item operation's route does not carry the identifier.
+    #[error("item operation `{operation}` of `{resource}` has no identifier variable in `{route}`")]
+    MissingIdentifier {
+        /// The resource.
+        resource: &'static str,
+        /// The operation.
+        operation: &'static str,
+        /// The route.
+        route: String,
+    },
+}
+
+/// `/customers/` and `customers` both become `/customers`.
+fn normalize_template(template: &str) -> String {
+    let trimmed = template.trim_end_matches('/');
+    if trimmed.is_empty() {
+        "/".to_owned()
+    } else if trimmed.starts_with('/') {
+        trimmed.to_owned()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+struct Variables {
+    names: Vec<String>,
+    id: Option<usize>,
+}
+
+fn check_variables(
+    meta: &'static ResourceMeta,
+    operation: &OperationMeta,
+    template: &str,
+) -> Result<Variables, BuildError> {
+    let parsed = Template::parse(template);
+    let names: Vec<String> = parsed.variables().map(str::to_owned).collect();
+    let mut id = None;
+    for (index, name) in names.iter().enumerate() {
+        let property =
+            meta.uri_variable_property(name)
+                .ok_or_else(|| BuildError::UnmappedVariable {
+                    resource: meta.short_name,
+                    route: template.to_owned(),
+                    variable: name.clone(),
+                })?;
+        if property.identifier {
+            id = Some(index);
+        }
+    }
+    if operation.kind.is_item() && id.is_none() {
+        return Err(BuildError::MissingIdentifier {
+            resource: meta.short_name,
+            operation: operation.kind.name(),
+            route: template.to_owned(),
+        });
+    }
+    Ok(Variables { names, id })
+}
+
+/// `GET, POST` in a fixed order.
+pub(crate) fn allow_header<'a>(methods: impl Iterator<Item = &'a Method> + Clone) -> HeaderValue {
+    let order = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ];
+    let listed: Vec<&str> = order
+        .iter()
+        .filter(|method| methods.clone().any(|declared| declared == *method))
+        .map(Method::as_str)
+        .collect();
+    HeaderValue::from_str(&listed.join(", ")).unwrap_or_else(|_| HeaderValue::from_static(""))
+}

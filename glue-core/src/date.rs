@@ -1,0 +1,181 @@
+//! Dates and times on the wire (SPEC §2.6): requests may carry any offset; responses are UTC,
+//! written `1985-06-30T23:22:11+00:00`; dates without time are `YYYY-MM-DD`.
+//!
+//! The derive routes `DateTime`, `NaiveDateTime` and `NaiveDate` properties (and their
+//! `Option`s) through these helpers, so a resource struct keeps plain chrono types.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+
+/// The layout of date-times in responses.
+pub const DATE_TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S+00:00";
+
+/// A value that is written as a UTC date-time.
+pub trait DateTimeValue {
+    /// The instant, or `None` for null.
+    fn to_utc(&self) -> Option<DateTime<Utc>>;
+    /// Builds the value from an instant.
+    fn from_utc(instant: DateTime<Utc>) -> Self;
+}
+
+impl DateTimeValue for DateTime<Utc> {
+    fn to_utc(&self) -> Option<DateTime<Utc>> {
+        Some(*self)
+    }
+
+    fn from_utc(instant: DateTime<Utc>) -> Self {
+        instant
+    }
+}
+
+impl DateTimeValue for DateTime<FixedOffset> {
+    fn to_utc(&self) -> Option<DateTime<Utc>> {
+        Some(self.with_timezone(&Utc))
+    }
+
+    fn from_utc(instant: DateTime<Utc>) -> Self {
+        instant.fixed_offset()
+    }
+}
+
+impl DateTimeValue for NaiveDateTime {
+    fn to_utc(&self) -> Option<DateTime<Utc>> {
+        Some(self.and_utc())
+    }
+
+    fn from_utc(instant: DateTime<Utc>) -> Self {
+        instant.naive_utc()
+    }
+}
+
+impl<T: DateTimeValue> DateTimeValue for Option<T> {
+    fn to_utc(&self) -> Option<DateTime<Utc>> {
+        self.as_ref().and_then(DateTimeValue::to_utc)
+    }
+
+    fn from_utc(instant: DateTime<Utc>) -> Self {
+        Some(T::from_utc(instant))
+    }
+}
+
+/// Serializes a date-time value as `YYYY-MM-DDTHH:MM:SS+00:00` (or null).
+#[derive(Debug)]
+pub struct UtcDateTime<'a, T: ?Sized>(pub &'a T);
+
+impl<T: DateTimeValue + ?Sized> Serialize for UtcDateTime<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.to_utc() {
+            Some(instant) => serializer.collect_str(&instant.format(DATE_TIME_FORMAT)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// Formats an instant the way responses write it.
+#[must_use]
+pub fn format_date_time(instant: &DateTime<Utc>) -> String {
+    instant.format(DATE_TIME_FORMAT).to_string()
+}
+
+/// Parses an RFC 3339 date-time with any offset into UTC.
+///
+/// # Errors
+///
+/// The message for a 422 when the text is not such a date-time.
+pub fn parse_date_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::<FixedOffset>::parse_from_rfc3339(text.trim())
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "must be a date-time with an offset, such as 1985-07-01T01:22:11+02:00, got \"{text}\""
+            )
+        })
+}
+
+/// Decodes a JSON date-time property (a string, or null for optional properties).
+///
+/// # Errors
+///
+/// The message for a 422.
+pub fn decode_date_time<T: DateTimeValue + serde::de::DeserializeOwned>(
+    raw: &RawValue,
+) -> Result<T, String> {
+    match serde_json::from_str::<Option<String>>(raw.get()) {
+        Ok(Some(text)) => parse_date_time(&text).map(T::from_utc),
+        Ok(None) => serde_json::from_str::<T>("null")
+            .map_err(|_| "must be a date-time, not null".to_owned()),
+        Err(_) => Err(format!(
+            "must be a date-time string such as 1985-07-01T01:22:11+02:00, got {}",
+            raw.get()
+        )),
+    }
+}
+
+/// Decodes a JSON date property (`YYYY-MM-DD`, or null for optional properties).
+///
+/// # Errors
+///
+/// The message for a 422.
+pub fn decode_date<T: serde::de::DeserializeOwned>(raw: &RawValue) -> Result<T, String> {
+    let valid = match serde_json::from_str::<Option<String>>(raw.get()) {
+        Ok(Some(text)) => is_date(&text),
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    if valid && let Ok(value) = serde_json::from_str::<T>(raw.get()) {
+        return Ok(value);
+    }
+    Err(format!(
+        "must be a date in the form YYYY-MM-DD, got {}",
+        raw.get()
+    ))
+}
+
+fn is_date(text: &str) -> bool {
+    text.len() == 10 && NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn date_times_leave_as_utc_with_a_numeric_offset() {
+        let instant: DateTime<Utc> =
+            decode_date_time(&raw("\"1985-07-01T01:22:11+02:00\"")).unwrap();
+        assert_eq!(
+            serde_json::to_string(&UtcDateTime(&instant)).unwrap(),
+            "\"1985-06-30T23:22:11+00:00\""
+        );
+        let none: Option<DateTime<Utc>> = None;
+        assert_eq!(serde_json::to_string(&UtcDateTime(&none)).unwrap(), "null");
+    }
+
+    #[test]
+    fn malformed_date_times_are_reported() {
+        assert!(decode_date_time::<DateTime<Utc>>(&raw("\"yesterday\"")).is_err());
+        assert!(decode_date_time::<DateTime<Utc>>(&raw("12")).is_err());
+        assert!(decode_date_time::<DateTime<Utc>>(&raw("null")).is_err());
+        assert_eq!(
+            decode_date_time::<Option<DateTime<Utc>>>(&raw("null")).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn dates_need_the_full_form() {
+        let date: NaiveDate = decode_date(&raw("\"1990-01-31\"")).unwrap();
+        assert_eq!(date, NaiveDate::from_ymd_opt(1990, 1, 31).unwrap());
+        assert!(decode_date::<NaiveDate>(&raw("\"1990-1-31\"")).is_err());
+        assert!(decode_date::<NaiveDate>(&raw("\"1990-02-30\"")).is_err());
+        assert_eq!(
+            decode_date::<Option<NaiveDate>>(&raw("null")).unwrap(),
+            None
+        );
+    }
+}

@@ -1,0 +1,374 @@
+//! The typed half of the request flow: one handler per registered resource, monomorphized
+//! over the resource type and stored behind an object-safe trait.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::value::RawValue;
+
+use crate::context::Context;
+use crate::convention::{Convention, DecodeTarget, RenderContext, WriteDocument};
+use crate::error::{ErrorObject, ErrorSource, FieldError, GlueError};
+use crate::links::Links;
+use crate::meta::{OperationKind, ResourceMeta};
+use crate::pagination::{PageRequest, Total};
+use crate::provider::{Processor, Provider};
+use crate::resource::{Resource, WriteInput, WriteMode};
+use crate::router::AppInner;
+
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How a collection request is paged.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Paging {
+    /// Not a collection request, or pagination is off: every item.
+    Off,
+    /// This window, with links in the form of this strategy (if any is registered).
+    On {
+        strategy: Option<usize>,
+        request: PageRequest,
+    },
+}
+
+/// Everything a handler needs for one request.
+pub(crate) struct Call<'a> {
+    pub(crate) app: &'a AppInner,
+    pub(crate) ctx: Context,
+    pub(crate) convention: &'a dyn Convention,
+    pub(crate) body: Option<(Bytes, &'a dyn Convention)>,
+    pub(crate) links: Links,
+    pub(crate) path: String,
+    pub(crate) document_url: String,
+    pub(crate) paging: Paging,
+}
+
+/// What a handler answers.
+#[derive(Debug)]
+pub(crate) enum Output {
+    /// A document in the negotiated convention.
+    Document {
+        status: StatusCode,
+        body: Vec<u8>,
+        location: Option<String>,
+    },
+    /// No body (204).
+    Empty(StatusCode),
+}
+
+/// The object-safe face of [`TypedHandler`].
+pub(crate) trait ErasedHandler: Send + Sync {
+    fn meta(&self) -> &'static ResourceMeta;
+    fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>>;
+}
+
+pub(crate) struct TypedHandler<R: Resource> {
+    provider: R::Provider,
+    processor: R::Processor,
+    item_size: AtomicUsize,
+    collection_size: AtomicUsize,
+}
+
+impl<R: Resource> TypedHandler<R> {
+    pub(crate) fn new(provider: R::Provider, processor: R::Processor) -> Self {
+        Self {
+            provider,
+            processor,
+            item_size: AtomicUsize::new(512),
+            collection_size: AtomicUsize::new(4096),
+        }
+    }
+}
+
+impl<R: Resource> ErasedHandler for TypedHandler<R> {
+    fn meta(&self) -> &'static ResourceMeta {
+        R::meta()
+    }
+
+    fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>> {
+        Box::pin(async move {
+            match call.ctx.operation.kind {
+                OperationKind::Get => self.get(&call).await,
+                OperationKind::GetCollection => self.collection(&call).await,
+                OperationKind::Post => self.create(&call).await,
+                OperationKind::Put => self.write_existing(&call, WriteMode::Replace).await,
+                OperationKind::Patch => self.write_existing(&call, WriteMode::Update).await,
+                OperationKind::Delete => self.delete(&call).await,
+            }
+        })
+    }
+}
+
+impl<R: Resource> TypedHandler<R> {
+    async fn load(&self, ctx: &Context) -> Result<R, GlueError> {
+        self.provider
+            .item(ctx)
+            .await?
+            .ok_or_else(|| not_found(R::meta(), ctx.id()))
+    }
+
+    async fn get(&self, call: &Call<'_>) -> Result<Output, GlueError> {
+        let item = self.load(&call.ctx).await?;
+        self.render_item(call, &item, &call.document_url, None)
+    }
+
+    async fn collection(&self, call: &Call<'_>) -> Result<Output, GlueError> {
+        let page = self.provider.collection(&call.ctx).await?;
+        let (mut items, total) = page.into_parts();
+        let total = match (call.paging, total) {
+            (Paging::On { request, .. }, Total::Unpaginated) => {
+                let total = items.len() as u64;
+                let start = request.offset_usize().min(items.len());
+                let end = start.saturating_add(request.limit_usize()).min(items.len());
+                items.truncate(end);
+                items.drain(..start);
+                Total::Known(total)
+            }
+            (Paging::On { request, .. }, total) => {
+                items.truncate(request.limit_usize());
+                total
+            }
+            (Paging::Off, total) => total,
+        };
+
+        let ctx = RenderContext {
+            links: &call.links,
+            document_url: &call.document_url,
+            fields: None,
+        };
+        let hint = self.collection_size.load(Ordering::Relaxed);
+        let mut out = Vec::with_capacity(hint + hint / 8);
+        let convention = call.convention;
+        convention
+            .begin_collection(&mut out, &ctx)
+            .map_err(GlueError::internal)?;
+        for (index, item) in items.iter().enumerate() {
+            convention
+                .write_member(&mut out, index, item, &ctx)
+                .map_err(GlueError::internal)?;
+        }
+        let info = call.app.page_info(call, items.len() as u64, total);
+        convention
+            .end_collection(&mut out, &info, &ctx)
+            .map_err(GlueError::internal)?;
+        self.collection_size.store(out.len(), Ordering::Relaxed);
+        Ok(Output::Document {
+            status: call.ctx.operation.success_status(),
+            body: out,
+            location: None,
+        })
+    }
+
+    async fn create(&self, call: &Call<'_>) -> Result<Output, GlueError> {
+        let (bytes, reader) = request_body(call)?;
+        let document = reader.decode(
+            bytes,
+            &DecodeTarget {
+                resource: R::meta(),
+                operation: OperationKind::Post,
+                url_id: None,
+            },
+        )?;
+        let (attributes, id) = prepare_attributes(document, R::meta(), WriteMode::Create, None)?;
+        let mut input = WriteInput::new(WriteMode::Create, attributes, id, &call.ctx.uri_variables);
+        let item = R::from_input(&mut input, None);
+        let item = finish_input(input, item)?;
+        let created = self.processor.create(&call.ctx, item).await?;
+        let location = call.links.item_url(&created);
+        let self_url = location
+            .clone()
+            .unwrap_or_else(|| call.document_url.clone());
+        self.render_item(call, &created, &self_url, location)
+    }
+
+    async fn write_existing(&self, call: &Call<'_>, mode: WriteMode) -> Result<Output, GlueError> {
+        let previous = self.load(&call.ctx).await?;
+        let (bytes, reader) = request_body(call)?;
+        let url_id = call.ctx.id();
+        let document = reader.decode(
+            bytes,
+            &DecodeTarget {
+                resource: R::meta(),
+                operation: call.ctx.operation.kind,
+                url_id,
+            },
+        )?;
+        let (attributes, _) = prepare_attributes(document, R::meta(), mode, url_id)?;
+        let mut input = WriteInput::new(mode, attributes, None, &call.ctx.uri_variables);
+        let item = R::from_input(&mut input, Some(previous.clone()));
+        let item = finish_input(input, item)?;
+        let stored = match mode {
+            WriteMode::Replace => self.processor.replace(&call.ctx, item, previous).await?,
+            _ => self.processor.update(&call.ctx, item, previous).await?,
+        };
+        let self_url = call
+            .links
+            .item_url(&stored)
+            .unwrap_or_else(|| call.document_url.clone());
+        self.render_item(call, &stored, &self_url, None)
+    }
+
+    async fn delete(&self, call: &Call<'_>) -> Result<Output, GlueError> {
+        let status = call.ctx.operation.success_status();
+        match self.provider.item(&call.ctx).await? {
+            Some(item) => {
+                self.processor.delete(&call.ctx, item).await?;
+                Ok(Output::Empty(status))
+            }
+            None if R::meta().idempotent_delete => Ok(Output::Empty(status)),
+            None => Err(not_found(R::meta(), call.ctx.id())),
+        }
+    }
+
+    fn render_item(
+        &self,
+        call: &Call<'_>,
+        item: &R,
+        self_url: &str,
+        location: Option<String>,
+    ) -> Result<Output, GlueError> {
+        let ctx = RenderContext {
+            links: &call.links,
+            document_url: self_url,
+            fields: None,
+        };
+        let hint = self.item_size.load(Ordering::Relaxed);
+        let mut out = Vec::with_capacity(hint + hint / 8);
+        call.convention
+            .write_item(&mut out, item, &ctx)
+            .map_err(GlueError::internal)?;
+        self.item_size.store(out.len(), Ordering::Relaxed);
+        Ok(Output::Document {
+            status: call.ctx.operation.success_status(),
+            body: out,
+            location,
+        })
+    }
+}
+
+/// "Customer DE--99 not found."
+fn not_found(meta: &ResourceMeta, id: Option<&str>) -> GlueError {
+    match id {
+        Some(id) => GlueError::not_found(format!("{} {id} not found.", meta.label)),
+        None => GlueError::not_found(format!("{} not found.", meta.label)),
+    }
+}
+
+fn request_body<'c>(call: &'c Call<'_>) -> Result<(&'c [u8], &'c dyn Convention), GlueError> {
+    call.body
+        .as_ref()
+        .map(|(bytes, reader)| (bytes.as_ref(), *reader))
+        .ok_or_else(|| GlueError::internal("a write operation reached its handler without a body"))
+}
+
+type Attributes<'b> = Vec<(Cow<'b, str>, &'b RawValue)>;
+
+/// Applies the write rules that need only metadata (SPEC §3.7, §4.3): a client id on Post
+/// needs a writable identifier (403), an id that differs from the URL's conflicts (409),
+/// undeclared attributes are refused (422), read-only ones are dropped.
+fn prepare_attributes<'b>(
+    document: WriteDocument<'b>,
+    meta: &ResourceMeta,
+    mode: WriteMode,
+    url_id: Option<&str>,
+) -> Result<(Attributes<'b>, Option<Cow<'b, str>>), GlueError> {
+    let identifier = meta.identifier();
+    let client_ids = identifier.is_some_and(|property| property.writable);
+    let mut id = document.id;
+    match (&id, mode) {
+        (Some(_), WriteMode::Create) if !client_ids => {
+            return Err(GlueError::new(
+                StatusCode::FORBIDDEN,
+                format!("{} does not accept client-generated ids.", meta.short_name),
+            )
+            .with_code("client_generated_id")
+            .with_source(ErrorSource::Pointer("/data/id".to_owned())));
+        }
+        (Some(sent), WriteMode::Replace | WriteMode::Update) => {
+            if Some(sent.as_ref()) != url_id {
+                return Err(id_conflict("/data/id", sent, url_id));
+            }
+            id = None;
+        }
+        _ => {}
+    }
+
+    let mut errors: Vec<ErrorObject> = Vec::new();
+    let mut kept = Vec::with_capacity(document.attributes.len());
+    for (name, raw) in document.attributes {
+        match meta.property(&name) {
+            None => errors.push(
+                FieldError::new(
+                    name.as_ref(),
+                    format!("is not an attribute of {}", meta.short_name),
+                )
+                .into(),
+            ),
+            Some(property) if property.identifier => match mode {
+                WriteMode::Create if property.writable => kept.push((name, raw)),
+                WriteMode::Create => {}
+                WriteMode::Replace | WriteMode::Update => {
+                    let sent = raw_id(raw);
+                    if property.writable && sent.as_deref() != url_id {
+                        let pointer = format!("{}/{name}", document.pointer);
+                        return Err(id_conflict(&pointer, sent.as_deref().unwrap_or(""), url_id));
+                    }
+                }
+            },
+            Some(property) if !property.writable => {}
+            Some(_) => kept.push((name, raw)),
+        }
+    }
+    if errors.is_empty() {
+        Ok((kept, id))
+    } else {
+        Err(GlueError::from_errors(errors))
+    }
+}
+
+fn id_conflict(pointer: &str, sent: &str, url_id: Option<&str>) -> GlueError {
+    GlueError::conflict_at(
+        pointer,
+        format!(
+            "The id \"{sent}\" does not match the id \"{}\" of the URL.",
+            url_id.unwrap_or_default()
+        ),
+    )
+}
+
+/// An identifier sent as a JSON string or number, as text.
+fn raw_id(raw: &RawValue) -> Option<String> {
+    match serde_json::from_str::<serde_json::Value>(raw.get()).ok()? {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// Collects decoding errors and validation errors into one 422 (SPEC §3.8: all at once); a
+/// property that failed to decode is not validated again.
+fn finish_input<R: Resource>(input: WriteInput<'_>, item: Option<R>) -> Result<R, GlueError> {
+    let mut errors = input.into_errors();
+    if let Some(item) = &item
+        && let Err(failed) = item.validate()
+    {
+        for error in failed {
+            let reported = errors.iter().any(|existing| {
+                matches!(&existing.source, Some(ErrorSource::Property(p)) if *p == error.property)
+            });
+            if !reported {
+                errors.push(error.into());
+            }
+        }
+    }
+    match item {
+        Some(item) if errors.is_empty() => Ok(item),
+        _ if !errors.is_empty() => Err(GlueError::from_errors(errors)),
+        _ => Err(GlueError::internal(
+            "the resource could not be built and reported no error",
+        )),
+    }
+}

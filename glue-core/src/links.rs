@@ -1,0 +1,191 @@
+//! Absolute links (SPEC §3.1): built from the configured base URL, else from `Host`, with
+//! uri variables percent-encoded.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use http::HeaderMap;
+use http::uri::{Authority, Uri};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::resource::ResourceObject;
+
+/// Characters kept as they are in a path segment: the unreserved set of RFC 3986.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path segment.
+#[must_use]
+pub fn encode_segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// A uri template split into literal text and variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Literal(String),
+    Variable(String),
+}
+
+impl Template {
+    pub(crate) fn parse(template: &str) -> Self {
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while let Some(start) = rest.find('{') {
+            if start > 0 {
+                parts.push(Part::Literal(rest[..start].to_owned()));
+            }
+            let Some(end) = rest[start..].find('}') else {
+                break;
+            };
+            parts.push(Part::Variable(rest[start + 1..start + end].to_owned()));
+            rest = &rest[start + end + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Literal(rest.to_owned()));
+        }
+        Self { parts }
+    }
+
+    /// The variable names, in order.
+    pub(crate) fn variables(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Variable(name) => Some(name.as_str()),
+            Part::Literal(_) => None,
+        })
+    }
+
+    fn expand(&self, out: &mut String, value: impl Fn(&str) -> Option<String>) -> Option<()> {
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => out.push_str(text),
+                Part::Variable(name) => out.push_str(&encode_segment(&value(name)?)),
+            }
+        }
+        Some(())
+    }
+}
+
+/// The item routes of an application's resources, by resource type.
+#[derive(Debug, Default)]
+pub(crate) struct ItemRoutes {
+    by_type: HashMap<&'static str, Template>,
+}
+
+impl ItemRoutes {
+    pub(crate) fn insert(&mut self, resource_type: &'static str, template: Template) {
+        self.by_type.entry(resource_type).or_insert(template);
+    }
+}
+
+/// The link builder of one request.
+#[derive(Debug)]
+pub struct Links {
+    base: String,
+    routes: Arc<ItemRoutes>,
+}
+
+impl Links {
+    pub(crate) fn new(base: String, routes: Arc<ItemRoutes>) -> Self {
+        Self { base, routes }
+    }
+
+    /// The base URL: scheme, host and mount path, without a trailing slash.
+    #[must_use]
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// An absolute URL for a path on this application.
+    #[must_use]
+    pub fn url(&self, path: &str) -> String {
+        let mut url = String::with_capacity(self.base.len() + path.len());
+        url.push_str(&self.base);
+        url.push_str(path);
+        url
+    }
+
+    /// The absolute URL of an item, when its resource has an item route.
+    #[must_use]
+    pub fn item_url(&self, item: &dyn ResourceObject) -> Option<String> {
+        let template = self.routes.by_type.get(item.resource_meta().short_name)?;
+        let mut url = String::with_capacity(self.base.len() + 48);
+        url.push_str(&self.base);
+        template.expand(&mut url, |name| {
+            item.resource_uri_value(name)
+                .map(|value| value.into_owned())
+        })?;
+        Some(url)
+    }
+}
+
+/// The base URL of a request: the configured one, else `http://` and the request's host
+/// (from an absolute request target, else `Host`), followed by the mount path.
+pub(crate) fn request_base(
+    configured: Option<&str>,
+    mount_path: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> String {
+    if let Some(base) = configured {
+        return base.to_owned();
+    }
+    let authority = uri.authority().cloned().or_else(|| {
+        headers
+            .get(http::header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .and_then(|host| host.parse::<Authority>().ok())
+    });
+    let scheme = uri.scheme_str().unwrap_or("http");
+    let host = authority.as_ref().map_or("localhost", Authority::as_str);
+    format!("{scheme}://{host}{mount_path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_expand_with_encoded_values() {
+        let template = Template::parse("/customers/{customerReference}/addresses/{uuid}");
+        assert_eq!(
+            template.variables().collect::<Vec<_>>(),
+            ["customerReference", "uuid"]
+        );
+        let mut out = String::new();
+        template
+            .expand(&mut out, |name| {
+                Some(if name == "uuid" { "a b/c" } else { "DE--1" }.to_owned())
+            })
+            .unwrap();
+        assert_eq!(out, "/customers/DE--1/addresses/a%20b%2Fc");
+    }
+
+    #[test]
+    fn base_comes_from_configuration_else_host() {
+        let uri: Uri = "/customers".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::HOST, "shop.test:8081".parse().unwrap());
+        assert_eq!(
+            request_base(None, "", &uri, &headers),
+            "http://shop.test:8081"
+        );
+        assert_eq!(
+            request_base(Some("https://api.example.com/v1"), "", &uri, &headers),
+            "https://api.example.com/v1"
+        );
+        headers.insert(http::header::HOST, "bad host\"".parse().unwrap());
+        assert_eq!(
+            request_base(None, "/api", &uri, &headers),
+            "http://localhost/api"
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! Resource metadata: what a resource is called, which operations it offers and what its
+//! properties look like.
+//!
+//! The derive writes one [`ResourceMeta`] per resource as a `static`; routing, decoding,
+//! validation, rendering and (later) OpenAPI all read it. Every field is public so that the
+//! metadata can be written by hand or by a generator; new fields always come with a value in
+//! [`ResourceMeta::DEFAULT`] (and its siblings), so `..ResourceMeta::DEFAULT` keeps such code
+//! compiling.
+
+use std::fmt;
+
+use http::{Method, StatusCode};
+
+/// The six operations a resource can declare (SPEC §1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    /// `GET /{type}/{id}`: one item.
+    Get,
+    /// `GET /{type}`: the collection.
+    GetCollection,
+    /// `POST /{type}`: create an item.
+    Post,
+    /// `PUT /{type}/{id}`: replace an item.
+    Put,
+    /// `PATCH /{type}/{id}`: change part of an item.
+    Patch,
+    /// `DELETE /{type}/{id}`: remove an item.
+    Delete,
+}
+
+impl OperationKind {
+    /// Every operation kind, in declaration order.
+    pub const ALL: [Self; 6] = [
+        Self::Get,
+        Self::GetCollection,
+        Self::Post,
+        Self::Put,
+        Self::Patch,
+        Self::Delete,
+    ];
+
+    /// The HTTP method that invokes the operation.
+    #[must_use]
+    pub fn method(self) -> Method {
+        match self {
+            Self::Get | Self::GetCollection => Method::GET,
+            Self::Post => Method::POST,
+            Self::Put => Method::PUT,
+            Self::Patch => Method::PATCH,
+            Self::Delete => Method::DELETE,
+        }
+    }
+
+    /// Whether the operation addresses one item (and so its route carries the identifier).
+    #[must_use]
+    pub const fn is_item(self) -> bool {
+        matches!(self, Self::Get | Self::Put | Self::Patch | Self::Delete)
+    }
+
+    /// Whether the operation reads a request body.
+    #[must_use]
+    pub const fn has_body(self) -> bool {
+        matches!(self, Self::Post | Self::Put | Self::Patch)
+    }
+
+    /// Whether the operation changes state (and so needs a processor).
+    #[must_use]
+    pub const fn is_write(self) -> bool {
+        matches!(self, Self::Post | Self::Put | Self::Patch | Self::Delete)
+    }
+
+    /// The status a successful call answers with, unless the operation declares another.
+    #[must_use]
+    pub const fn default_status(self) -> StatusCode {
+        match self {
+            Self::Post => StatusCode::CREATED,
+            Self::Delete => StatusCode::NO_CONTENT,
+            _ => StatusCode::OK,
+        }
+    }
+
+    /// The name used in declarations (`GetCollection`).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Get => "Get",
+            Self::GetCollection => "GetCollection",
+            Self::Post => "Post",
+            Self::Put => "Put",
+            Self::Patch => "Patch",
+            Self::Delete => "Delete",
+        }
+    }
+
+    /// Parses a declaration name (`"GetCollection"`).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+impl fmt::Display for OperationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One declared operation.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationMeta {
+    /// Which operation this is.
+    pub kind: OperationKind,
+    /// The route, replacing the default `/{type}` or `/{type}/{identifier}`
+    /// (`/customers/{customerReference}/addresses/{uuid}`).
+    pub uri_template: Option<&'static str>,
+    /// The success status, replacing [`OperationKind::default_status`].
+    pub status: Option<u16>,
+    /// A description for documentation.
+    pub description: Option<&'static str>,
+}
+
+impl OperationMeta {
+    /// An operation with the default route and status.
+    pub const DEFAULT: Self = Self {
+        kind: OperationKind::Get,
+        uri_template: None,
+        status: None,
+        description: None,
+    };
+
+    /// The success status of this operation.
+    #[must_use]
+    pub fn success_status(&self) -> StatusCode {
+        self.status
+            .and_then(|code| StatusCode::from_u16(code).ok())
+            .unwrap_or_else(|| self.kind.default_status())
+    }
+}
+
+/// The JSON type of a property, as the schema files and OpenAPI name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PropertyType {
+    /// A JSON string (also dates, which carry a `format`).
+    String,
+    /// A JSON number without a fraction.
+    Integer,
+    /// A JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A JSON array.
+    Array,
+    /// A JSON object.
+    Object,
+}
+
+impl PropertyType {
+    /// The name used in schemas (`"integer"`).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Array => "array",
+            Self::Object => "object",
+        }
+    }
+}
+
+/// One property of a resource.
+#[derive(Debug, Clone, Copy)]
+pub struct PropertyMeta {
+    /// The name on the wire (`createdAt`).
+    pub name: &'static str,
+    /// The Rust field name (`created_at`).
+    pub field: &'static str,
+    /// The JSON type.
+    pub ty: PropertyType,
+    /// A format refining the type (`date-time`, `date`, `email`, `uuid`...).
+    pub format: Option<&'static str>,
+    /// Whether `null` is a valid value (the field is an `Option`).
+    pub nullable: bool,
+    /// Whether this property identifies the resource (its value is the JSON:API `id`).
+    pub identifier: bool,
+    /// Whether the property appears in responses.
+    pub readable: bool,
+    /// Whether requests may set the property.
+    pub writable: bool,
+    /// Whether `Post` and `Put` must carry the property.
+    pub required: bool,
+    /// The default value as JSON text, when one is declared.
+    pub default: Option<&'static str>,
+    /// A description for documentation.
+    pub description: Option<&'static str>,
+    /// An example value as JSON text.
+    pub example: Option<&'static str>,
+    /// The allowed values, when the property is an enumeration.
+    pub enum_values: &'static [&'static str],
+    /// Whether clients may filter by the property.
+    pub filterable: bool,
+    /// Whether clients may sort by the property.
+    pub sortable: bool,
+}
+
+impl PropertyMeta {
+    /// A readable, writable, optional string property; the base for struct updates.
+    pub const DEFAULT: Self = Self {
+        name: "",
+        field: "",
+        ty: PropertyType::String,
+        format: None,
+        nullable: false,
+        identifier: false,
+        readable: true,
+        writable: true,
+        required: false,
+        default: None,
+        description: None,
+        example: None,
+        enum_values: &[],
+        filterable: true,
+        sortable: true,
+    };
+}
+
+/// Maps a variable of a uri template to the property that holds its value.
+#[derive(Debug, Clone, Copy)]
+pub struct UriVariableMeta {
+    /// The variable name in the template (`customerReference`).
+    pub name: &'static str,
+    /// The property name (`customerReference`), by its name on the wire.
+    pub property: &'static str,
+}
+
+/// Pagination settings declared on a resource; `None` falls back to the application's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PaginationMeta {
+    /// Whether the collection is paginated at all.
+    pub enabled: Option<bool>,
+    /// The page size when the client asks for none.
+    pub items_per_page: Option<u64>,
+    /// The largest page size a client may ask for.
+    pub maximum_items_per_page: Option<u64>,
+    /// Whether the client may send `pagination=false`.
+    pub client_enabled: Option<bool>,
+    /// Whether the client may choose the page size.
+    pub client_items_per_page: Option<bool>,
+    /// The request form that links use when the client used none (`"offset"`, `"page"`).
+    pub form: Option<&'static str>,
+}
+
+impl PaginationMeta {
+    /// Nothing declared: every setting comes from the application.
+    pub const DEFAULT: Self = Self {
+        enabled: None,
+        items_per_page: None,
+        maximum_items_per_page: None,
+        client_enabled: None,
+        client_items_per_page: None,
+        form: None,
+    };
+}
+
+/// Everything the framework knows about a resource type.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceMeta {
+    /// The resource name, used to merge schemas and in documentation (`Customers`).
+    pub name: &'static str,
+    /// The resource type on the wire and in routes: plural, kebab-case (`customers`).
+    pub short_name: &'static str,
+    /// A human name for one item, used in messages (`Customer`).
+    pub label: &'static str,
+    /// A description for documentation.
+    pub description: Option<&'static str>,
+    /// The declared operations.
+    pub operations: &'static [OperationMeta],
+    /// The properties, in declaration order.
+    pub properties: &'static [PropertyMeta],
+    /// Maps uri template variables to properties.
+    pub uri_variables: &'static [UriVariableMeta],
+    /// Pagination settings of the collection.
+    pub pagination: PaginationMeta,
+    /// Whether `DELETE` of an unknown id answers 204 instead of 404.
+    pub idempotent_delete: bool,
+}
+
+impl ResourceMeta {
+    /// An empty declaration; the base for struct updates.
+    pub const DEFAULT: Self = Self {
+        name: "",
+        short_name: "",
+        label: "",
+        description: None,
+        operations: &[],
+        properties: &[],
+        uri_variables: &[],
+        pagination: PaginationMeta::DEFAULT,
+        idempotent_delete: false,
+    };
+
+    /// The property marked as identifier.
+    #[must_use]
+    pub fn identifier(&self) -> Option<&'static PropertyMeta> {
+        self.properties.iter().find(|property| property.identifier)
+    }
+
+    /// A property by its name on the wire.
+    #[must_use]
+    pub fn property(&self, name: &str) -> Option<&'static PropertyMeta> {
+        self.properties
+            .iter()
+            .find(|property| property.name == name)
+    }
+
+    /// The declared operation of a kind.
+    #[must_use]
+    pub fn operation(&self, kind: OperationKind) -> Option<&'static OperationMeta> {
+        self.operations
+            .iter()
+            .find(|operation| operation.kind == kind)
+    }
+
+    /// The property that holds the value of a uri variable: an explicit mapping, else the
+    /// property of the same name.
+    #[must_use]
+    pub fn uri_variable_property(&self, variable: &str) -> Option<&'static PropertyMeta> {
+        let name = self
+            .uri_variables
+            .iter()
+            .find(|mapping| mapping.name == variable)
+            .map_or(variable, |mapping| mapping.property);
+        self.property(name)
+    }
+
+    /// The route of an operation: its template, else `/{short_name}` for collection
+    /// operations and `/{short_name}/{identifier}` for item operations.
+    #[must_use]
+    pub fn route(&self, operation: &OperationMeta) -> String {
+        if let Some(template) = operation.uri_template {
+            return template.to_owned();
+        }
+        if operation.kind.is_item() {
+            let identifier = self.identifier().map_or("id", |property| property.name);
+            format!("/{}/{{{identifier}}}", self.short_name)
+        } else {
+            format!("/{}", self.short_name)
+        }
+    }
+}

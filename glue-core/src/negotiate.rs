@@ -1,0 +1,266 @@
+//! Content negotiation (SPEC §2.2, §2.3): which convention answers, and which reads the body.
+
+use std::borrow::Cow;
+
+use http::HeaderValue;
+use mediatype::{MediaType, MediaTypeList};
+
+/// One media type of an `Accept` or `Content-Type` header, without its `q` weight.
+#[derive(Debug, Clone)]
+pub struct MediaRange<'a> {
+    inner: MediaType<'a>,
+}
+
+impl<'a> MediaRange<'a> {
+    /// Parses one media type (`application/vnd.api+json; ext="..."`).
+    #[must_use]
+    pub fn parse(text: &'a str) -> Option<Self> {
+        MediaType::parse(text.trim())
+            .ok()
+            .map(|inner| Self { inner })
+    }
+
+    /// Whether the type, subtype and suffix are these (case-insensitive);
+    /// `application/vnd.api+json` is `("application", "vnd.api", Some("json"))`.
+    #[must_use]
+    pub fn is(&self, ty: &str, subtype: &str, suffix: Option<&str>) -> bool {
+        self.inner.ty == ty
+            && self.inner.subty == subtype
+            && match (&self.inner.suffix, suffix) {
+                (None, None) => true,
+                (Some(actual), Some(expected)) => *actual == expected,
+                _ => false,
+            }
+    }
+
+    /// The top-level type (`application`).
+    #[must_use]
+    pub fn ty(&self) -> &str {
+        self.inner.ty.as_str()
+    }
+
+    /// The subtype (`vnd.api`).
+    #[must_use]
+    pub fn subtype(&self) -> &str {
+        self.inner.subty.as_str()
+    }
+
+    /// The parameters, names lower-cased, values unquoted.
+    pub fn params(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+        self.inner.params.iter().map(|(name, value)| {
+            let name = name.as_str();
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            };
+            (name, value.unquoted_str())
+        })
+    }
+
+    /// One parameter's value, unquoted.
+    #[must_use]
+    pub fn param(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.inner
+            .params
+            .iter()
+            .find(|(key, _)| key.as_str().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.unquoted_str())
+    }
+}
+
+/// Something that recognises media types: the router asks each convention in turn.
+pub(crate) trait Accepts {
+    fn accepts_media(&self, media: &MediaRange<'_>) -> bool;
+}
+
+/// The outcome of negotiating `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Accepted {
+    /// This convention answers.
+    Index(usize),
+    /// Nothing offered is acceptable: 406.
+    None,
+}
+
+/// Picks the convention for the answer (SPEC §2.2): the default when `Accept` is absent,
+/// empty, unparseable, `*/*` or `application/*`; otherwise the q-weighted list is matched in
+/// order of weight, then position.
+pub(crate) fn negotiate_accept<C: Accepts>(
+    header: Option<&HeaderValue>,
+    conventions: &[C],
+    default: usize,
+) -> Accepted {
+    let Some(text) = header.and_then(|value| value.to_str().ok()) else {
+        return Accepted::Index(default);
+    };
+    if text.trim().is_empty() {
+        return Accepted::Index(default);
+    }
+    let mut ranges: Vec<(f32, MediaRange<'_>)> = Vec::new();
+    for item in MediaTypeList::new(text) {
+        let Ok(media) = item else { continue };
+        let (weight, media) = split_weight(media);
+        if weight > 0.0 {
+            ranges.push((weight, MediaRange { inner: media }));
+        }
+    }
+    if ranges.is_empty() {
+        // Every entry was malformed or refused with q=0.
+        return if MediaTypeList::new(text).any(|item| item.is_ok()) {
+            Accepted::None
+        } else {
+            Accepted::Index(default)
+        };
+    }
+    // A stable sort keeps the client's order among equal weights.
+    ranges.sort_by(|(a, _), (b, _)| b.total_cmp(a));
+    for (_, range) in &ranges {
+        let ty = range.ty();
+        let subtype = range.subtype();
+        if ty == "*" || (ty.eq_ignore_ascii_case("application") && subtype == "*") {
+            return Accepted::Index(default);
+        }
+        if let Some(index) = conventions
+            .iter()
+            .position(|convention| convention.accepts_media(range))
+        {
+            return Accepted::Index(index);
+        }
+    }
+    Accepted::None
+}
+
+/// Picks the convention that reads a request body from its `Content-Type` (SPEC §2.3);
+/// `None` means 415.
+pub(crate) fn negotiate_content_type<C: Accepts>(
+    header: Option<&HeaderValue>,
+    conventions: &[C],
+) -> Option<usize> {
+    let text = header?.to_str().ok()?;
+    let media = MediaRange::parse(text)?;
+    conventions
+        .iter()
+        .position(|convention| convention.accepts_media(&media))
+}
+
+/// Separates the `q` weight (and any accept-extension after it) from the media type.
+fn split_weight(media: MediaType<'_>) -> (f32, MediaType<'_>) {
+    let Some(position) = media
+        .params
+        .iter()
+        .position(|(name, _)| name.as_str().eq_ignore_ascii_case("q"))
+    else {
+        return (1.0, media);
+    };
+    let weight = media.params[position]
+        .1
+        .as_str()
+        .parse::<f32>()
+        .ok()
+        .filter(|weight| (0.0..=1.0).contains(weight))
+        .unwrap_or(1.0);
+    let params = media.params[..position].to_vec();
+    (
+        weight,
+        MediaType {
+            ty: media.ty,
+            subty: media.subty,
+            suffix: media.suffix,
+            params: Cow::Owned(params),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Exact(
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static [&'static str],
+    );
+
+    impl Accepts for Exact {
+        fn accepts_media(&self, media: &MediaRange<'_>) -> bool {
+            media.is(self.0, self.1, self.2)
+                && media
+                    .params()
+                    .all(|(name, _)| self.3.contains(&name.as_ref()))
+        }
+    }
+
+    const OFFERED: [Exact; 2] = [
+        Exact(
+            "application",
+            "vnd.api",
+            Some("json"),
+            &["ext", "profile", "version"],
+        ),
+        Exact("application", "json", None, &["charset"]),
+    ];
+
+    fn accept(text: &str) -> Accepted {
+        negotiate_accept(Some(&HeaderValue::from_str(text).unwrap()), &OFFERED, 0)
+    }
+
+    #[test]
+    fn wildcards_and_absence_choose_the_default() {
+        assert_eq!(negotiate_accept(None, &OFFERED, 1), Accepted::Index(1));
+        assert_eq!(accept(""), Accepted::Index(0));
+        assert_eq!(accept("*/*"), Accepted::Index(0));
+        assert_eq!(accept("application/*"), Accepted::Index(0));
+        assert_eq!(accept("text/html, */*;q=0.1"), Accepted::Index(0));
+    }
+
+    #[test]
+    fn weights_decide_before_position() {
+        assert_eq!(
+            accept("application/vnd.api+json;q=0.5, application/json"),
+            Accepted::Index(1)
+        );
+        assert_eq!(
+            accept("application/json;q=0.9, application/vnd.api+json"),
+            Accepted::Index(0)
+        );
+        assert_eq!(accept("application/json;q=0, text/html"), Accepted::None);
+    }
+
+    #[test]
+    fn unknown_types_and_parameters_are_not_acceptable() {
+        assert_eq!(accept("text/html"), Accepted::None);
+        assert_eq!(
+            accept("application/vnd.api+json; charset=utf-8"),
+            Accepted::None
+        );
+        assert_eq!(
+            accept("application/vnd.api+json; charset=utf-8, application/json"),
+            Accepted::Index(1)
+        );
+        assert_eq!(
+            accept("application/vnd.api+json; ext=\"https://example.com/ext\""),
+            Accepted::Index(0)
+        );
+        assert_eq!(accept("APPLICATION/VND.API+JSON"), Accepted::Index(0));
+    }
+
+    #[test]
+    fn content_types_pick_the_reading_convention() {
+        let header = |text: &str| HeaderValue::from_str(text).unwrap();
+        assert_eq!(negotiate_content_type(None, &OFFERED), None);
+        assert_eq!(
+            negotiate_content_type(Some(&header("application/json; charset=utf-8")), &OFFERED),
+            Some(1)
+        );
+        assert_eq!(
+            negotiate_content_type(Some(&header("application/vnd.api+json; foo=bar")), &OFFERED),
+            None
+        );
+        assert_eq!(
+            negotiate_content_type(Some(&header("text/plain")), &OFFERED),
+            None
+        );
+    }
+}

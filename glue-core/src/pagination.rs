@@ -1,0 +1,361 @@
+//! Pagination: the settings of a collection, the page a client asked for, the page a provider
+//! returns, and the trait that request forms implement (SPEC §5).
+//!
+//! The request forms themselves (`page[offset]`/`page[limit]`, `page`/`itemsPerPage`, ...)
+//! live in `glue-pagination` and are registered on the application; the core only resolves
+//! settings, calls the provider and turns its [`Paginated`] answer into links and meta.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::HeaderMap;
+
+use crate::error::GlueError;
+use crate::meta::PaginationMeta;
+use crate::query::QueryParams;
+
+/// Pagination settings of one collection: the resource's declaration over the application's
+/// defaults (SPEC §5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaginationSettings {
+    /// Whether the collection is paginated.
+    pub enabled: bool,
+    /// The page size when the client asks for none.
+    pub items_per_page: u64,
+    /// The largest page size; larger requests are clamped to it.
+    pub maximum_items_per_page: u64,
+    /// Whether the client may send `pagination=false`.
+    pub client_enabled: bool,
+    /// Whether the client may choose the page size; when not, its size is ignored.
+    pub client_items_per_page: bool,
+    /// The request form links use when the client used none (`"offset"`, `"page"`); `None`
+    /// lets the convention choose.
+    pub form: Option<&'static str>,
+}
+
+impl Default for PaginationSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            items_per_page: 20,
+            maximum_items_per_page: 100,
+            client_enabled: false,
+            client_items_per_page: true,
+            form: None,
+        }
+    }
+}
+
+impl PaginationSettings {
+    /// The settings of a resource: what it declares, else these.
+    #[must_use]
+    pub fn overridden_by(&self, declared: &PaginationMeta) -> Self {
+        let items_per_page = declared.items_per_page.unwrap_or(self.items_per_page);
+        Self {
+            enabled: declared.enabled.unwrap_or(self.enabled),
+            items_per_page,
+            maximum_items_per_page: declared
+                .maximum_items_per_page
+                .unwrap_or(self.maximum_items_per_page)
+                .max(items_per_page),
+            client_enabled: declared.client_enabled.unwrap_or(self.client_enabled),
+            client_items_per_page: declared
+                .client_items_per_page
+                .unwrap_or(self.client_items_per_page),
+            form: declared.form.or(self.form),
+        }
+    }
+
+    /// The page size for a client's raw size parameter: the default when absent or when the
+    /// client may not choose, clamped to the maximum.
+    ///
+    /// # Errors
+    ///
+    /// 400 with `source.parameter` when the value is not a positive integer.
+    pub fn page_size(&self, raw: Option<&str>, parameter: &str) -> Result<u64, GlueError> {
+        match raw {
+            Some(raw) if self.client_items_per_page => {
+                Ok(parse_positive(raw, parameter)?.min(self.maximum_items_per_page))
+            }
+            _ => Ok(self.items_per_page),
+        }
+    }
+}
+
+/// Parses a page number or size: a positive integer.
+///
+/// # Errors
+///
+/// 400 with `source.parameter` for anything else (SPEC §5.4).
+pub fn parse_positive(raw: &str, parameter: &str) -> Result<u64, GlueError> {
+    match raw.trim().parse::<u64>() {
+        Ok(value) if value > 0 => Ok(value),
+        _ => Err(GlueError::invalid_parameter(
+            parameter,
+            format!("{parameter} must be a positive integer, got \"{raw}\"."),
+        )),
+    }
+}
+
+/// Parses an offset: a non-negative integer.
+///
+/// # Errors
+///
+/// 400 with `source.parameter` for anything else (SPEC §5.4).
+pub fn parse_non_negative(raw: &str, parameter: &str) -> Result<u64, GlueError> {
+    raw.trim().parse::<u64>().map_err(|_| {
+        GlueError::invalid_parameter(
+            parameter,
+            format!("{parameter} must be a non-negative integer, got \"{raw}\"."),
+        )
+    })
+}
+
+/// The window of a collection a client asked for: `limit` items from `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageRequest {
+    /// How many items to skip.
+    pub offset: u64,
+    /// How many items to return at most.
+    pub limit: u64,
+}
+
+impl PageRequest {
+    /// A window of `limit` items from `offset`.
+    #[must_use]
+    pub const fn new(offset: u64, limit: u64) -> Self {
+        Self { offset, limit }
+    }
+
+    /// The window of page `page` (1-based) of `size` items.
+    #[must_use]
+    pub const fn page(page: u64, size: u64) -> Self {
+        Self {
+            offset: page.saturating_sub(1).saturating_mul(size),
+            limit: size,
+        }
+    }
+
+    /// The 1-based page number this window falls on.
+    #[must_use]
+    pub const fn page_number(&self) -> u64 {
+        self.offset / self.limit + 1
+    }
+
+    /// The offset as `usize`, for slicing in memory.
+    #[must_use]
+    pub fn offset_usize(&self) -> usize {
+        usize::try_from(self.offset).unwrap_or(usize::MAX)
+    }
+
+    /// The limit as `usize`, for slicing in memory.
+    #[must_use]
+    pub fn limit_usize(&self) -> usize {
+        usize::try_from(self.limit).unwrap_or(usize::MAX)
+    }
+}
+
+/// What the provider knows about the size of the whole collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    /// The collection holds this many items.
+    Known(u64),
+    /// Counting is too costly; the provider only says whether more items follow.
+    Partial {
+        /// Whether items follow this page.
+        has_more: bool,
+    },
+    /// The provider ignored pagination and returned every item; the framework pages it.
+    Unpaginated,
+}
+
+/// The page type providers return (SPEC §5.5): the items and, when known, the total.
+///
+/// ```
+/// use glue_core::Paginated;
+///
+/// // A provider that counted:
+/// let page = Paginated::new(vec!["a", "b"], 55);
+/// assert_eq!(page.total(), Some(55));
+///
+/// // A provider that cannot count cheaply fetched one item more than asked:
+/// let page = Paginated::partial(vec!["a", "b"], true);
+/// assert_eq!(page.total(), None);
+///
+/// // A provider that ignores pagination: the framework pages the list in memory.
+/// let page: Paginated<&str> = vec!["a", "b", "c"].into();
+/// assert_eq!(page.items().len(), 3);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Paginated<R> {
+    items: Vec<R>,
+    total: Total,
+}
+
+impl<R> Paginated<R> {
+    /// One page of items out of `total`.
+    #[must_use]
+    pub fn new(items: Vec<R>, total: u64) -> Self {
+        Self {
+            items,
+            total: Total::Known(total),
+        }
+    }
+
+    /// One page of items of a collection whose size is not known; `has_more` says whether
+    /// another page follows.
+    #[must_use]
+    pub fn partial(items: Vec<R>, has_more: bool) -> Self {
+        Self {
+            items,
+            total: Total::Partial { has_more },
+        }
+    }
+
+    /// The whole collection; the framework pages it in memory.
+    #[must_use]
+    pub fn unpaginated(items: Vec<R>) -> Self {
+        Self {
+            items,
+            total: Total::Unpaginated,
+        }
+    }
+
+    /// The items.
+    #[must_use]
+    pub fn items(&self) -> &[R] {
+        &self.items
+    }
+
+    /// The items, by value.
+    #[must_use]
+    pub fn into_items(self) -> Vec<R> {
+        self.items
+    }
+
+    /// The size of the whole collection, when known.
+    #[must_use]
+    pub fn total(&self) -> Option<u64> {
+        match self.total {
+            Total::Known(total) => Some(total),
+            Total::Partial { .. } => None,
+            Total::Unpaginated => u64::try_from(self.items.len()).ok(),
+        }
+    }
+
+    /// What the provider said about the total.
+    #[must_use]
+    pub fn total_kind(&self) -> Total {
+        self.total
+    }
+
+    /// Splits into the items and the total.
+    #[must_use]
+    pub fn into_parts(self) -> (Vec<R>, Total) {
+        (self.items, self.total)
+    }
+}
+
+impl<R> From<Vec<R>> for Paginated<R> {
+    fn from(items: Vec<R>) -> Self {
+        Self::unpaginated(items)
+    }
+}
+
+impl<R> fmt::Debug for Paginated<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginated")
+            .field("items", &self.items.len())
+            .field("total", &self.total)
+            .finish()
+    }
+}
+
+/// What a pagination strategy sees of the request.
+#[derive(Debug, Clone, Copy)]
+pub struct PageInput<'a> {
+    /// The decoded query parameters.
+    pub query: &'a QueryParams,
+    /// The request headers (for the `Range` form).
+    pub headers: &'a HeaderMap,
+    /// The resource type (`customers`).
+    pub resource_type: &'a str,
+}
+
+/// A request form of pagination (`page[offset]`/`page[limit]`, `page`/`itemsPerPage`...).
+///
+/// The application asks each registered strategy, in order, whether the request uses its
+/// form; the first that recognises it decides the page, and links are written in its form.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a pagination strategy",
+    note = "the strategies of `glue_pagination` implement this trait"
+)]
+pub trait PaginationStrategy: Send + Sync + 'static {
+    /// The form's name, as resources and applications name it in their settings
+    /// (`"offset"`, `"page"`).
+    fn name(&self) -> &'static str;
+
+    /// The page the request asks for in this form, or `None` when it does not use the form.
+    ///
+    /// # Errors
+    ///
+    /// 400 with `source.parameter` when the request uses the form with invalid values.
+    fn parse(
+        &self,
+        input: &PageInput<'_>,
+        settings: &PaginationSettings,
+    ) -> Result<Option<PageRequest>, GlueError>;
+
+    /// Whether a query parameter belongs to this form (it is replaced in links).
+    fn owns(&self, key: &str) -> bool;
+
+    /// The query parameters of a link to `target` in this form.
+    fn link_params(&self, target: &PageRequest, out: &mut Vec<(Cow<'static, str>, String)>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_settings_override_defaults() {
+        let declared = PaginationMeta {
+            items_per_page: Some(10),
+            client_enabled: Some(true),
+            ..PaginationMeta::DEFAULT
+        };
+        let settings = PaginationSettings::default().overridden_by(&declared);
+        assert_eq!(settings.items_per_page, 10);
+        assert_eq!(settings.maximum_items_per_page, 100);
+        assert!(settings.client_enabled);
+    }
+
+    #[test]
+    fn page_size_is_clamped_and_validated() {
+        let settings = PaginationSettings::default();
+        assert_eq!(settings.page_size(None, "page[limit]").unwrap(), 20);
+        assert_eq!(settings.page_size(Some("5"), "page[limit]").unwrap(), 5);
+        assert_eq!(settings.page_size(Some("500"), "page[limit]").unwrap(), 100);
+        for bad in ["0", "-1", "abc", ""] {
+            let error = settings.page_size(Some(bad), "page[limit]").unwrap_err();
+            assert_eq!(error.status(), http::StatusCode::BAD_REQUEST);
+        }
+    }
+
+    #[test]
+    fn size_is_ignored_when_the_client_may_not_choose() {
+        let settings = PaginationSettings {
+            client_items_per_page: false,
+            ..PaginationSettings::default()
+        };
+        assert_eq!(settings.page_size(Some("5"), "page[limit]").unwrap(), 20);
+        assert_eq!(settings.page_size(Some("abc"), "page[limit]").unwrap(), 20);
+    }
+
+    #[test]
+    fn page_numbers_map_to_offsets() {
+        assert_eq!(PageRequest::page(3, 10), PageRequest::new(20, 10));
+        assert_eq!(PageRequest::new(20, 10).page_number(), 3);
+        assert_eq!(PageRequest::new(25, 10).page_number(), 3);
+    }
+}

@@ -1,0 +1,188 @@
+//! The plain JSON convention ("no convention", SPEC §4): `application/json` documents with the
+//! resource's readable properties under `data`.
+
+use crate::convention::{Convention, DecodeTarget, PageInfo, RenderContext, WriteDocument};
+use crate::error::{ErrorSource, GlueError};
+use crate::json::{write_key, write_optional_str_member, write_str, write_u64};
+use crate::negotiate::MediaRange;
+use crate::resource::ResourceObject;
+use crate::wire::{decode_envelope, decode_members};
+
+/// Plain JSON: `{"data": {...}}` for items, `{"data": [...], "links": ..., "meta": ...}` for
+/// collections, `{"code": 404, "message": "..."}` for errors.
+///
+/// ```
+/// use glue_core::{Application, PlainJson};
+///
+/// let app = Application::backend().convention(PlainJson::new());
+/// # let _ = app;
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlainJson {
+    _private: (),
+}
+
+impl PlainJson {
+    /// The plain JSON convention.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self { _private: () }
+    }
+}
+
+impl Convention for PlainJson {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
+    fn media_type(&self) -> &'static str {
+        "application/json"
+    }
+
+    fn accepts(&self, media: &MediaRange<'_>) -> bool {
+        media.is("application", "json", None)
+    }
+
+    fn default_page_form(&self) -> Option<&'static str> {
+        Some("page")
+    }
+
+    fn decode<'b>(
+        &self,
+        body: &'b [u8],
+        _target: &DecodeTarget<'_>,
+    ) -> Result<WriteDocument<'b>, GlueError> {
+        let data = decode_envelope(body)?;
+        let attributes = decode_members(data, "/data")?;
+        Ok(WriteDocument {
+            attributes,
+            id: None,
+            pointer: "/data",
+        })
+    }
+
+    fn write_item(
+        &self,
+        out: &mut Vec<u8>,
+        item: &dyn ResourceObject,
+        ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b"{\"data\":{");
+        ctx.write_properties(out, item, true)?;
+        out.extend_from_slice(b"}}");
+        Ok(())
+    }
+
+    fn begin_collection(
+        &self,
+        out: &mut Vec<u8>,
+        _ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b"{\"data\":[");
+        Ok(())
+    }
+
+    fn write_member(
+        &self,
+        out: &mut Vec<u8>,
+        index: usize,
+        item: &dyn ResourceObject,
+        ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        if index > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        ctx.write_properties(out, item, true)?;
+        out.push(b'}');
+        Ok(())
+    }
+
+    fn end_collection(
+        &self,
+        out: &mut Vec<u8>,
+        page: &PageInfo,
+        _ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        out.push(b']');
+        if page.paginated {
+            out.extend_from_slice(b",\"links\":{");
+            write_optional_str_member(out, "first", page.first.as_deref());
+            out.push(b',');
+            write_optional_str_member(out, "prev", page.prev.as_deref());
+            out.push(b',');
+            write_optional_str_member(out, "next", page.next.as_deref());
+            out.push(b',');
+            write_optional_str_member(out, "last", page.last.as_deref());
+            out.extend_from_slice(b"},\"meta\":");
+            write_page_meta(out, page);
+        } else {
+            out.extend_from_slice(b",\"meta\":{\"records\":");
+            write_u64(out, page.records);
+            out.push(b'}');
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
+    fn write_error(&self, out: &mut Vec<u8>, error: &GlueError) {
+        out.extend_from_slice(b"{\"code\":");
+        write_u64(out, u64::from(error.status().as_u16()));
+        if error.is_validation() {
+            out.extend_from_slice(b",\"message\":\"Validation errors.\",\"errors\":{");
+            let mut keys: Vec<&str> = Vec::new();
+            for object in error.errors() {
+                if let Some(ErrorSource::Property(key) | ErrorSource::Identifier(key)) =
+                    &object.source
+                    && !keys.contains(&key.as_str())
+                {
+                    keys.push(key);
+                }
+            }
+            for (position, key) in keys.iter().enumerate() {
+                if position > 0 {
+                    out.push(b',');
+                }
+                write_key(out, key);
+                out.push(b'[');
+                let messages = error.errors().iter().filter(|object| {
+                    matches!(&object.source,
+                        Some(ErrorSource::Property(k) | ErrorSource::Identifier(k)) if k == key)
+                });
+                for (index, object) in messages.enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    write_str(out, object.detail.as_deref().unwrap_or(&object.title));
+                }
+                out.push(b']');
+            }
+            out.extend_from_slice(b"}}");
+        } else {
+            out.extend_from_slice(b",\"message\":");
+            let first = &error.errors()[0];
+            write_str(out, first.detail.as_deref().unwrap_or(&first.title));
+            out.push(b'}');
+        }
+    }
+}
+
+/// Writes `{"page":3,"pages":3,"records":5,"records_per_page":20,"records_total":55}`, leaving
+/// out what is not known.
+pub fn write_page_meta(out: &mut Vec<u8>, page: &PageInfo) {
+    out.extend_from_slice(b"{\"page\":");
+    write_u64(out, page.page);
+    if let Some(pages) = page.pages {
+        out.extend_from_slice(b",\"pages\":");
+        write_u64(out, pages);
+    }
+    out.extend_from_slice(b",\"records\":");
+    write_u64(out, page.records);
+    out.extend_from_slice(b",\"records_per_page\":");
+    write_u64(out, page.records_per_page);
+    if let Some(total) = page.records_total {
+        out.extend_from_slice(b",\"records_total\":");
+        write_u64(out, total);
+    }
+    out.push(b'}');
+}

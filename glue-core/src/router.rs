@@ -1,0 +1,613 @@
+//! The router: a `tower::Service` that runs the request flow of an application.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+
+use bytes::Bytes;
+use futures_util::FutureExt;
+use http::header::{self, HeaderValue};
+use http::request::Parts;
+use http::{Method, Request, Response, StatusCode};
+use http_body::Body as HttpBody;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use percent_encoding::percent_decode_str;
+use tower_service::Service;
+
+use crate::body::Body;
+use crate::context::Context;
+use crate::convention::{Convention, PageInfo};
+use crate::error::GlueError;
+use crate::handler::{Call, ErasedHandler, Output, Paging};
+use crate::links::{ItemRoutes, Links, request_base};
+use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
+use crate::negotiate::{Accepted, Accepts, MediaRange, negotiate_accept, negotiate_content_type};
+use crate::pagination::{PageInput, PageRequest, PaginationSettings, PaginationStrategy, Total};
+use crate::query::{Query, QueryParams};
+
+/// Errors of request bodies, as `http-body` reports them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// An application's router: a cheap-to-clone, always-ready, infallible
+/// `tower::Service<http::Request<B>>` for any body type.
+///
+/// Mount it in axum with `Router::nest_service`, or serve it with hyper through
+/// `hyper_util::service::TowerToHyperService`.
+#[derive(Clone)]
+#[must_use]
+pub struct Router {
+    inner: Arc<AppInner>,
+}
+
+impl fmt::Debug for Router {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Router")
+            .field("application", &self.inner.name)
+            .field(
+                "routes",
+                &self
+                    .inner
+                    .routes
+                    .iter()
+                    .map(|route| route.template.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Router {
+    pub(crate) fn from_inner(inner: AppInner) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The application's name.
+    #[must_use]
+    pub fn application(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The resources of the application.
+    pub fn resources(&self) -> impl Iterator<Item = &'static ResourceMeta> + '_ {
+        self.inner.handlers.iter().map(|handler| handler.meta())
+    }
+
+    /// Serves one request.
+    pub async fn handle<B>(&self, request: Request<B>) -> Response<Body>
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        Arc::clone(&self.inner).handle(request).await
+    }
+}
+
+/// The future of [`Router`]'s `call`.
+pub struct RouteFuture {
+    inner: Pin<Box<dyn Future<Output = Response<Body>> + Send>>,
+}
+
+impl fmt::Debug for RouteFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RouteFuture").finish_non_exhaustive()
+    }
+}
+
+impl Future for RouteFuture {
+    type Output = Result<Response<Body>, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        self.inner.as_mut().poll(cx).map(Ok)
+    }
+}
+
+impl<B> Service<Request<B>> for Router
+where
+    B: HttpBody + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = RouteFuture;
+
+    #[inline]
+    fn poll_ready(&mut self, _cx: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> RouteFuture {
+        let inner = Arc::clone(&self.inner);
+        RouteFuture {
+            inner: Box::pin(inner.handle(request)),
+        }
+    }
+}
+
+/// One route of the application and the operations declared on it.
+pub(crate) struct RouteEntry {
+    pub(crate) template: String,
+    pub(crate) operations: Vec<RouteOperation>,
+    pub(crate) allow: HeaderValue,
+}
+
+pub(crate) struct RouteOperation {
+    pub(crate) method: Method,
+    pub(crate) resource: usize,
+    pub(crate) resource_meta: &'static ResourceMeta,
+    pub(crate) operation: &'static OperationMeta,
+    pub(crate) id_variable: Option<usize>,
+    pub(crate) variables: Vec<String>,
+}
+
+pub(crate) struct AppInner {
+    pub(crate) name: Arc<str>,
+    pub(crate) conventions: Vec<Arc<dyn Convention>>,
+    pub(crate) default_convention: usize,
+    pub(crate) strategies: Vec<Arc<dyn PaginationStrategy>>,
+    pub(crate) settings: Vec<PaginationSettings>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) mount_path: String,
+    pub(crate) body_limit: usize,
+    pub(crate) handlers: Vec<Arc<dyn ErasedHandler>>,
+    pub(crate) matcher: matchit::Router<usize>,
+    pub(crate) routes: Vec<RouteEntry>,
+    pub(crate) item_routes: Arc<ItemRoutes>,
+}
+
+impl Accepts for Arc<dyn Convention> {
+    fn accepts_media(&self, media: &MediaRange<'_>) -> bool {
+        self.accepts(media)
+    }
+}
+
+/// What the flow decided before the handler runs.
+struct Prepared<'a> {
+    route: &'a RouteOperation,
+    convention: &'a dyn Convention,
+    call_body: Option<(Bytes, &'a dyn Convention)>,
+}
+
+impl AppInner {
+    async fn handle<B>(self: Arc<Self>, request: Request<B>) -> Response<Body>
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        let (parts, body) = request.into_parts();
+        let head = parts.method == Method::HEAD;
+        let accepted = negotiate_accept(
+            parts.headers.get(header::ACCEPT),
+            &self.conventions,
+            self.default_convention,
+        );
+        let answer_with = match accepted {
+            Accepted::Index(index) => index,
+            Accepted::None => self.default_convention,
+        };
+        let response = match self.respond(parts, body, accepted).await {
+            Ok(response) => response,
+            Err(error) => self.error_response(answer_with, &error),
+        };
+        if head { strip_body(response) } else { response }
+    }
+
+    async fn respond<B>(
+        &self,
+        parts: Parts,
+        body: B,
+        accepted: Accepted,
+    ) -> Result<Response<Body>, GlueError>
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        let path = normalize_path(parts.uri.path()).to_owned();
+        let matched = self
+            .matcher
+            .at(&path)
+            .map_err(|_| GlueError::not_found(format!("No resource is found at {path}.")))?;
+        let entry = &self.routes[*matched.value];
+        let raw_variables: Vec<(&str, &str)> = matched.params.iter().collect();
+
+        if parts.method == Method::OPTIONS {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            response
+                .headers_mut()
+                .insert(header::ALLOW, entry.allow.clone());
+            return Ok(response);
+        }
+        let method = if parts.method == Method::HEAD {
+            Method::GET
+        } else {
+            parts.method.clone()
+        };
+        let Some(route) = entry.operations.iter().find(|op| op.method == method) else {
+            return Err(GlueError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{} is not allowed on {path}.", parts.method),
+            )
+            .with_header(header::ALLOW, entry.allow.clone()));
+        };
+        let Accepted::Index(convention_index) = accepted else {
+            return Err(self.not_acceptable());
+        };
+        let convention = &*self.conventions[convention_index];
+
+        let call_body = if route.operation.kind.has_body() {
+            let reader =
+                negotiate_content_type(parts.headers.get(header::CONTENT_TYPE), &self.conventions)
+                    .ok_or_else(|| self.unsupported_media_type(&parts))?;
+            let bytes = read_body(body, self.body_limit, &parts).await?;
+            Some((bytes, &*self.conventions[reader]))
+        } else {
+            drop(body);
+            None
+        };
+
+        let uri_variables = route
+            .variables
+            .iter()
+            .map(|name| {
+                let raw = raw_variables
+                    .iter()
+                    .find(|(key, _)| key == name)
+                    .map_or("", |(_, value)| *value);
+                (
+                    name.clone(),
+                    percent_decode_str(raw).decode_utf8_lossy().into_owned(),
+                )
+            })
+            .collect();
+        let prepared = Prepared {
+            route,
+            convention,
+            call_body,
+        };
+        self.dispatch(parts, path, uri_variables, prepared).await
+    }
+
+    async fn dispatch(
+        &self,
+        parts: Parts,
+        path: String,
+        uri_variables: Vec<(String, String)>,
+        prepared: Prepared<'_>,
+    ) -> Result<Response<Body>, GlueError> {
+        let Prepared {
+            route,
+            convention,
+            call_body,
+        } = prepared;
+        let params = QueryParams::parse(parts.uri.query().unwrap_or(""));
+        let paging = if route.operation.kind == OperationKind::GetCollection {
+            self.resolve_paging(route, &params, &parts, convention)?
+        } else {
+            Paging::Off
+        };
+        let links = Links::new(
+            request_base(
+                self.base_url.as_deref(),
+                &self.mount_path,
+                &parts.uri,
+                &parts.headers,
+            ),
+            Arc::clone(&self.item_routes),
+        );
+        let mut document_url = links.url(&path);
+        if !params.is_empty() {
+            document_url.push('?');
+            document_url.push_str(&params.encode_with(|_| true, &[]));
+        }
+        let query = Query {
+            page: match paging {
+                Paging::On { request, .. } => Some(request),
+                Paging::Off => None,
+            },
+        };
+        let ctx = Context {
+            parts,
+            application: Arc::clone(&self.name),
+            resource: route.resource_meta,
+            operation: route.operation,
+            uri_variables,
+            id_variable: route.id_variable,
+            params,
+            query,
+        };
+        let call = Call {
+            app: self,
+            ctx,
+            convention,
+            body: call_body,
+            links,
+            path,
+            document_url,
+            paging,
+        };
+        let handler = &self.handlers[route.resource];
+        let output = AssertUnwindSafe(handler.handle(call))
+            .catch_unwind()
+            .await
+            .map_err(|panic| {
+                let message = panic_message(&*panic);
+                tracing::error!(
+                    application = %self.name,
+                    resource = route.resource_meta.short_name,
+                    operation = %route.operation.kind,
+                    panic = %message,
+                    "a provider or processor panicked"
+                );
+                GlueError::internal(format!("panic: {message}"))
+            })??;
+        Ok(self.success_response(convention, output))
+    }
+
+    fn resolve_paging(
+        &self,
+        route: &RouteOperation,
+        params: &QueryParams,
+        parts: &Parts,
+        convention: &dyn Convention,
+    ) -> Result<Paging, GlueError> {
+        let settings = &self.settings[route.resource];
+        if !settings.enabled {
+            return Ok(Paging::Off);
+        }
+        if settings.client_enabled
+            && let Some(raw) = params.get("pagination")
+        {
+            match raw {
+                "false" | "0" => return Ok(Paging::Off),
+                "true" | "1" => {}
+                _ => {
+                    return Err(GlueError::invalid_parameter(
+                        "pagination",
+                        format!("pagination must be true or false, got \"{raw}\"."),
+                    ));
+                }
+            }
+        }
+        let input = PageInput {
+            query: params,
+            headers: &parts.headers,
+            resource_type: route.resource_meta.short_name,
+        };
+        for (index, strategy) in self.strategies.iter().enumerate() {
+            if let Some(request) = strategy.parse(&input, settings)? {
+                return Ok(Paging::On {
+                    strategy: Some(index),
+                    request,
+                });
+            }
+        }
+        let form = settings.form.or_else(|| convention.default_page_form());
+        let strategy = form
+            .and_then(|form| self.strategies.iter().position(|s| s.name() == form))
+            .or_else(|| (!self.strategies.is_empty()).then_some(0));
+        Ok(Paging::On {
+            strategy,
+            request: PageRequest::new(0, settings.items_per_page),
+        })
+    }
+
+    /// Links and meta of a collection page (SPEC §3.2, §5.4).
+    pub(crate) fn page_info(&self, call: &Call<'_>, records: u64, total: Total) -> PageInfo {
+        let Paging::On { strategy, request } = call.paging else {
+            return PageInfo {
+                paginated: false,
+                page: 1,
+                pages: Some(1),
+                records,
+                records_per_page: records,
+                records_total: Some(records),
+                ..PageInfo::default()
+            };
+        };
+        let limit = request.limit.max(1);
+        let known = match total {
+            Total::Known(total) => Some(total),
+            Total::Partial { .. } | Total::Unpaginated => None,
+        };
+        let pages = known.map(|total| total.div_ceil(limit).max(1));
+        let has_next = match total {
+            Total::Known(total) => request.offset.saturating_add(limit) < total,
+            Total::Partial { has_more } => has_more,
+            Total::Unpaginated => false,
+        };
+        let mut info = PageInfo {
+            paginated: true,
+            page: request.page_number(),
+            pages,
+            records,
+            records_per_page: limit,
+            records_total: known,
+            ..PageInfo::default()
+        };
+        let Some(strategy) = strategy.map(|index| &self.strategies[index]) else {
+            return info;
+        };
+        let link = |target: PageRequest| {
+            let mut extra = Vec::new();
+            strategy.link_params(&target, &mut extra);
+            let mut url = call.links.url(&call.path);
+            url.push('?');
+            url.push_str(
+                &call
+                    .ctx
+                    .params
+                    .encode_with(|key| !strategy.owns(key), &extra),
+            );
+            url
+        };
+        info.first = Some(link(PageRequest::new(0, limit)));
+        if request.offset > 0 {
+            info.prev = Some(link(PageRequest::new(
+                request.offset.saturating_sub(limit),
+                limit,
+            )));
+        }
+        if has_next {
+            info.next = Some(link(PageRequest::new(request.offset + limit, limit)));
+        }
+        if let Some(pages) = pages {
+            info.last = Some(link(PageRequest::new((pages - 1) * limit, limit)));
+        }
+        info
+    }
+
+    fn success_response(&self, convention: &dyn Convention, output: Output) -> Response<Body> {
+        match output {
+            Output::Empty(status) => {
+                let mut response = Response::new(Body::empty());
+                *response.status_mut() = status;
+                response
+            }
+            Output::Document {
+                status,
+                body,
+                location,
+            } => {
+                let mut response = document_response(status, convention, body);
+                if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+                    response.headers_mut().insert(header::LOCATION, location);
+                }
+                response
+            }
+        }
+    }
+
+    fn error_response(&self, convention: usize, error: &GlueError) -> Response<Body> {
+        if error.status().is_server_error() {
+            tracing::error!(
+                application = %self.name,
+                status = error.status().as_u16(),
+                error = %error,
+                cause = ?std::error::Error::source(error).map(ToString::to_string),
+                "request failed"
+            );
+        } else {
+            tracing::debug!(application = %self.name, status = error.status().as_u16(), error = %error, "request refused");
+        }
+        let convention = &*self.conventions[convention];
+        let mut body = Vec::with_capacity(256);
+        convention.write_error(&mut body, error);
+        let mut response = document_response(error.status(), convention, body);
+        for (name, value) in error.headers() {
+            response.headers_mut().insert(name, value.clone());
+        }
+        response
+    }
+
+    fn not_acceptable(&self) -> GlueError {
+        let offered: Vec<&str> = self.conventions.iter().map(|c| c.media_type()).collect();
+        GlueError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            format!(
+                "None of the media types in Accept is offered; this API offers {}.",
+                offered.join(", ")
+            ),
+        )
+        .with_source(crate::error::ErrorSource::Header("Accept".to_owned()))
+    }
+
+    fn unsupported_media_type(&self, parts: &Parts) -> GlueError {
+        let offered: Vec<&str> = self.conventions.iter().map(|c| c.media_type()).collect();
+        let detail = match parts.headers.get(header::CONTENT_TYPE) {
+            None => format!(
+                "The request has a body but no Content-Type; send one of {}.",
+                offered.join(", ")
+            ),
+            Some(value) => format!(
+                "The Content-Type \"{}\" is not supported; send one of {}.",
+                value.to_str().unwrap_or("?"),
+                offered.join(", ")
+            ),
+        };
+        GlueError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail)
+            .with_source(crate::error::ErrorSource::Header("Content-Type".to_owned()))
+    }
+}
+
+fn document_response(
+    status: StatusCode,
+    convention: &dyn Convention,
+    body: Vec<u8>,
+) -> Response<Body> {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(convention.media_type()),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
+/// A HEAD answer: the GET answer's status and headers, with its length but without its body.
+fn strip_body(response: Response<Body>) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    let length = body.as_bytes().len();
+    if length > 0 {
+        parts
+            .headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    Response::from_parts(parts, Body::empty())
+}
+
+/// Tolerates a trailing slash (SPEC §1.2).
+fn normalize_path(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() { "/" } else { trimmed }
+}
+
+async fn read_body<B>(body: B, limit: usize, parts: &Parts) -> Result<Bytes, GlueError>
+where
+    B: HttpBody + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    let too_large = || {
+        GlueError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The request body is larger than the limit of {limit} bytes."),
+        )
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<LengthLimitError>() => Err(too_large()),
+        Err(error) => {
+            Err(GlueError::bad_request("The request body could not be read.").with_cause(error))
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = panic.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = panic.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}

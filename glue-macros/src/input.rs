@@ -1,0 +1,379 @@
+//! The declaration as darling reads it: `#[api(...)]` on the struct and on each field.
+
+use darling::ast::{self, NestedMeta};
+use darling::util::{Flag, SpannedValue};
+use darling::{Error, FromDeriveInput, FromField, FromMeta, Result};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, Generics, Ident, Lit, Meta, Type};
+
+/// `#[api(...)]` on the struct.
+#[derive(Debug, FromDeriveInput)]
+#[darling(attributes(api), supports(struct_named), forward_attrs(doc, validate))]
+pub(crate) struct ResourceInput {
+    pub(crate) ident: Ident,
+    pub(crate) generics: Generics,
+    pub(crate) data: ast::Data<(), FieldInput>,
+    pub(crate) attrs: Vec<Attribute>,
+
+    pub(crate) name: Option<String>,
+    pub(crate) short_name: Option<SpannedValue<String>>,
+    pub(crate) label: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) operations: Option<SpannedValue<Operations>>,
+    pub(crate) provider: Option<Type>,
+    pub(crate) processor: Option<Type>,
+    pub(crate) pagination: Option<PaginationInput>,
+    pub(crate) uri_variables: Option<UriVariables>,
+    pub(crate) idempotent_delete: Flag,
+    #[darling(rename = "crate")]
+    pub(crate) krate: Option<syn::Path>,
+}
+
+/// `#[api(...)]` on a field.
+#[derive(Debug, FromField)]
+#[darling(attributes(api), forward_attrs(doc, validate))]
+pub(crate) struct FieldInput {
+    pub(crate) ident: Option<Ident>,
+    pub(crate) ty: Type,
+    pub(crate) attrs: Vec<Attribute>,
+
+    pub(crate) identifier: Flag,
+    pub(crate) readable: Option<bool>,
+    pub(crate) writable: Option<bool>,
+    pub(crate) required: Option<SpannedValue<bool>>,
+    pub(crate) default: Option<DefaultValue>,
+    pub(crate) description: Option<String>,
+    pub(crate) example: Option<Literal>,
+    pub(crate) format: Option<String>,
+    pub(crate) rename: Option<String>,
+    pub(crate) enum_values: Option<StringList>,
+    pub(crate) filterable: Option<bool>,
+    pub(crate) sortable: Option<bool>,
+    #[darling(rename = "type")]
+    pub(crate) property_type: Option<SpannedValue<String>>,
+}
+
+/// The operation kinds, by declaration name.
+pub(crate) const OPERATION_NAMES: [&str; 6] =
+    ["Get", "GetCollection", "Post", "Put", "Patch", "Delete"];
+
+/// One entry of `operations(...)`.
+#[derive(Debug, Clone)]
+pub(crate) struct OperationInput {
+    pub(crate) name: String,
+    pub(crate) span: Span,
+    pub(crate) options: OperationOptions,
+}
+
+/// `Post(uri_template = "...", status = 201, description = "...")`.
+#[derive(Debug, Clone, Default, FromMeta)]
+pub(crate) struct OperationOptions {
+    pub(crate) uri_template: Option<SpannedValue<String>>,
+    pub(crate) status: Option<SpannedValue<u16>>,
+    pub(crate) description: Option<String>,
+}
+
+/// `operations(Get, GetCollection, Post(...))`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Operations(pub(crate) Vec<OperationInput>);
+
+impl FromMeta for Operations {
+    fn from_list(items: &[NestedMeta]) -> Result<Self> {
+        let mut errors = Error::accumulator();
+        let mut operations: Vec<OperationInput> = Vec::new();
+        for item in items {
+            let (path, options) = match item {
+                NestedMeta::Meta(Meta::Path(path)) => (path, OperationOptions::default()),
+                NestedMeta::Meta(Meta::List(list)) => {
+                    let options = errors
+                        .handle(OperationOptions::from_list(&NestedMeta::parse_meta_list(
+                            list.tokens.clone(),
+                        )?))
+                        .unwrap_or_default();
+                    (&list.path, options)
+                }
+                other => {
+                    errors.push(
+                        Error::custom("expected an operation name such as `Get` or `Post(...)`")
+                            .with_span(other),
+                    );
+                    continue;
+                }
+            };
+            let name = path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if !OPERATION_NAMES.contains(&name.as_str()) {
+                errors.push(
+                    Error::unknown_value_with_alts(&name, OPERATION_NAMES.iter()).with_span(path),
+                );
+                continue;
+            }
+            if operations.iter().any(|op| op.name == name) {
+                errors.push(
+                    Error::custom(format!("operation `{name}` is declared twice")).with_span(path),
+                );
+                continue;
+            }
+            operations.push(OperationInput {
+                name,
+                span: path.span(),
+                options,
+            });
+        }
+        errors.finish_with(Self(operations))
+    }
+}
+
+/// `pagination(items_per_page = 10, maximum_items_per_page = 100, ...)`.
+#[derive(Debug, Clone, Default, FromMeta)]
+pub(crate) struct PaginationInput {
+    pub(crate) enabled: Option<bool>,
+    pub(crate) items_per_page: Option<SpannedValue<u64>>,
+    pub(crate) maximum_items_per_page: Option<SpannedValue<u64>>,
+    pub(crate) client_enabled: Option<bool>,
+    pub(crate) client_items_per_page: Option<bool>,
+    pub(crate) form: Option<SpannedValue<String>>,
+}
+
+/// `uri_variables(customerReference = customer_reference)`: template variable to field.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct UriVariables(pub(crate) Vec<UriVariableInput>);
+
+#[derive(Debug, Clone)]
+pub(crate) struct UriVariableInput {
+    pub(crate) variable: String,
+    pub(crate) field: String,
+    pub(crate) span: Span,
+}
+
+impl FromMeta for UriVariables {
+    fn from_list(items: &[NestedMeta]) -> Result<Self> {
+        let mut errors = Error::accumulator();
+        let mut variables = Vec::new();
+        for item in items {
+            let NestedMeta::Meta(Meta::NameValue(pair)) = item else {
+                errors.push(
+                    Error::custom("expected `variable = field`, such as `customerReference = customer_reference`")
+                        .with_span(item),
+                );
+                continue;
+            };
+            let variable = pair
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let field = match &pair.value {
+                Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) => Some(text.value()),
+                _ => None,
+            };
+            match field {
+                Some(field) => variables.push(UriVariableInput {
+                    variable,
+                    field,
+                    span: pair.value.span(),
+                }),
+                None => errors.push(Error::custom("expected a field name").with_span(&pair.value)),
+            }
+        }
+        errors.finish_with(Self(variables))
+    }
+}
+
+/// `enum_values("active", "inactive")`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StringList(pub(crate) Vec<String>);
+
+impl FromMeta for StringList {
+    fn from_list(items: &[NestedMeta]) -> Result<Self> {
+        let mut errors = Error::accumulator();
+        let mut values = Vec::new();
+        for item in items {
+            match item {
+                NestedMeta::Lit(Lit::Str(text)) => values.push(text.value()),
+                other => errors.push(Error::custom("expected a string literal").with_span(other)),
+            }
+        }
+        errors.finish_with(Self(values))
+    }
+}
+
+/// A `default = ...` expression, kept as written (a string literal stays a string).
+#[derive(Debug, Clone)]
+pub(crate) struct DefaultValue(pub(crate) Expr);
+
+impl FromMeta for DefaultValue {
+    fn from_expr(expr: &Expr) -> Result<Self> {
+        Ok(Self(expr.clone()))
+    }
+
+    fn from_value(value: &Lit) -> Result<Self> {
+        Ok(Self(Expr::Lit(syn::ExprLit {
+            attrs: Vec::new(),
+            lit: value.clone(),
+        })))
+    }
+}
+
+/// A literal kept as written (`example = "jane@example.com"`, `example = 5000.0`).
+#[derive(Debug, Clone)]
+pub(crate) struct Literal(pub(crate) Lit);
+
+impl FromMeta for Literal {
+    fn from_value(value: &Lit) -> Result<Self> {
+        Ok(Self(value.clone()))
+    }
+
+    fn from_expr(expr: &Expr) -> Result<Self> {
+        match expr {
+            Expr::Lit(lit) => Ok(Self(lit.lit.clone())),
+            Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Neg(_),
+                expr,
+                ..
+            }) => match &**expr {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Int(int), ..
+                }) => Ok(Self(Lit::Int(syn::LitInt::new(
+                    &format!("-{}", int.base10_digits()),
+                    int.span(),
+                )))),
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Float(float),
+                    ..
+                }) => Ok(Self(Lit::Float(syn::LitFloat::new(
+                    &format!("-{}", float.base10_digits()),
+                    float.span(),
+                )))),
+                _ => Err(Error::unexpected_expr_type(expr)),
+            },
+            _ => Err(
+                Error::custom("expected a literal such as \"text\", 42 or true").with_span(expr),
+            ),
+        }
+    }
+}
+
+/// The JSON text of a literal, for metadata (`"\"jane@example.com\""`, `"5000.0"`).
+pub(crate) fn literal_json(lit: &Lit) -> Option<String> {
+    match lit {
+        Lit::Str(text) => Some(json_string(&text.value())),
+        Lit::Int(int) => Some(int.base10_digits().to_owned()),
+        Lit::Float(float) => Some(float.base10_digits().to_owned()),
+        Lit::Bool(value) => Some(value.value.to_string()),
+        Lit::Char(ch) => Some(json_string(&ch.value().to_string())),
+        _ => None,
+    }
+}
+
+/// The JSON text of a default expression, when it is a plain literal.
+pub(crate) fn expr_json(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(lit) => literal_json(&lit.lit),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => expr_json(expr).map(|text| format!("-{text}")),
+        Expr::Path(path) if path.path.is_ident("None") => Some("null".to_owned()),
+        _ => None,
+    }
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            ch if u32::from(ch) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(ch))),
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The text of `///` doc comments, joined.
+pub(crate) fn doc_text(attrs: &[Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            Meta::NameValue(pair) => match &pair.value {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) => Some(text.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let text = lines.join(" ").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// Whether any attribute is `#[validate(...)]`.
+pub(crate) fn has_validate(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident("validate"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn every_mistake_is_reported_at_once() {
+        let input: syn::DeriveInput = parse_quote! {
+            #[api(operations(Get, Gett, Get), provider = P, tpye = "x")]
+            struct Thing { #[api(identifier)] id: String }
+        };
+        let error = ResourceInput::from_derive_input(&input).unwrap_err();
+        assert_eq!(error.len(), 3, "{error:?}");
+        let text = error.to_string();
+        assert!(text.contains("Gett"), "{text}");
+    }
+
+    #[test]
+    fn operations_take_options() {
+        let input: syn::DeriveInput = parse_quote! {
+            #[api(operations(GetCollection(uri_template = "/a/{b}/c", status = 200), Post))]
+            struct Thing { id: String }
+        };
+        let parsed = ResourceInput::from_derive_input(&input).unwrap();
+        let operations = parsed.operations.unwrap();
+        assert_eq!(operations.0.len(), 2);
+        assert_eq!(
+            operations.0[0]
+                .options
+                .uri_template
+                .as_deref()
+                .map(String::as_str),
+            Some("/a/{b}/c")
+        );
+    }
+
+    #[test]
+    fn literals_become_json() {
+        assert_eq!(
+            literal_json(&parse_quote!("a\"b")).as_deref(),
+            Some("\"a\\\"b\"")
+        );
+        assert_eq!(expr_json(&parse_quote!(-5)).as_deref(), Some("-5"));
+        assert_eq!(expr_json(&parse_quote!(true)).as_deref(), Some("true"));
+        assert_eq!(expr_json(&parse_quote!(foo())), None);
+    }
+}

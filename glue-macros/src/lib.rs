@@ -1,0 +1,98 @@
+//! `#[derive(ApiResource)]` for Glue. Use it through `glue_core::ApiResource`; this crate is
+//! an implementation detail of `glue-core`.
+
+mod expand;
+mod input;
+mod naming;
+mod types;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Declares a struct as an API resource and implements `glue_core::Resource` for it.
+///
+/// # Example
+///
+/// ```
+/// use glue_core::ApiResource;
+/// # use glue_core::{Context, GlueError, Paginated, Processor, Provider};
+/// # #[derive(Default)] struct Customers;
+/// # impl Provider<Customer> for Customers {}
+/// # impl Processor<Customer> for Customers {}
+///
+/// /// A customer of the shop.
+/// #[derive(ApiResource, Clone, validator::Validate)]
+/// #[api(
+///     short_name = "customers",
+///     operations(Get, GetCollection, Post, Put, Patch, Delete),
+///     provider = Customers,
+///     processor = Customers,
+///     pagination(items_per_page = 10, maximum_items_per_page = 100, client_enabled),
+/// )]
+/// struct Customer {
+///     #[api(identifier, writable = false)]
+///     customer_reference: String,
+///     #[api(required, description = "Login and contact address", example = "jane@example.com")]
+///     #[validate(email)]
+///     email: String,
+///     #[api(readable = false)]
+///     #[validate(length(min = 8))]
+///     password: Option<String>,
+///     #[api(default = true)]
+///     is_active: bool,
+///     #[api(writable = false)]
+///     created_at: chrono::DateTime<chrono::Utc>,
+/// }
+/// ```
+///
+/// # On the struct: `#[api(...)]`
+///
+/// | key | meaning | default |
+/// |---|---|---|
+/// | `name = "Customers"` | the resource name (schemas, documentation) | plural of the struct name |
+/// | `short_name = "customers"` | the type in URLs and documents: plural, kebab-case | plural kebab-case of the struct name |
+/// | `label = "Customer"` | one item in messages (`Customer DE--99 not found.`) | the struct name in words |
+/// | `description = "..."` | documentation | the doc comment |
+/// | `operations(Get, GetCollection, Post, Put, Patch, Delete)` | the operations; each may take `(uri_template = "/customers/{customerReference}/addresses", status = 201, description = "...")` | required |
+/// | `provider = Type` | the `Provider` (needed by every operation but Post) | `()` |
+/// | `processor = Type` | the `Processor` (needed by Post, Put, Patch, Delete) | `()` |
+/// | `pagination(enabled, items_per_page = 10, maximum_items_per_page = 100, client_enabled, client_items_per_page, form = "offset")` | pagination settings (SPEC §5.1) | the application's |
+/// | `uri_variables(customerReference = customer_reference)` | which field holds a template variable | the field of the same name |
+/// | `idempotent_delete` | `DELETE` of an unknown id answers 204 | 404 |
+/// | `crate = path` | where `glue_core` is | `::glue_core` |
+///
+/// # On fields: `#[api(...)]`
+///
+/// | key | meaning | default |
+/// |---|---|---|
+/// | `identifier` | the value is the resource id (JSON:API `id`, URL) | |
+/// | `readable = false` | never shown in responses (passwords) | `true` |
+/// | `writable = false` | ignored in requests (ids, timestamps) | `true` |
+/// | `required` | `Post` and `Put` must send it | `false` |
+/// | `default = expr` | the value when a `Post` or `Put` does not send it | `Default::default()` |
+/// | `description = "..."` | documentation | the doc comment |
+/// | `example = "..."` | an example value (a literal) | |
+/// | `format = "email"` | a format refining the type | from the type (`date-time`, `date`, `uuid`...) |
+/// | `enum_values("a", "b")` | the allowed values, checked on writes | |
+/// | `filterable = false`, `sortable = false` | opt out of filtering and sorting | readable properties can |
+/// | `rename = "name"` | the name on the wire | the field name in camelCase |
+/// | `type = "string"` | the JSON type, when inference from the Rust type is wrong | inferred |
+///
+/// Validation rules come from `validator`'s `#[validate(...)]` on the same struct; every
+/// failed rule is reported in one 422 answer.
+///
+/// # Compile-time checks
+///
+/// Each points at the attribute that caused it: no or an unknown operation, an item
+/// operation without identifier, two identifiers, a maximum page size below the default, a
+/// uri variable that no field holds, a property type that JSON cannot represent, an
+/// operation without the provider or processor it needs.
+#[proc_macro_derive(ApiResource, attributes(api))]
+pub fn derive_api_resource(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    let tokens = expand::expand(&input);
+    if std::env::var_os("GLUE_MACROS_DEBUG").is_some() {
+        eprintln!("{tokens}");
+    }
+    tokens.into()
+}

@@ -1,0 +1,175 @@
+//! What a Rust field type is on the wire: one of the six JSON types, with a format.
+
+use syn::{GenericArgument, PathArguments, Type};
+
+/// How values of a property are written and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Through the type's own `Serialize`/`Deserialize`.
+    Plain,
+    /// A chrono date-time: UTC out, any offset in.
+    DateTime,
+    /// A chrono date: `YYYY-MM-DD`.
+    Date,
+}
+
+/// The wire description of a field type.
+#[derive(Debug, Clone)]
+pub(crate) struct WireType {
+    pub(crate) ty: &'static str,
+    pub(crate) format: Option<&'static str>,
+    pub(crate) nullable: bool,
+    pub(crate) kind: Kind,
+}
+
+impl WireType {
+    const fn new(ty: &'static str, format: Option<&'static str>, kind: Kind) -> Self {
+        Self {
+            ty,
+            format,
+            nullable: false,
+            kind,
+        }
+    }
+}
+
+/// The names `#[api(type = "...")]` accepts (SPEC §7.2).
+pub(crate) const TYPE_NAMES: [&str; 6] =
+    ["string", "integer", "number", "boolean", "array", "object"];
+
+/// The last path segment of a type and its generic arguments.
+fn last_segment(ty: &Type) -> Option<(&syn::Ident, Vec<&Type>)> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segment = path.path.segments.last()?;
+    let arguments = match &segment.arguments {
+        PathArguments::AngleBracketed(args) => args
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some((&segment.ident, arguments))
+}
+
+/// Infers the wire type, or says why the type cannot be represented.
+pub(crate) fn infer(ty: &Type) -> Result<WireType, &'static str> {
+    match ty {
+        Type::Paren(inner) => infer(&inner.elem),
+        Type::Group(inner) => infer(&inner.elem),
+        Type::Array(_) | Type::Slice(_) => Ok(WireType::new("array", None, Kind::Plain)),
+        Type::Reference(reference) => match &*reference.elem {
+            Type::Path(path) if path.path.is_ident("str") => {
+                Ok(WireType::new("string", None, Kind::Plain))
+            }
+            _ => Err("a reference cannot be a property; use an owned type"),
+        },
+        Type::Tuple(tuple) if tuple.elems.is_empty() => {
+            Err("`()` cannot be represented as a JSON property")
+        }
+        Type::Tuple(_) => {
+            Err("a tuple cannot be represented as a property; use a struct or an array")
+        }
+        Type::FnPtr(_) => Err("a function pointer cannot be represented as a property"),
+        Type::Ptr(_) => Err("a raw pointer cannot be represented as a property"),
+        Type::Never(_) => Err("`!` cannot be represented as a property"),
+        Type::ImplTrait(_) | Type::TraitObject(_) => {
+            Err("a trait object cannot be represented as a property; use a concrete type")
+        }
+        Type::Path(_) => infer_path(ty),
+        _ => Err("this type cannot be represented as a property"),
+    }
+}
+
+fn infer_path(ty: &Type) -> Result<WireType, &'static str> {
+    let Some((ident, args)) = last_segment(ty) else {
+        return Err("this type cannot be represented as a property");
+    };
+    let name = ident.to_string();
+    let wire = match name.as_str() {
+        "Option" if args.len() == 1 => {
+            let mut inner = infer(args[0])?;
+            inner.nullable = true;
+            return Ok(inner);
+        }
+        "Box" | "Arc" | "Rc" | "Cow" if args.len() == 1 => return infer(args[0]),
+        "Cow" => WireType::new("string", None, Kind::Plain),
+        "String" | "str" | "char" => WireType::new("string", None, Kind::Plain),
+        "i8" | "i16" | "i32" | "u8" | "u16" => WireType::new("integer", Some("int32"), Kind::Plain),
+        "i64" | "u32" | "u64" | "i128" | "u128" | "isize" | "usize" => {
+            WireType::new("integer", Some("int64"), Kind::Plain)
+        }
+        "f32" => WireType::new("number", Some("float"), Kind::Plain),
+        "f64" => WireType::new("number", Some("double"), Kind::Plain),
+        "Decimal" | "BigDecimal" => WireType::new("number", None, Kind::Plain),
+        "bool" => WireType::new("boolean", None, Kind::Plain),
+        "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "SmallVec" => {
+            WireType::new("array", None, Kind::Plain)
+        }
+        "HashMap" | "BTreeMap" | "IndexMap" | "Map" | "Value" => {
+            WireType::new("object", None, Kind::Plain)
+        }
+        "DateTime" | "NaiveDateTime" => WireType::new("string", Some("date-time"), Kind::DateTime),
+        "NaiveDate" => WireType::new("string", Some("date"), Kind::Date),
+        "NaiveTime" => WireType::new("string", Some("time"), Kind::Plain),
+        "Uuid" => WireType::new("string", Some("uuid"), Kind::Plain),
+        "PhantomData" => return Err("`PhantomData` cannot be represented as a property"),
+        _ => WireType::new("object", None, Kind::Plain),
+    };
+    Ok(wire)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn common_types_map_to_json_types() {
+        let cases: [(Type, &str, Option<&str>, bool); 7] = [
+            (parse_quote!(String), "string", None, false),
+            (parse_quote!(Option<i64>), "integer", Some("int64"), true),
+            (parse_quote!(f64), "number", Some("double"), false),
+            (
+                parse_quote!(chrono::DateTime<chrono::Utc>),
+                "string",
+                Some("date-time"),
+                false,
+            ),
+            (
+                parse_quote!(Option<NaiveDate>),
+                "string",
+                Some("date"),
+                true,
+            ),
+            (parse_quote!(Vec<String>), "array", None, false),
+            (parse_quote!(Address), "object", None, false),
+        ];
+        for (ty, expected, format, nullable) in cases {
+            let wire = infer(&ty).unwrap();
+            assert_eq!(
+                (wire.ty, wire.format, wire.nullable),
+                (expected, format, nullable)
+            );
+        }
+    }
+
+    #[test]
+    fn unrepresentable_types_are_refused() {
+        for ty in [
+            parse_quote!((u8, u8)),
+            parse_quote!(fn()),
+            parse_quote!(*const u8),
+            parse_quote!(&'static [u8]),
+        ] {
+            let ty: Type = ty;
+            assert!(infer(&ty).is_err());
+        }
+    }
+}
