@@ -255,7 +255,8 @@ impl Application {
             }
         }
         for entry in &mut routes {
-            entry.allow = allow_header(entry.operations.iter().map(|op| &op.method));
+            let methods: Vec<&Method> = entry.operations.iter().map(|op| &op.method).collect();
+            entry.allow = allow_header(&methods);
         }
 
         Ok(Router::from_inner(AppInner {
@@ -377,7 +378,7 @@ fn check_variables(
 }
 
 /// `GET, POST` in a fixed order.
-pub(crate) fn allow_header<'a>(methods: impl Iterator<Item = &'a Method> + Clone) -> HeaderValue {
+pub(crate) fn allow_header(methods: &[&Method]) -> HeaderValue {
     let order = [
         Method::GET,
         Method::POST,
@@ -387,7 +388,7 @@ pub(crate) fn allow_header<'a>(methods: impl Iterator<Item = &'a Method> + Clone
     ];
     let listed: Vec<&str> = order
         .iter()
-        .filter(|method| methods.clone().any(|declared| declared == *method))
+        .filter(|method| methods.contains(method))
         .map(Method::as_str)
         .collect();
     HeaderValue::from_str(&listed.join(", ")).unwrap_or_else(|_| HeaderValue::from_static(""))

@@ -272,8 +272,11 @@ impl GlueError {
     /// Sets where the error was found, on every error.
     #[must_use]
     pub fn with_source(mut self, source: ErrorSource) -> Self {
-        for error in &mut self.inner.errors {
-            error.source = Some(source.clone());
+        if let Some((last, rest)) = self.inner.errors.split_last_mut() {
+            for error in rest {
+                error.source = Some(source.clone());
+            }
+            last.source = Some(source);
         }
         self
     }

@@ -161,6 +161,12 @@ pub mod __private {
         }
     }
 
+    impl<T> Default for DefaultOf<T> {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
     /// Chosen when the type has a default.
     pub trait ViaDefault<T> {
         /// The default value.

@@ -50,14 +50,18 @@ impl PaginationSettings {
     /// The settings of a resource: what it declares, else these.
     #[must_use]
     pub fn overridden_by(&self, declared: &PaginationMeta) -> Self {
-        let items_per_page = declared.items_per_page.unwrap_or(self.items_per_page);
+        let maximum = declared
+            .maximum_items_per_page
+            .unwrap_or(self.maximum_items_per_page);
+        // A declared maximum below the application's default page size lowers the default.
+        let items_per_page = declared
+            .items_per_page
+            .unwrap_or_else(|| self.items_per_page.min(maximum))
+            .max(1);
         Self {
             enabled: declared.enabled.unwrap_or(self.enabled),
             items_per_page,
-            maximum_items_per_page: declared
-                .maximum_items_per_page
-                .unwrap_or(self.maximum_items_per_page)
-                .max(items_per_page),
+            maximum_items_per_page: maximum.max(items_per_page),
             client_enabled: declared.client_enabled.unwrap_or(self.client_enabled),
             client_items_per_page: declared
                 .client_items_per_page
@@ -328,6 +332,16 @@ mod tests {
         assert_eq!(settings.items_per_page, 10);
         assert_eq!(settings.maximum_items_per_page, 100);
         assert!(settings.client_enabled);
+
+        let lower = PaginationMeta {
+            maximum_items_per_page: Some(5),
+            ..PaginationMeta::DEFAULT
+        };
+        let settings = PaginationSettings::default().overridden_by(&lower);
+        assert_eq!(
+            (settings.items_per_page, settings.maximum_items_per_page),
+            (5, 5)
+        );
     }
 
     #[test]

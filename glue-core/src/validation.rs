@@ -51,7 +51,7 @@ fn flatten(path: &str, kind: &ValidationErrorsKind, out: &mut Vec<FieldError>) {
 
 fn nested_errors(path: &str, errors: &ValidationErrors, out: &mut Vec<FieldError>) {
     let mut fields: Vec<_> = errors.errors().iter().collect();
-    fields.sort_by(|(a, _), (b, _)| a.cmp(b));
+    fields.sort_by_key(|(field, _)| *field);
     for (field, kind) in fields {
         let nested = if field == "__all__" {
             path.to_owned()

@@ -450,7 +450,7 @@ impl Model {
         let properties = self.fields.iter().map(|field| {
             let name = &field.name;
             let rust = field.ident.unraw().to_string();
-            let ty = property_type(&krate, field.wire.ty);
+            let ty = property_type(krate, field.wire.ty);
             let format = option_str(field.format.as_deref().or(field.wire.format));
             let nullable = field.wire.nullable;
             let identifier = field.identifier;
@@ -549,7 +549,7 @@ impl Model {
         });
 
         // Deserialization.
-        let from_input = self.from_input(&private);
+        let from_input = self.input_fn(&private);
 
         // Validation.
         let validator = self.validate.then(|| {
@@ -646,7 +646,7 @@ impl Model {
     }
 
     /// `from_input`: builds a new item (Post) or applies a request to the stored one.
-    fn from_input(&self, private: &TokenStream) -> TokenStream {
+    fn input_fn(&self, private: &TokenStream) -> TokenStream {
         let krate = &self.krate;
         let has_post = self.operations.iter().any(|op| op.kind == "Post");
         let mut decodes = Vec::new();

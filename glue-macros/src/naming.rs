@@ -29,10 +29,10 @@ fn words(ident: &str) -> Vec<String> {
         if starts_word || words.is_empty() {
             words.push(String::new());
         }
-        if *ch != '_' {
-            words.last_mut().map(|word| word.push(*ch));
-        } else {
+        if *ch == '_' {
             words.push(String::new());
+        } else if let Some(word) = words.last_mut() {
+            word.push(*ch);
         }
     }
     words.retain(|word| !word.is_empty());

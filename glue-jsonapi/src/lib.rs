@@ -1,0 +1,316 @@
+//! The JSON:API 1.1 convention for Glue (SPEC §3).
+//!
+//! Offer it on an application and its resources speak `application/vnd.api+json`: resource
+//! objects with `type`, `id`, `attributes` and absolute `links`, collections with pagination
+//! links and meta, request documents checked for `type` and `id`, and error documents with
+//! `status`, `code`, `title`, `detail` and `source`.
+//!
+//! # Example
+//!
+//! ```
+//! use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Provider};
+//! use glue_core::http::{Request, header};
+//! use glue_jsonapi::JsonApi;
+//! use tower::ServiceExt;
+//!
+//! #[derive(ApiResource, Clone)]
+//! #[api(operations(Get), provider = Articles)]
+//! struct Article {
+//!     #[api(identifier)]
+//!     id: u64,
+//!     title: String,
+//! }
+//!
+//! struct Articles;
+//!
+//! impl Provider<Article> for Articles {
+//!     async fn item(&self, ctx: &Context) -> Result<Option<Article>, GlueError> {
+//!         Ok((ctx.id() == Some("1")).then(|| Article { id: 1, title: "Hello".into() }))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let router = Application::new("blog").convention(JsonApi::new()).resource::<Article>(Articles, ()).build();
+//! let response = router
+//!     .oneshot(Request::get("/articles/1").header(header::HOST, "blog.test").body(String::new()).unwrap())
+//!     .await
+//!     .unwrap();
+//! assert_eq!(
+//!     std::str::from_utf8(response.body().as_bytes()).unwrap(),
+//!     r#"{"jsonapi":{"version":"1.1"},"data":{"type":"articles","id":"1","attributes":{"title":"Hello"},"links":{"self":"http://blog.test/articles/1"}},"links":{"self":"http://blog.test/articles/1"}}"#
+//! );
+//! # }
+//! ```
+
+use std::borrow::Cow;
+
+use glue_core::json::{write_key, write_str, write_u64};
+use glue_core::wire::{decode_envelope, decode_members};
+use glue_core::{
+    Convention, DecodeTarget, ErrorSource, GlueError, MediaRange, PageInfo, RenderContext,
+    ResourceObject, WriteDocument, property_pointer, write_page_meta,
+};
+use serde_json::value::RawValue;
+
+/// The JSON:API media type.
+pub const MEDIA_TYPE: &str = "application/vnd.api+json";
+
+/// The media type parameters JSON:API allows (SPEC §2.2, §2.3).
+const ALLOWED_PARAMETERS: [&str; 3] = ["ext", "profile", "version"];
+
+const HEADER: &[u8] = br#"{"jsonapi":{"version":"1.1"},"#;
+
+/// The JSON:API 1.1 convention.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonApi {
+    _private: (),
+}
+
+impl JsonApi {
+    /// The JSON:API convention.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self { _private: () }
+    }
+}
+
+impl Convention for JsonApi {
+    fn name(&self) -> &'static str {
+        "jsonapi"
+    }
+
+    fn media_type(&self) -> &'static str {
+        MEDIA_TYPE
+    }
+
+    fn accepts(&self, media: &MediaRange<'_>) -> bool {
+        media.is("application", "vnd.api", Some("json"))
+            && media
+                .params()
+                .all(|(name, _)| ALLOWED_PARAMETERS.contains(&name.as_ref()))
+    }
+
+    fn default_page_form(&self) -> Option<&'static str> {
+        Some("offset")
+    }
+
+    fn decode<'b>(
+        &self,
+        body: &'b [u8],
+        target: &DecodeTarget<'_>,
+    ) -> Result<WriteDocument<'b>, GlueError> {
+        let data = decode_envelope(body)?;
+        let members = decode_members(data, "/data")?;
+        let member = |name: &str| {
+            members
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, raw)| *raw)
+        };
+
+        let resource_type = match member("type") {
+            None => {
+                return Err(GlueError::invalid_document(
+                    "/data",
+                    "The resource object needs a `type` member.",
+                ));
+            }
+            Some(raw) => string_member(raw, "/data/type")?,
+        };
+        if resource_type != target.resource.short_name {
+            return Err(GlueError::conflict_at(
+                "/data/type",
+                format!(
+                    "The type \"{resource_type}\" does not match this endpoint's type \"{}\".",
+                    target.resource.short_name
+                ),
+            ));
+        }
+        let id = member("id")
+            .map(|raw| string_member(raw, "/data/id"))
+            .transpose()?;
+        let attributes = match member("attributes") {
+            Some(raw) => decode_members(raw, "/data/attributes")?,
+            None => Vec::new(),
+        };
+        Ok(WriteDocument {
+            attributes,
+            id,
+            pointer: "/data/attributes",
+        })
+    }
+
+    fn write_item(
+        &self,
+        out: &mut Vec<u8>,
+        item: &dyn ResourceObject,
+        ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(HEADER);
+        write_key(out, "data");
+        write_resource(out, item, ctx)?;
+        out.push(b',');
+        write_key(out, "links");
+        out.push(b'{');
+        write_key(out, "self");
+        write_str(out, ctx.document_url());
+        out.extend_from_slice(b"}}");
+        Ok(())
+    }
+
+    fn begin_collection(
+        &self,
+        out: &mut Vec<u8>,
+        _ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(HEADER);
+        out.extend_from_slice(b"\"data\":[");
+        Ok(())
+    }
+
+    fn write_member(
+        &self,
+        out: &mut Vec<u8>,
+        index: usize,
+        item: &dyn ResourceObject,
+        ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        if index > 0 {
+            out.push(b',');
+        }
+        write_resource(out, item, ctx)
+    }
+
+    fn end_collection(
+        &self,
+        out: &mut Vec<u8>,
+        page: &PageInfo,
+        ctx: &RenderContext<'_>,
+    ) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b"],\"links\":{");
+        write_key(out, "self");
+        write_str(out, ctx.document_url());
+        for (name, link) in [
+            ("first", &page.first),
+            ("prev", &page.prev),
+            ("next", &page.next),
+            ("last", &page.last),
+        ] {
+            if let Some(link) = link {
+                out.push(b',');
+                write_key(out, name);
+                write_str(out, link);
+            }
+        }
+        out.extend_from_slice(b"},\"meta\":");
+        if page.paginated {
+            write_page_meta(out, page);
+        } else {
+            out.extend_from_slice(b"{\"records\":");
+            write_u64(out, page.records);
+            out.push(b'}');
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
+    fn write_error(&self, out: &mut Vec<u8>, error: &GlueError) {
+        out.extend_from_slice(HEADER);
+        out.extend_from_slice(b"\"errors\":[");
+        for (index, object) in error.errors().iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            out.push(b'{');
+            write_key(out, "status");
+            write_str(out, object.status_str());
+            out.push(b',');
+            write_key(out, "code");
+            write_str(out, &object.code);
+            out.push(b',');
+            write_key(out, "title");
+            write_str(out, &object.title);
+            let detail = match (&object.source, &object.detail) {
+                (Some(ErrorSource::Property(path)), Some(detail)) if !path.is_empty() => {
+                    Some(Cow::Owned(format!("{path}: {detail}")))
+                }
+                (Some(ErrorSource::Identifier(_)), Some(detail)) => {
+                    Some(Cow::Owned(format!("id: {detail}")))
+                }
+                (_, detail) => detail.as_deref().map(Cow::Borrowed),
+            };
+            if let Some(detail) = detail {
+                out.push(b',');
+                write_key(out, "detail");
+                write_str(out, &detail);
+            }
+            if let Some(source) = &object.source {
+                out.push(b',');
+                write_key(out, "source");
+                out.push(b'{');
+                match source {
+                    ErrorSource::Pointer(pointer) => {
+                        write_key(out, "pointer");
+                        write_str(out, pointer);
+                    }
+                    ErrorSource::Property(path) => {
+                        write_key(out, "pointer");
+                        write_str(out, &property_pointer("/data/attributes", path));
+                    }
+                    ErrorSource::Identifier(_) => {
+                        write_key(out, "pointer");
+                        write_str(out, "/data/id");
+                    }
+                    ErrorSource::Parameter(parameter) => {
+                        write_key(out, "parameter");
+                        write_str(out, parameter);
+                    }
+                    ErrorSource::Header(header) => {
+                        write_key(out, "header");
+                        write_str(out, header);
+                    }
+                    _ => {}
+                }
+                out.push(b'}');
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+    }
+}
+
+/// `{"type":...,"id":...,"attributes":{...},"links":{"self":...}}`
+fn write_resource(
+    out: &mut Vec<u8>,
+    item: &dyn ResourceObject,
+    ctx: &RenderContext<'_>,
+) -> Result<(), serde_json::Error> {
+    out.push(b'{');
+    write_key(out, "type");
+    write_str(out, item.resource_meta().short_name);
+    out.push(b',');
+    write_key(out, "id");
+    write_str(out, &item.resource_id());
+    let mark = out.len();
+    out.extend_from_slice(b",\"attributes\":{");
+    if ctx.write_properties(out, item, false)? == 0 {
+        out.truncate(mark);
+    } else {
+        out.push(b'}');
+    }
+    if let Some(url) = ctx.item_url(item) {
+        out.extend_from_slice(b",\"links\":{");
+        write_key(out, "self");
+        write_str(out, &url);
+        out.push(b'}');
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// A member that must be a JSON string.
+fn string_member<'b>(raw: &'b RawValue, pointer: &str) -> Result<Cow<'b, str>, GlueError> {
+    serde_json::from_str::<Cow<'b, str>>(raw.get())
+        .map_err(|_| GlueError::invalid_document(pointer, format!("{pointer} must be a string.")))
+}
