@@ -172,10 +172,11 @@ impl<R: Resource> TypedHandler<R> {
                 url_id: None,
             },
         )?;
-        let (attributes, id) = prepare_attributes(document, R::meta(), WriteMode::Create, None)?;
+        let (attributes, id, unknown) =
+            prepare_attributes(document, R::meta(), WriteMode::Create, None)?;
         let mut input = WriteInput::new(WriteMode::Create, attributes, id, &call.ctx.uri_variables);
         let item = R::from_input(&mut input, None);
-        let item = finish_input(input, item)?;
+        let item = finish_input(input, item, unknown)?;
         let created = self.processor.create(&call.ctx, item).await?;
         let location = call.links.item_url(&created);
         let self_url = location
@@ -196,10 +197,10 @@ impl<R: Resource> TypedHandler<R> {
                 url_id,
             },
         )?;
-        let (attributes, _) = prepare_attributes(document, R::meta(), mode, url_id)?;
+        let (attributes, _, unknown) = prepare_attributes(document, R::meta(), mode, url_id)?;
         let mut input = WriteInput::new(mode, attributes, None, &call.ctx.uri_variables);
         let item = R::from_input(&mut input, Some(previous.clone()));
-        let item = finish_input(input, item)?;
+        let item = finish_input(input, item, unknown)?;
         let stored = match mode {
             WriteMode::Replace => self.processor.replace(&call.ctx, item, previous).await?,
             _ => self.processor.update(&call.ctx, item, previous).await?,
@@ -268,13 +269,14 @@ type Attributes<'b> = Vec<(Cow<'b, str>, &'b RawValue)>;
 
 /// Applies the write rules that need only metadata (SPEC §3.7, §4.3): a client id on Post
 /// needs a writable identifier (403), an id that differs from the URL's conflicts (409),
-/// undeclared attributes are refused (422), read-only ones are dropped.
+/// read-only attributes are dropped, and undeclared ones are returned as 422 errors to be
+/// reported with the other invalid properties.
 fn prepare_attributes<'b>(
     document: WriteDocument<'b>,
     meta: &ResourceMeta,
     mode: WriteMode,
     url_id: Option<&str>,
-) -> Result<(Attributes<'b>, Option<Cow<'b, str>>), GlueError> {
+) -> Result<(Attributes<'b>, Option<Cow<'b, str>>, Vec<ErrorObject>), GlueError> {
     let identifier = meta.identifier();
     let client_ids = identifier.is_some_and(|property| property.writable);
     let mut id = document.id;
@@ -322,11 +324,7 @@ fn prepare_attributes<'b>(
             Some(_) => kept.push((name, raw)),
         }
     }
-    if errors.is_empty() {
-        Ok((kept, id))
-    } else {
-        Err(GlueError::from_errors(errors))
-    }
+    Ok((kept, id, errors))
 }
 
 fn id_conflict(pointer: &str, sent: &str, url_id: Option<&str>) -> GlueError {
@@ -348,9 +346,14 @@ fn raw_id(raw: &RawValue) -> Option<String> {
     }
 }
 
-/// Collects decoding errors and validation errors into one 422 (SPEC §3.8: all at once); a
-/// property that failed to decode is not validated again.
-fn finish_input<R: Resource>(input: WriteInput<'_>, item: Option<R>) -> Result<R, GlueError> {
+/// Collects unknown attributes, decoding errors and validation errors into one 422 (SPEC
+/// §3.8: all at once), in declaration order; a property that failed to decode is not
+/// validated again.
+fn finish_input<R: Resource>(
+    input: WriteInput<'_>,
+    item: Option<R>,
+    unknown: Vec<ErrorObject>,
+) -> Result<R, GlueError> {
     let mut errors = input.into_errors();
     if let Some(item) = &item
         && let Err(failed) = item.validate()
@@ -364,11 +367,29 @@ fn finish_input<R: Resource>(input: WriteInput<'_>, item: Option<R>) -> Result<R
             }
         }
     }
+    errors.extend(unknown);
     match item {
         Some(item) if errors.is_empty() => Ok(item),
-        _ if !errors.is_empty() => Err(GlueError::from_errors(errors)),
+        _ if !errors.is_empty() => {
+            let properties = R::meta().properties;
+            errors.sort_by_key(|error| declaration_order(properties, error));
+            Err(GlueError::from_errors(errors))
+        }
         _ => Err(GlueError::internal(
             "the resource could not be built and reported no error",
         )),
     }
+}
+
+/// Where an error's property stands in the declaration; undeclared ones come last.
+fn declaration_order(properties: &[crate::meta::PropertyMeta], error: &ErrorObject) -> usize {
+    let name = match &error.source {
+        Some(ErrorSource::Property(path)) => path.split(['.', '[']).next().unwrap_or_default(),
+        Some(ErrorSource::Identifier(name)) => name.as_str(),
+        _ => return usize::MAX,
+    };
+    properties
+        .iter()
+        .position(|property| property.name == name)
+        .unwrap_or(usize::MAX - 1)
 }

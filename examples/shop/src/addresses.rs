@@ -1,0 +1,225 @@
+//! `customers-addresses`: a sub-resource of customers at
+//! `/customers/{customerReference}/addresses` (SPEC §11.3).
+
+use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use validator::Validate;
+
+use crate::codes;
+use crate::db::{Db, count, db_error, get_bool};
+
+/// A postal address of a customer.
+#[derive(ApiResource, Clone, Debug, Validate)]
+#[api(
+    name = "CustomersAddresses",
+    short_name = "customers-addresses",
+    label = "Address",
+    operations(
+        GetCollection(uri_template = "/customers/{customerReference}/addresses"),
+        Post(uri_template = "/customers/{customerReference}/addresses"),
+        Get(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
+        Put(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
+        Patch(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
+        Delete(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
+    ),
+    uri_variables(customerReference = customer_reference),
+    provider = AddressStore,
+    processor = AddressStore,
+)]
+pub struct Address {
+    /// The address id, assigned by the shop.
+    #[api(identifier, writable = false, format = "uuid")]
+    pub uuid: String,
+    /// The customer the address belongs to (from the URL).
+    #[api(writable = false, example = "DE--1")]
+    pub customer_reference: String,
+    /// Street and number.
+    #[api(required, example = "Julie-Wolfthorn-Straße 1")]
+    #[validate(length(min = 1, max = 255))]
+    pub address1: String,
+    /// Additional address line.
+    #[validate(length(max = 255))]
+    pub address2: Option<String>,
+    /// Postal code.
+    #[api(required, example = "10115")]
+    #[validate(length(min = 1, max = 20))]
+    pub zip_code: String,
+    /// City.
+    #[api(required, example = "Berlin")]
+    #[validate(length(min = 1, max = 100))]
+    pub city: String,
+    /// ISO 3166-1 alpha-2 country code.
+    #[api(required, example = "DE")]
+    #[validate(custom(function = "codes::country"))]
+    pub country: String,
+    /// Whether this is the customer's default address.
+    #[api(default = false)]
+    pub is_default: bool,
+}
+
+/// The columns an address is read from.
+macro_rules! columns {
+    () => {
+        "uuid, customer_reference, address1, address2, zip_code, city, country, is_default"
+    };
+}
+
+impl Address {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            uuid: row.try_get("uuid")?,
+            customer_reference: row.try_get("customer_reference")?,
+            address1: row.try_get("address1")?,
+            address2: row.try_get("address2")?,
+            zip_code: row.try_get("zip_code")?,
+            city: row.try_get("city")?,
+            country: row.try_get("country")?,
+            is_default: get_bool(row, "is_default")?,
+        })
+    }
+}
+
+/// Reads and writes addresses in the shop's database.
+#[derive(Debug, Clone)]
+pub struct AddressStore {
+    db: Db,
+}
+
+impl AddressStore {
+    /// A store over `db`.
+    #[must_use]
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// 404 unless the customer of the URL exists (SPEC §1.2: a missing parent is 404).
+    async fn require_customer(&self, ctx: &Context) -> Result<String, GlueError> {
+        let reference = ctx.uri_variable("customerReference").unwrap_or_default();
+        let row = sqlx::query("SELECT COUNT(*) FROM customers WHERE customer_reference = $1")
+            .bind(reference)
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(db_error)?;
+        if count(&row).map_err(db_error)? == 0 {
+            return Err(GlueError::not_found(format!(
+                "Customer {reference} not found."
+            )));
+        }
+        Ok(reference.to_owned())
+    }
+
+    async fn find(&self, reference: &str, uuid: &str) -> Result<Option<Address>, GlueError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM customer_addresses WHERE customer_reference = $1 AND uuid = $2"
+        ))
+        .bind(reference)
+        .bind(uuid)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(db_error)?;
+        row.as_ref()
+            .map(Address::from_row)
+            .transpose()
+            .map_err(db_error)
+    }
+
+    async fn save(&self, address: &Address) -> Result<Address, GlueError> {
+        sqlx::query(
+            "UPDATE customer_addresses SET address1 = $1, address2 = $2, zip_code = $3, \
+             city = $4, country = $5, is_default = $6 WHERE uuid = $7",
+        )
+        .bind(&address.address1)
+        .bind(address.address2.as_deref())
+        .bind(&address.zip_code)
+        .bind(&address.city)
+        .bind(&address.country)
+        .bind(address.is_default)
+        .bind(&address.uuid)
+        .execute(self.db.pool())
+        .await
+        .map_err(db_error)?;
+        self.find(&address.customer_reference, &address.uuid)
+            .await?
+            .ok_or_else(|| GlueError::not_found(format!("Address {} not found.", address.uuid)))
+    }
+}
+
+impl Provider<Address> for AddressStore {
+    async fn item(&self, ctx: &Context) -> Result<Option<Address>, GlueError> {
+        let reference = self.require_customer(ctx).await?;
+        self.find(&reference, ctx.id().unwrap_or_default()).await
+    }
+
+    async fn collection(&self, ctx: &Context) -> Result<Paginated<Address>, GlueError> {
+        let reference = self.require_customer(ctx).await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM customer_addresses WHERE customer_reference = $1 ORDER BY id_customer_address"
+        ))
+        .bind(&reference)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(db_error)?;
+        let addresses = rows
+            .iter()
+            .map(Address::from_row)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db_error)?;
+        // A customer has a handful of addresses: the framework pages them in memory.
+        Ok(addresses.into())
+    }
+}
+
+impl Processor<Address> for AddressStore {
+    async fn create(&self, ctx: &Context, mut address: Address) -> Result<Address, GlueError> {
+        address.customer_reference = self.require_customer(ctx).await?;
+        address.uuid = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO customer_addresses (uuid, customer_reference, address1, address2, \
+             zip_code, city, country, is_default) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&address.uuid)
+        .bind(&address.customer_reference)
+        .bind(&address.address1)
+        .bind(address.address2.as_deref())
+        .bind(&address.zip_code)
+        .bind(&address.city)
+        .bind(&address.country)
+        .bind(address.is_default)
+        .execute(self.db.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(address)
+    }
+
+    async fn replace(
+        &self,
+        _ctx: &Context,
+        address: Address,
+        _previous: Address,
+    ) -> Result<Address, GlueError> {
+        self.save(&address).await
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Context,
+        address: Address,
+        _previous: Address,
+    ) -> Result<Address, GlueError> {
+        self.save(&address).await
+    }
+
+    async fn delete(&self, _ctx: &Context, address: Address) -> Result<(), GlueError> {
+        sqlx::query("DELETE FROM customer_addresses WHERE uuid = $1")
+            .bind(&address.uuid)
+            .execute(self.db.pool())
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

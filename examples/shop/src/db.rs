@@ -1,0 +1,153 @@
+//! The shop's database: SQLite by default, PostgreSQL when `DATABASE_URL` says so.
+//!
+//! Both run through sqlx's `Any` driver with the same SQL (`$1` placeholders work on both);
+//! only the migrations differ. Timestamps are stored as RFC 3339 text in UTC.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use glue_core::GlueError;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor, Row};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Which database the shop runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, in a file or in memory.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A connection pool to the shop's database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://shop.db`, `sqlite::memory:`, `postgres://...`); a SQLite
+    /// file is created when missing.
+    ///
+    /// # Errors
+    ///
+    /// When the URL names no supported database or the connection fails.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(sqlx::Error::Configuration(
+                format!("unsupported DATABASE_URL {url:?}: use sqlite://... or postgres://...")
+                    .into(),
+            ));
+        };
+        let memory = backend == Backend::Sqlite && url.contains(":memory:");
+        let url = if backend == Backend::Sqlite && !memory && !url.contains("mode=") {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{separator}mode=rwc")
+        } else {
+            url.to_owned()
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let options = if memory {
+            // Every connection to `:memory:` opens its own database: keep exactly one.
+            options
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            options.max_connections(8)
+        };
+        let pool = options.connect(&url).await?;
+        if backend == Backend::Sqlite && !memory {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Self { pool, backend })
+    }
+
+    /// The pool.
+    #[must_use]
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which database this is.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Creates or updates the tables.
+    ///
+    /// # Errors
+    ///
+    /// When a migration fails.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+        }
+    }
+}
+
+/// A database failure as a 500 (the cause goes to the log), or a 422 when a unique index
+/// refused the write.
+pub(crate) fn db_error(error: sqlx::Error) -> GlueError {
+    GlueError::internal(error)
+}
+
+/// Whether an error is a unique index refusing a write.
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Reads a boolean column: PostgreSQL `BOOLEAN` or SQLite `INTEGER`.
+pub(crate) fn get_bool(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    match row.try_get::<bool, _>(column) {
+        Ok(value) => Ok(value),
+        Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
+    }
+}
+
+/// Reads an RFC 3339 text column.
+pub(crate) fn get_date_time(row: &AnyRow, column: &str) -> Result<DateTime<Utc>, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|error| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: Box::new(error),
+        })
+}
+
+/// Reads a nullable `YYYY-MM-DD` text column.
+pub(crate) fn get_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|text| {
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|error| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: Box::new(error),
+        })
+    })
+    .transpose()
+}
+
+/// Writes an instant the way the tables store it.
+pub(crate) fn date_time_text(instant: &DateTime<Utc>) -> String {
+    glue_core::date::format_date_time(instant)
+}
+
+/// A number of rows as `u64`.
+pub(crate) fn count(row: &AnyRow) -> Result<u64, sqlx::Error> {
+    let count: i64 = row.try_get(0)?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}

@@ -1,0 +1,77 @@
+//! The Glue demo shop. Run with
+//!
+//! ```not_rust
+//! cargo run -p example-shop
+//! ```
+//!
+//! `DATABASE_URL` (default `sqlite://shop.db`; `sqlite::memory:` and `postgres://...` work
+//! too), `SHOP_STOREFRONT_ADDR` (default `127.0.0.1:8080`) and `SHOP_BACKEND_ADDR` (default
+//! `127.0.0.1:8081`) configure it. SIGINT or SIGTERM stops it after requests in flight.
+
+use std::process::ExitCode;
+
+use example_shop::{Config, seed};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("example-shop: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let shop = example_shop::start(&config).await?;
+    let storefront = format!("http://{}", shop.storefront_addr());
+    let backend = format!("http://{}", shop.backend_addr());
+    println!("Glue demo shop");
+    println!("  storefront  {storefront}   (JSON:API)");
+    println!("  backend     {backend}   (JSON:API; plain JSON with Accept: application/json)");
+    println!("  database    {}", config.database_url);
+    println!(
+        "  demo data   {} customers DE--1 ... DE--{}, {} products SKU-0001 ... SKU-{:04}; \
+         customer1@example.com / {}",
+        seed::CUSTOMERS,
+        seed::CUSTOMERS,
+        seed::PRODUCTS,
+        seed::PRODUCTS,
+        seed::DEMO_PASSWORD
+    );
+    println!("  try         curl -s '{backend}/customers?page[limit]=5'");
+    println!("              curl -s '{storefront}/products'");
+    println!("Stop with Ctrl-C.");
+    shop.run_until(shutdown_signal()).await
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

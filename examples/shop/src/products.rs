@@ -1,0 +1,321 @@
+//! `products`: full CRUD on the backend (SPEC §11.3), read-only and active-only on the
+//! storefront (SPEC §11.4).
+
+use chrono::{DateTime, Utc};
+use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use validator::Validate;
+
+use crate::codes;
+use crate::db::{
+    Db, count, date_time_text, db_error, get_bool, get_date_time, is_unique_violation,
+};
+
+/// A product of the catalogue, as the back office manages it.
+#[derive(ApiResource, Clone, Debug, Validate)]
+#[api(
+    name = "Products",
+    short_name = "products",
+    operations(Get, GetCollection, Post, Put, Patch, Delete),
+    provider = ProductStore,
+    processor = ProductStore,
+)]
+pub struct Product {
+    /// The stock keeping unit; chosen by the client on creation.
+    #[api(identifier, required, example = "SKU-0001")]
+    #[validate(length(min = 1, max = 64))]
+    pub sku: String,
+    /// The product name.
+    #[api(required, example = "Oak Chair")]
+    #[validate(length(min = 1, max = 255))]
+    pub name: String,
+    /// A description.
+    pub description: Option<String>,
+    /// The price in cents.
+    #[api(example = 4999)]
+    #[validate(range(min = 0))]
+    pub price: i64,
+    /// The ISO 4217 currency of the price.
+    #[api(default = "EUR", example = "EUR")]
+    #[validate(custom(function = "codes::currency"))]
+    pub currency: String,
+    /// Units in stock.
+    #[validate(range(min = 0))]
+    pub stock: i64,
+    /// Whether the storefront shows the product.
+    #[api(default = true)]
+    pub is_active: bool,
+    /// When the product was created.
+    #[api(writable = false)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A product as the storefront shows it: active products only, read-only.
+#[derive(ApiResource, Clone, Debug)]
+#[api(
+    name = "StorefrontProducts",
+    short_name = "products",
+    label = "Product",
+    operations(Get, GetCollection),
+    provider = ProductStore,
+    pagination(items_per_page = 12, form = "offset"),
+)]
+pub struct StorefrontProduct {
+    /// The stock keeping unit.
+    #[api(identifier, example = "SKU-0001")]
+    pub sku: String,
+    /// The product name.
+    pub name: String,
+    /// A description.
+    pub description: Option<String>,
+    /// The price in cents.
+    pub price: i64,
+    /// The ISO 4217 currency of the price.
+    pub currency: String,
+}
+
+/// The columns a product is read from.
+macro_rules! columns {
+    () => {
+        "sku, name, description, price, currency, stock, is_active, created_at"
+    };
+}
+
+/// The statements of one view of the products: all of them, or the active ones.
+struct Statements {
+    find: &'static str,
+    page: &'static str,
+    all: &'static str,
+    count: &'static str,
+}
+
+const ALL_PRODUCTS: Statements = Statements {
+    find: concat!("SELECT ", columns!(), " FROM products WHERE sku = $1"),
+    page: concat!(
+        "SELECT ",
+        columns!(),
+        " FROM products ORDER BY id_product LIMIT $1 OFFSET $2"
+    ),
+    all: concat!("SELECT ", columns!(), " FROM products ORDER BY id_product"),
+    count: "SELECT COUNT(*) FROM products",
+};
+
+const ACTIVE_PRODUCTS: Statements = Statements {
+    find: concat!(
+        "SELECT ",
+        columns!(),
+        " FROM products WHERE sku = $1 AND is_active = TRUE"
+    ),
+    page: concat!(
+        "SELECT ",
+        columns!(),
+        " FROM products WHERE is_active = TRUE ORDER BY id_product LIMIT $1 OFFSET $2"
+    ),
+    all: concat!(
+        "SELECT ",
+        columns!(),
+        " FROM products WHERE is_active = TRUE ORDER BY id_product"
+    ),
+    count: "SELECT COUNT(*) FROM products WHERE is_active = TRUE",
+};
+
+impl Product {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            sku: row.try_get("sku")?,
+            name: row.try_get("name")?,
+            description: row.try_get("description")?,
+            price: row.try_get("price")?,
+            currency: row.try_get("currency")?,
+            stock: row.try_get("stock")?,
+            is_active: get_bool(row, "is_active")?,
+            created_at: get_date_time(row, "created_at")?,
+        })
+    }
+}
+
+impl From<Product> for StorefrontProduct {
+    fn from(product: Product) -> Self {
+        Self {
+            sku: product.sku,
+            name: product.name,
+            description: product.description,
+            price: product.price,
+            currency: product.currency,
+        }
+    }
+}
+
+/// Reads and writes products in the shop's database.
+#[derive(Debug, Clone)]
+pub struct ProductStore {
+    db: Db,
+}
+
+impl ProductStore {
+    /// A store over `db`.
+    #[must_use]
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    async fn find(&self, sku: &str, view: &Statements) -> Result<Option<Product>, GlueError> {
+        let row = sqlx::query(view.find)
+            .bind(sku)
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(db_error)?;
+        row.as_ref()
+            .map(Product::from_row)
+            .transpose()
+            .map_err(db_error)
+    }
+
+    async fn page(
+        &self,
+        ctx: &Context,
+        view: &Statements,
+    ) -> Result<(Vec<Product>, Option<u64>), GlueError> {
+        let pool = self.db.pool();
+        let rows = match ctx.page() {
+            Some(page) => {
+                sqlx::query(view.page)
+                    .bind(i64::try_from(page.limit).unwrap_or(i64::MAX))
+                    .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
+                    .fetch_all(pool)
+                    .await
+            }
+            None => sqlx::query(view.all).fetch_all(pool).await,
+        }
+        .map_err(db_error)?;
+        let products = rows
+            .iter()
+            .map(Product::from_row)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db_error)?;
+        if ctx.page().is_none() {
+            return Ok((products, None));
+        }
+        let total = sqlx::query(view.count)
+            .fetch_one(pool)
+            .await
+            .and_then(|row| count(&row))
+            .map_err(db_error)?;
+        Ok((products, Some(total)))
+    }
+
+    async fn save(&self, product: &Product) -> Result<Product, GlueError> {
+        sqlx::query(
+            "UPDATE products SET name = $1, description = $2, price = $3, currency = $4, \
+             stock = $5, is_active = $6 WHERE sku = $7",
+        )
+        .bind(&product.name)
+        .bind(product.description.as_deref())
+        .bind(product.price)
+        .bind(&product.currency)
+        .bind(product.stock)
+        .bind(product.is_active)
+        .bind(&product.sku)
+        .execute(self.db.pool())
+        .await
+        .map_err(db_error)?;
+        self.find(&product.sku, &ALL_PRODUCTS)
+            .await?
+            .ok_or_else(|| GlueError::not_found(format!("Product {} not found.", product.sku)))
+    }
+}
+
+fn paginated<T>(items: Vec<T>, total: Option<u64>) -> Paginated<T> {
+    match total {
+        Some(total) => Paginated::new(items, total),
+        None => Paginated::unpaginated(items),
+    }
+}
+
+impl Provider<Product> for ProductStore {
+    async fn item(&self, ctx: &Context) -> Result<Option<Product>, GlueError> {
+        self.find(ctx.id().unwrap_or_default(), &ALL_PRODUCTS).await
+    }
+
+    async fn collection(&self, ctx: &Context) -> Result<Paginated<Product>, GlueError> {
+        let (products, total) = self.page(ctx, &ALL_PRODUCTS).await?;
+        Ok(paginated(products, total))
+    }
+}
+
+impl Provider<StorefrontProduct> for ProductStore {
+    async fn item(&self, ctx: &Context) -> Result<Option<StorefrontProduct>, GlueError> {
+        Ok(self
+            .find(ctx.id().unwrap_or_default(), &ACTIVE_PRODUCTS)
+            .await?
+            .map(StorefrontProduct::from))
+    }
+
+    async fn collection(&self, ctx: &Context) -> Result<Paginated<StorefrontProduct>, GlueError> {
+        let (products, total) = self.page(ctx, &ACTIVE_PRODUCTS).await?;
+        Ok(paginated(
+            products.into_iter().map(StorefrontProduct::from).collect(),
+            total,
+        ))
+    }
+}
+
+impl Processor<Product> for ProductStore {
+    async fn create(&self, _ctx: &Context, product: Product) -> Result<Product, GlueError> {
+        let result = sqlx::query(
+            "INSERT INTO products (sku, name, description, price, currency, stock, is_active, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&product.sku)
+        .bind(&product.name)
+        .bind(product.description.as_deref())
+        .bind(product.price)
+        .bind(&product.currency)
+        .bind(product.stock)
+        .bind(product.is_active)
+        .bind(date_time_text(&Utc::now()))
+        .execute(self.db.pool())
+        .await;
+        match result {
+            Err(error) if is_unique_violation(&error) => {
+                return Err(GlueError::conflict_at(
+                    "/data/id",
+                    format!("A product with the sku {} already exists.", product.sku),
+                ));
+            }
+            Err(error) => return Err(db_error(error)),
+            Ok(_) => {}
+        }
+        self.find(&product.sku, &ALL_PRODUCTS)
+            .await?
+            .ok_or_else(|| GlueError::internal("a created product could not be read back"))
+    }
+
+    async fn replace(
+        &self,
+        _ctx: &Context,
+        product: Product,
+        _previous: Product,
+    ) -> Result<Product, GlueError> {
+        self.save(&product).await
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Context,
+        product: Product,
+        _previous: Product,
+    ) -> Result<Product, GlueError> {
+        self.save(&product).await
+    }
+
+    async fn delete(&self, _ctx: &Context, product: Product) -> Result<(), GlueError> {
+        sqlx::query("DELETE FROM products WHERE sku = $1")
+            .bind(&product.sku)
+            .execute(self.db.pool())
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

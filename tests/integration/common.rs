@@ -1,0 +1,231 @@
+//! Helpers shared by the test modules: sending requests through a router, reading answers,
+//! and checking documents against the JSON:API 1.1 schema.
+
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use glue_core::Router;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The host the helpers send, so links are predictable.
+pub(crate) const HOST: &str = "shop.test";
+
+/// The JSON:API media type.
+pub(crate) const JSONAPI: &str = "application/vnd.api+json";
+
+/// An answer, read whole.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Answer {
+    /// The body as JSON; panics with the body text when it is not JSON.
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "body is not JSON ({error}): {:?}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// A header as text.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The body as text.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A request under construction.
+#[derive(Debug)]
+pub(crate) struct Call {
+    method: Method,
+    uri: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+/// A request with the test host.
+pub(crate) fn call(method: Method, uri: &str) -> Call {
+    Call {
+        method,
+        uri: uri.to_owned(),
+        headers: vec![("host".to_owned(), HOST.to_owned())],
+        body: String::new(),
+    }
+}
+
+/// `GET uri`.
+pub(crate) fn get(uri: &str) -> Call {
+    call(Method::GET, uri)
+}
+
+impl Call {
+    /// Adds (or replaces) a header.
+    pub(crate) fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers
+            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Removes a header.
+    pub(crate) fn without(mut self, name: &str) -> Self {
+        self.headers
+            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+        self
+    }
+
+    /// Sets `Accept`.
+    pub(crate) fn accept(self, value: &str) -> Self {
+        self.header("accept", value)
+    }
+
+    /// A JSON:API body.
+    pub(crate) fn jsonapi(self, body: &Value) -> Self {
+        self.raw(JSONAPI, &body.to_string())
+    }
+
+    /// A plain JSON body, answered in plain JSON.
+    pub(crate) fn plain(self, body: &Value) -> Self {
+        self.raw("application/json", &body.to_string())
+            .accept("application/json")
+    }
+
+    /// A body of any content type.
+    pub(crate) fn raw(mut self, content_type: &str, body: &str) -> Self {
+        self = self.header("content-type", content_type);
+        self.body = body.to_owned();
+        self
+    }
+
+    /// The request.
+    pub(crate) fn build(self) -> Request<String> {
+        let mut request = Request::builder().method(self.method).uri(self.uri);
+        for (name, value) in self.headers {
+            request = request.header(name, value);
+        }
+        request.body(self.body).expect("a valid request")
+    }
+
+    /// Sends it through the router.
+    pub(crate) async fn send(self, router: &Router) -> Answer {
+        send(router, self.build()).await
+    }
+}
+
+/// Sends one request through a router (a tower service, no socket).
+pub(crate) async fn send(router: &Router, request: Request<String>) -> Answer {
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap_or_else(|never| match never {});
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .unwrap_or_else(|never| match never {})
+        .to_bytes();
+    Answer {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    }
+}
+
+fn jsonapi_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema: Value =
+            serde_json::from_str(include_str!("../schemas/jsonapi-1.1-schema.json"))
+                .expect("the JSON:API schema is JSON");
+        jsonschema::validator_for(&schema).expect("the JSON:API schema compiles")
+    })
+}
+
+/// Panics, listing every violation, when `document` is not a valid JSON:API 1.1 document.
+pub(crate) fn assert_jsonapi(document: &Value) {
+    let validator = jsonapi_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not a JSON:API 1.1 document: {errors:#?}\n{document:#}"
+    );
+}
+
+/// Checks the answer is a JSON:API document with this status and returns it.
+pub(crate) fn jsonapi_document(answer: &Answer, status: StatusCode) -> Value {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    assert_eq!(answer.header("content-type"), Some(JSONAPI));
+    let document = answer.json();
+    assert_jsonapi(&document);
+    document
+}
+
+/// The errors of a JSON:API error document with this status.
+pub(crate) fn jsonapi_errors(answer: &Answer, status: StatusCode) -> Vec<Value> {
+    let document = jsonapi_document(answer, status);
+    assert!(document.get("data").is_none());
+    document["errors"]
+        .as_array()
+        .expect("errors is an array")
+        .clone()
+}
+
+/// The `source.pointer` values of a list of errors.
+pub(crate) fn pointers(errors: &[Value]) -> Vec<String> {
+    errors
+        .iter()
+        .filter_map(|error| error["source"]["pointer"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The attributes of one resource object, as a sorted list of names.
+pub(crate) fn attribute_names(resource: &Value) -> Vec<String> {
+    let mut names: Vec<String> = resource["attributes"]
+        .as_object()
+        .map(|attributes| attributes.keys().cloned().collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A fresh demo shop on its own in-memory database.
+pub(crate) async fn shop() -> example_shop::Shop {
+    example_shop::Shop::open("sqlite::memory:")
+        .await
+        .expect("the shop opens on sqlite::memory:")
+}
+
+/// Reads a header value.
+pub(crate) fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).expect("a valid header value")
+}
+
+/// The `Allow` methods of an answer, as a sorted list.
+pub(crate) fn allowed(answer: &Answer) -> Vec<String> {
+    let mut methods: Vec<String> = answer
+        .header(header::ALLOW.as_str())
+        .unwrap_or_default()
+        .split(',')
+        .map(|method| method.trim().to_owned())
+        .filter(|method| !method.is_empty())
+        .collect();
+    methods.sort();
+    methods
+}

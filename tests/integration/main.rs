@@ -1,0 +1,7 @@
+//! Black-box tests of Glue: through the router as a tower service, and over real sockets
+//! against the demo shop. One binary, modules per area.
+
+mod common;
+mod fixtures;
+
+mod routing;
