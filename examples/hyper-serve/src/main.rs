@@ -1,0 +1,137 @@
+//! Serving a Glue application with hyper directly: the router is a tower service, so
+//! `hyper_util`'s adapter is all it takes. Run with
+//!
+//! ```not_rust
+//! cargo run -p example-hyper-serve
+//! ```
+//!
+//! then `curl -s localhost:3001/greetings/en`.
+
+use std::net::SocketAddr;
+
+use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Provider, Router};
+use glue_jsonapi::JsonApi;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+
+/// A greeting in one language.
+#[derive(ApiResource, Clone, Debug)]
+#[api(operations(Get, GetCollection), provider = Greetings)]
+pub struct Greeting {
+    /// The language code.
+    #[api(identifier)]
+    pub language: String,
+    /// The greeting.
+    pub text: String,
+}
+
+/// A fixed set of greetings.
+#[derive(Debug, Clone, Copy)]
+pub struct Greetings;
+
+const GREETINGS: [(&str, &str); 3] = [("de", "Hallo"), ("en", "Hello"), ("fr", "Bonjour")];
+
+fn greeting((language, text): (&str, &str)) -> Greeting {
+    Greeting {
+        language: language.to_owned(),
+        text: text.to_owned(),
+    }
+}
+
+impl Provider<Greeting> for Greetings {
+    async fn item(&self, ctx: &Context) -> Result<Option<Greeting>, GlueError> {
+        Ok(GREETINGS
+            .into_iter()
+            .find(|(language, _)| Some(*language) == ctx.id())
+            .map(greeting))
+    }
+
+    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Greeting>, GlueError> {
+        Ok(GREETINGS.into_iter().map(greeting).collect::<Vec<_>>().into())
+    }
+}
+
+/// The Glue application.
+pub fn router() -> Router {
+    Application::new("greetings")
+        .convention(JsonApi::new())
+        .resource::<Greeting>(Greetings, ())
+        .build()
+}
+
+/// Accepts connections forever, serving each with hyper's HTTP/1 connection driver.
+///
+/// # Errors
+///
+/// When accepting a connection fails.
+pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()> {
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let service = TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            if let Err(error) = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                eprintln!("connection error: {error}");
+            }
+        });
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 3001))).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    serve(listener, router()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn start() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(serve(listener, router()));
+        address
+    }
+
+    #[tokio::test]
+    async fn hyper_serves_the_router_over_a_real_socket() {
+        let address = start().await;
+        let response = reqwest::get(format!("http://{address}/greetings/fr"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/vnd.api+json"
+        );
+        let document: serde_json::Value =
+            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(document["data"]["attributes"]["text"], "Bonjour");
+        assert_eq!(
+            document["data"]["links"]["self"],
+            format!("http://{address}/greetings/fr")
+        );
+    }
+
+    #[tokio::test]
+    async fn errors_leave_as_documents_over_the_socket() {
+        let address = start().await;
+        let client = reqwest::Client::new();
+        let response = client
+            .delete(format!("http://{address}/greetings/fr"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405);
+        assert_eq!(response.headers()["allow"], "GET");
+        let document: serde_json::Value =
+            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(document["errors"][0]["status"], "405");
+    }
+}

@@ -1,0 +1,16 @@
+#![allow(unused_imports)]
+use glue_core::ApiResource;
+
+struct Customers;
+impl glue_core::Provider<Customer> for Customers {}
+
+#[derive(ApiResource, Clone)]
+#[api(operations(Get, GetCollection), provider = Customers)]
+struct Customer {
+    #[api(identifier)]
+    customer_reference: String,
+    #[api(writable = false, required)]
+    created_at: String,
+}
+
+fn main() {}

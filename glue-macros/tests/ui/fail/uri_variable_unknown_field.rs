@@ -1,0 +1,20 @@
+#![allow(unused_imports)]
+use glue_core::ApiResource;
+
+struct Addresses;
+impl glue_core::Provider<CustomerAddress> for Addresses {}
+
+#[derive(ApiResource, Clone)]
+#[api(
+    operations(GetCollection(uri_template = "/customers/{customerReference}/addresses")),
+    provider = Addresses,
+    uri_variables(customerReference = no_such_field),
+)]
+struct CustomerAddress {
+    #[api(identifier)]
+    uuid: String,
+    customer_reference: String,
+    street: String,
+}
+
+fn main() {}
