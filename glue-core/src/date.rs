@@ -4,7 +4,7 @@
 //! The derive routes `DateTime`, `NaiveDateTime` and `NaiveDate` properties (and their
 //! `Option`s) through these helpers, so a resource struct keeps plain chrono types.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -36,6 +36,16 @@ impl DateTimeValue for DateTime<FixedOffset> {
 
     fn from_utc(instant: DateTime<Utc>) -> Self {
         instant.fixed_offset()
+    }
+}
+
+impl DateTimeValue for DateTime<Local> {
+    fn to_utc(&self) -> Option<DateTime<Utc>> {
+        Some(self.with_timezone(&Utc))
+    }
+
+    fn from_utc(instant: DateTime<Utc>) -> Self {
+        instant.with_timezone(&Local)
     }
 }
 

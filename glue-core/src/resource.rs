@@ -47,7 +47,9 @@ pub trait Resource: Clone + Send + Sync + 'static {
 
     /// Builds the resource from a write request: a new item (`previous` is `None`, for Post),
     /// or `previous` with the request applied (Put replaces every writable property, Patch
-    /// only those sent). Returns `None` after recording errors in `input`.
+    /// only those sent). Errors are recorded in `input`; the item is still built where
+    /// defaults allow, so that validation can report the other properties in the same
+    /// answer, and `None` is returned only when it cannot be built at all.
     fn from_input(input: &mut WriteInput<'_>, previous: Option<Self>) -> Option<Self>;
 
     /// Checks the validation rules declared on the struct.
@@ -101,6 +103,10 @@ impl<R: Resource> ResourceObject for R {
 }
 
 /// A value that can identify a resource in a URL.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot identify a resource in a URL",
+    note = "identifiers and uri variables are strings or integers; implement `glue_core::ResourceId` for other types"
+)]
 pub trait ResourceId {
     /// The value as it appears in URLs.
     fn to_id(&self) -> Cow<'_, str>;

@@ -39,13 +39,14 @@ fn fallback(input: &DeriveInput, error: Error) -> TokenStream {
     if !input.generics.params.is_empty() {
         return errors;
     }
+    let krate = crate_path(&input.attrs).map_or_else(|| quote!(::glue_core), |path| quote!(#path));
     quote! {
         #errors
         #[automatically_derived]
-        impl ::glue_core::Resource for #ident {
+        impl #krate::Resource for #ident {
             type Provider = ();
             type Processor = ();
-            fn meta() -> &'static ::glue_core::ResourceMeta {
+            fn meta() -> &'static #krate::ResourceMeta {
                 ::core::unreachable!()
             }
             fn id(&self) -> ::std::borrow::Cow<'_, str> {
@@ -56,18 +57,47 @@ fn fallback(input: &DeriveInput, error: Error) -> TokenStream {
             }
             fn write_properties(
                 &self,
-                _: &mut ::glue_core::PropertyWriter<'_>,
-            ) -> ::core::result::Result<(), ::glue_core::__private::serde_json::Error> {
+                _: &mut #krate::PropertyWriter<'_>,
+            ) -> ::core::result::Result<(), #krate::__private::serde_json::Error> {
                 ::core::unreachable!()
             }
             fn from_input(
-                _: &mut ::glue_core::WriteInput<'_>,
+                _: &mut #krate::WriteInput<'_>,
                 _: ::core::option::Option<Self>,
             ) -> ::core::option::Option<Self> {
                 ::core::unreachable!()
             }
         }
     }
+}
+
+/// `crate = path` from the raw attributes, for the fallback after a parse error.
+fn crate_path(attrs: &[syn::Attribute]) -> Option<syn::Path> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("api"))
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::List(list) => {
+                darling::ast::NestedMeta::parse_meta_list(list.tokens.clone()).ok()
+            }
+            _ => None,
+        })
+        .flatten()
+        .find_map(|item| match item {
+            darling::ast::NestedMeta::Meta(syn::Meta::NameValue(pair))
+                if pair.path.is_ident("crate") =>
+            {
+                match pair.value {
+                    Expr::Path(path) => Some(path.path),
+                    Expr::Lit(syn::ExprLit {
+                        lit: Lit::Str(text),
+                        ..
+                    }) => text.parse().ok(),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
 }
 
 struct Operation {
@@ -140,10 +170,10 @@ impl Model {
         let ident_text = ident.to_string();
 
         if !input.generics.params.is_empty() {
-            errors.push(
-                Error::custom("`#[derive(ApiResource)]` does not support generic structs")
-                    .with_span(&input.generics),
-            );
+            errors.push(Error::from(syn::Error::new_spanned(
+                &input.generics,
+                "`#[derive(ApiResource)]` does not support generic structs",
+            )));
         }
 
         let short_name = match &input.short_name {
@@ -205,6 +235,21 @@ impl Model {
                 }
             }
             fields.push(field);
+        }
+
+        for (index, field) in fields.iter().enumerate() {
+            if fields[..index]
+                .iter()
+                .any(|earlier| earlier.name == field.name)
+            {
+                errors.push(
+                    Error::custom(format!(
+                        "two properties are named `{}` on the wire; `rename` one of them",
+                        field.name
+                    ))
+                    .with_span(&field.ident),
+                );
+            }
         }
 
         let validate =
@@ -557,10 +602,13 @@ impl Model {
                 if let ::core::result::Result::Err(failed) =
                     #private::validator::Validate::validate(self)
                 {
-                    errors.extend(#private::from_validator(
-                        &failed,
-                        <Self as #krate::Resource>::meta().properties,
-                    ));
+                    ::core::iter::Extend::extend(
+                        &mut errors,
+                        #private::from_validator(
+                            &failed,
+                            <Self as #krate::Resource>::meta().properties,
+                        ),
+                    );
                 }
             }
         });
@@ -587,9 +635,6 @@ impl Model {
             }
         };
 
-        // Compile-time checks that land on the offending field type.
-        let assertions = self.assertions(&private);
-
         quote! {
             const _: () = {
                 static META: #krate::ResourceMeta = #krate::ResourceMeta {
@@ -603,8 +648,6 @@ impl Model {
                     pagination: #pagination,
                     idempotent_delete: #idempotent_delete,
                 };
-
-                #assertions
 
                 #[automatically_derived]
                 impl #krate::Resource for #ident {
@@ -649,6 +692,21 @@ impl Model {
     fn input_fn(&self, private: &TokenStream) -> TokenStream {
         let krate = &self.krate;
         let has_post = self.operations.iter().any(|op| op.kind == "Post");
+        let has_writes = self
+            .operations
+            .iter()
+            .any(|op| op.kind == "Post" || op.kind == "Put" || op.kind == "Patch");
+        if !has_writes {
+            // A resource that is never written needs no decoding (nor `Deserialize`).
+            return quote! {
+                fn from_input(
+                    _: &mut #krate::WriteInput<'_>,
+                    _: ::core::option::Option<Self>,
+                ) -> ::core::option::Option<Self> {
+                    ::core::option::Option::None
+                }
+            };
+        }
         let mut decodes = Vec::new();
         let mut creates = Vec::new();
         let mut existing = Vec::new();
@@ -783,37 +841,6 @@ impl Model {
             }
         }
     }
-
-    /// Bounds that land on the field types: readable fields serialize, writable ones
-    /// deserialize, read-only fields of a resource with Post have a default.
-    fn assertions(&self, private: &TokenStream) -> TokenStream {
-        let has_post = self.operations.iter().any(|op| op.kind == "Post");
-        let checks = self.fields.iter().map(|field| {
-            let ty = &field.ty;
-            let span = ty.span();
-            let serialize = field
-                .readable
-                .then(|| quote_spanned!(span=> __glue_serialize::<#ty>();));
-            let deserialize = field
-                .writable
-                .then(|| quote_spanned!(span=> __glue_deserialize::<#ty>();));
-            let default = (has_post
-                && !field.writable
-                && field.default.is_none()
-                && field.uri_variable.is_none())
-            .then(|| quote_spanned!(span=> __glue_default::<#ty>();));
-            quote!(#serialize #deserialize #default)
-        });
-        quote! {
-            #[allow(dead_code, clippy::extra_unused_type_parameters)]
-            fn __glue_assertions() {
-                fn __glue_serialize<T: #private::serde::Serialize + ?::core::marker::Sized>() {}
-                fn __glue_deserialize<T: #private::serde::de::DeserializeOwned>() {}
-                fn __glue_default<T: ::core::default::Default>() {}
-                #(#checks)*
-            }
-        }
-    }
 }
 
 fn operation(input: &OperationInput, errors: &mut darling::error::Accumulator) -> Operation {
@@ -840,7 +867,10 @@ fn field(raw: &FieldInput, errors: &mut darling::error::Accumulator) -> Option<F
     let mut wire = match types::infer(&raw.ty) {
         Ok(wire) => wire,
         Err(reason) => {
-            errors.push(Error::custom(format!("{reason} (SPEC §7.2)")).with_span(&raw.ty));
+            errors.push(Error::from(syn::Error::new_spanned(
+                &raw.ty,
+                format!("{reason} (SPEC §7.2)"),
+            )));
             return None;
         }
     };
@@ -855,9 +885,6 @@ fn field(raw: &FieldInput, errors: &mut darling::error::Accumulator) -> Option<F
             None => errors
                 .push(Error::unknown_value_with_alts(ty, TYPE_NAMES.iter()).with_span(&ty.span())),
         }
-    }
-    if matches!(raw.format.as_deref(), Some("date-time")) && wire.kind == Kind::Plain {
-        wire.kind = Kind::DateTime;
     }
     let identifier = raw.identifier.is_present();
     let readable = raw.readable.unwrap_or(true);

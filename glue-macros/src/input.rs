@@ -282,7 +282,15 @@ pub(crate) fn expr_json(expr: &Expr) -> Option<String> {
             expr,
             ..
         }) => expr_json(expr).map(|text| format!("-{text}")),
-        Expr::Path(path) if path.path.is_ident("None") => Some("null".to_owned()),
+        Expr::Path(path)
+            if path
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "None") =>
+        {
+            Some("null".to_owned())
+        }
         _ => None,
     }
 }
