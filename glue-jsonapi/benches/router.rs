@@ -1,0 +1,352 @@
+//! GET of a 20-item JSON:API collection and of one item, through the Glue router with an
+//! in-memory provider, against a hand-written axum handler that produces the same bytes with
+//! typed structs and `serde_json::to_vec` (the fast baseline, not `axum::Json`).
+//!
+//! Run with `cargo bench -p glue-jsonapi --bench router`. Both sides clone the rows they
+//! answer with from the same in-memory store, as a provider reading a database would own
+//! them; both answers are compared byte for byte before measuring.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, HeaderValue, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bytes::Bytes;
+use chrono::{DateTime, TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Provider};
+use glue_jsonapi::JsonApi;
+use glue_pagination::PaginationExt;
+use http_body_util::BodyExt;
+use serde::{Serialize, Serializer};
+use tower::ServiceExt;
+
+const TOTAL: usize = 100;
+const PAGE: usize = 20;
+
+/// A customer, as an application would declare it.
+#[derive(ApiResource, Clone, Debug)]
+#[api(short_name = "customers", operations(Get, GetCollection), provider = Store)]
+struct Customer {
+    #[api(identifier)]
+    customer_reference: String,
+    id_customer: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    status: String,
+    is_active: bool,
+    credit_limit: f64,
+    created_at: DateTime<Utc>,
+}
+
+/// The rows, shared by both sides.
+#[derive(Clone)]
+struct Store {
+    rows: Arc<Vec<Customer>>,
+}
+
+impl Store {
+    fn new() -> Self {
+        let epoch = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
+        let rows = (1..=TOTAL as i64)
+            .map(|n| Customer {
+                customer_reference: format!("DE--{n}"),
+                id_customer: n,
+                email: format!("customer{n}@example.com"),
+                first_name: "Anna".to_owned(),
+                last_name: "Müller".to_owned(),
+                status: "active".to_owned(),
+                is_active: n % 5 != 0,
+                credit_limit: n as f64 * 250.5,
+                created_at: epoch + chrono::Duration::minutes(n),
+            })
+            .collect();
+        Self {
+            rows: Arc::new(rows),
+        }
+    }
+
+    fn page(&self, offset: usize, limit: usize) -> Vec<Customer> {
+        self.rows.iter().skip(offset).take(limit).cloned().collect()
+    }
+
+    fn find(&self, reference: &str) -> Option<Customer> {
+        self.rows
+            .iter()
+            .find(|row| row.customer_reference == reference)
+            .cloned()
+    }
+}
+
+impl Provider<Customer> for Store {
+    async fn item(&self, ctx: &Context) -> Result<Option<Customer>, GlueError> {
+        Ok(ctx.id().and_then(|id| self.find(id)))
+    }
+
+    async fn collection(&self, ctx: &Context) -> Result<Paginated<Customer>, GlueError> {
+        let page = ctx
+            .page()
+            .copied()
+            .unwrap_or(glue_core::PageRequest::new(0, 20));
+        Ok(Paginated::new(
+            self.page(page.offset as usize, page.limit as usize),
+            TOTAL as u64,
+        ))
+    }
+}
+
+fn glue_router(store: Store) -> glue_core::Router {
+    Application::new("bench")
+        .convention(JsonApi::new())
+        .standard_pagination()
+        .resource::<Customer>(store, ())
+        .build()
+}
+
+// The hand-written baseline: typed documents serialized with `serde_json::to_vec`.
+
+fn utc<S: Serializer>(instant: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&instant.format("%Y-%m-%dT%H:%M:%S+00:00"))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Attributes<'a> {
+    id_customer: i64,
+    email: &'a str,
+    first_name: &'a str,
+    last_name: &'a str,
+    status: &'a str,
+    is_active: bool,
+    credit_limit: f64,
+    #[serde(serialize_with = "utc")]
+    created_at: &'a DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct SelfLink {
+    #[serde(rename = "self")]
+    self_link: String,
+}
+
+#[derive(Serialize)]
+struct ResourceObject<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    attributes: Attributes<'a>,
+    links: SelfLink,
+}
+
+#[derive(Serialize)]
+struct Version {
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct CollectionLinks {
+    #[serde(rename = "self")]
+    self_link: String,
+    first: String,
+    next: String,
+    last: String,
+}
+
+#[derive(Serialize)]
+struct Meta {
+    page: u64,
+    pages: u64,
+    records: u64,
+    records_per_page: u64,
+    records_total: u64,
+}
+
+#[derive(Serialize)]
+struct CollectionDocument<'a> {
+    jsonapi: Version,
+    data: Vec<ResourceObject<'a>>,
+    links: CollectionLinks,
+    meta: Meta,
+}
+
+#[derive(Serialize)]
+struct ItemDocument<'a> {
+    jsonapi: Version,
+    data: ResourceObject<'a>,
+    links: SelfLink,
+}
+
+fn host(headers: &HeaderMap) -> &str {
+    headers
+        .get(HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or("localhost")
+}
+
+fn resource_object<'a>(base: &str, row: &'a Customer) -> ResourceObject<'a> {
+    ResourceObject {
+        kind: "customers",
+        id: &row.customer_reference,
+        attributes: Attributes {
+            id_customer: row.id_customer,
+            email: &row.email,
+            first_name: &row.first_name,
+            last_name: &row.last_name,
+            status: &row.status,
+            is_active: row.is_active,
+            credit_limit: row.credit_limit,
+            created_at: &row.created_at,
+        },
+        links: SelfLink {
+            self_link: format!("{base}/customers/{}", row.customer_reference),
+        },
+    }
+}
+
+fn json_response(body: Vec<u8>) -> Response {
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.api+json"),
+    );
+    response
+}
+
+async fn list(State(store): State<Store>, headers: HeaderMap) -> Response {
+    let base = format!("http://{}", host(&headers));
+    let rows = store.page(0, PAGE);
+    let page = |offset: usize| {
+        format!("{base}/customers?page%5Boffset%5D={offset}&page%5Blimit%5D={PAGE}")
+    };
+    let document = CollectionDocument {
+        jsonapi: Version { version: "1.1" },
+        data: rows.iter().map(|row| resource_object(&base, row)).collect(),
+        links: CollectionLinks {
+            self_link: format!("{base}/customers"),
+            first: page(0),
+            next: page(PAGE),
+            last: page(TOTAL - PAGE),
+        },
+        meta: Meta {
+            page: 1,
+            pages: (TOTAL / PAGE) as u64,
+            records: PAGE as u64,
+            records_per_page: PAGE as u64,
+            records_total: TOTAL as u64,
+        },
+    };
+    json_response(serde_json::to_vec(&document).expect("serializable"))
+}
+
+async fn one(
+    State(store): State<Store>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let base = format!("http://{}", host(&headers));
+    let Some(row) = store.find(&reference) else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    let document = ItemDocument {
+        jsonapi: Version { version: "1.1" },
+        data: resource_object(&base, &row),
+        links: SelfLink {
+            self_link: format!("{base}/customers/{reference}"),
+        },
+    };
+    json_response(serde_json::to_vec(&document).expect("serializable"))
+}
+
+fn axum_router(store: Store) -> axum::Router {
+    axum::Router::new()
+        .route("/customers", get(list))
+        .route("/customers/{reference}", get(one))
+        .with_state(store)
+}
+
+fn request(uri: &str) -> Request<axum::body::Body> {
+    Request::get(uri)
+        .header(HOST, "bench.test")
+        .header("accept", "application/vnd.api+json")
+        .body(axum::body::Body::empty())
+        .expect("a valid request")
+}
+
+async fn through_glue(router: &glue_core::Router, uri: &str) -> Bytes {
+    let response = router
+        .clone()
+        .oneshot(request(uri))
+        .await
+        .expect("infallible");
+    response
+        .into_body()
+        .collect()
+        .await
+        .expect("infallible")
+        .to_bytes()
+}
+
+async fn through_axum(router: &axum::Router, uri: &str) -> Bytes {
+    let response = router
+        .clone()
+        .oneshot(request(uri))
+        .await
+        .expect("infallible");
+    response
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes()
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let store = Store::new();
+    let glue = glue_router(store.clone());
+    let axum = axum_router(store);
+
+    for uri in ["/customers", "/customers/DE--7"] {
+        let (ours, theirs) = runtime.block_on(async {
+            (
+                through_glue(&glue, uri).await,
+                through_axum(&axum, uri).await,
+            )
+        });
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs),
+            "both sides must answer {uri} with the same bytes"
+        );
+    }
+
+    let mut group = c.benchmark_group("collection_20");
+    group.bench_function("glue", |b| {
+        b.to_async(&runtime)
+            .iter(|| through_glue(&glue, "/customers"))
+    });
+    group.bench_function("axum_handwritten", |b| {
+        b.to_async(&runtime)
+            .iter(|| through_axum(&axum, "/customers"))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("item");
+    group.bench_function("glue", |b| {
+        b.to_async(&runtime)
+            .iter(|| through_glue(&glue, "/customers/DE--7"))
+    });
+    group.bench_function("axum_handwritten", |b| {
+        b.to_async(&runtime)
+            .iter(|| through_axum(&axum, "/customers/DE--7"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
