@@ -4,7 +4,7 @@
 //! The derive routes `DateTime`, `NaiveDateTime` and `NaiveDate` properties (and their
 //! `Option`s) through these helpers, so a resource struct keeps plain chrono types.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -95,8 +95,11 @@ pub fn format_date_time(instant: &DateTime<Utc>) -> String {
 /// The message for a 422 when the text is not such a date-time.
 pub fn parse_date_time(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::<FixedOffset>::parse_from_rfc3339(text.trim())
+        .ok()
         .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| {
+        // RFC 3339 years have four digits: keep answers writable in the same form.
+        .filter(|instant| (1..=9999).contains(&instant.year()))
+        .ok_or_else(|| {
             format!(
                 "must be a date-time with an offset, such as 1985-07-01T01:22:11+02:00, got \"{text}\""
             )
@@ -171,6 +174,7 @@ mod tests {
         assert!(decode_date_time::<DateTime<Utc>>(&raw("\"yesterday\"")).is_err());
         assert!(decode_date_time::<DateTime<Utc>>(&raw("12")).is_err());
         assert!(decode_date_time::<DateTime<Utc>>(&raw("null")).is_err());
+        assert!(decode_date_time::<DateTime<Utc>>(&raw("\"0000-01-01T00:30:00+01:00\"")).is_err());
         assert_eq!(
             decode_date_time::<Option<DateTime<Utc>>>(&raw("null")).unwrap(),
             None

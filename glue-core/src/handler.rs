@@ -176,7 +176,12 @@ impl<R: Resource> TypedHandler<R> {
             prepare_attributes(document, R::meta(), WriteMode::Create, None)?;
         let mut input = WriteInput::new(WriteMode::Create, attributes, id, &call.ctx.uri_variables);
         let item = R::from_input(&mut input, None);
-        let item = finish_input(input, item, unknown)?;
+        let mut errors = input_errors(input, item.as_ref(), unknown);
+        if let Some(item) = &item {
+            let failed = self.processor.validate(&call.ctx, item, None).await?;
+            merge_field_errors(&mut errors, failed);
+        }
+        let item = finish_input(item, errors)?;
         let created = self.processor.create(&call.ctx, item).await?;
         let location = call.links.item_url(&created);
         let self_url = location
@@ -200,7 +205,15 @@ impl<R: Resource> TypedHandler<R> {
         let (attributes, _, unknown) = prepare_attributes(document, R::meta(), mode, url_id)?;
         let mut input = WriteInput::new(mode, attributes, None, &call.ctx.uri_variables);
         let item = R::from_input(&mut input, Some(previous.clone()));
-        let item = finish_input(input, item, unknown)?;
+        let mut errors = input_errors(input, item.as_ref(), unknown);
+        if let Some(item) = &item {
+            let failed = self
+                .processor
+                .validate(&call.ctx, item, Some(&previous))
+                .await?;
+            merge_field_errors(&mut errors, failed);
+        }
+        let item = finish_input(item, errors)?;
         let stored = match mode {
             WriteMode::Replace => self.processor.replace(&call.ctx, item, previous).await?,
             _ => self.processor.update(&call.ctx, item, previous).await?,
@@ -346,28 +359,50 @@ fn raw_id(raw: &RawValue) -> Option<String> {
     }
 }
 
-/// Collects unknown attributes, decoding errors and validation errors into one 422 (SPEC
-/// §3.8: all at once), in declaration order; a property that failed to decode is not
-/// validated again.
-fn finish_input<R: Resource>(
+/// The errors of a write so far: decoding errors, the declared validation rules (for
+/// properties that decoded), and unknown attributes.
+fn input_errors<R: Resource>(
     input: WriteInput<'_>,
-    item: Option<R>,
+    item: Option<&R>,
     unknown: Vec<ErrorObject>,
-) -> Result<R, GlueError> {
+) -> Vec<ErrorObject> {
     let mut errors = input.into_errors();
-    if let Some(item) = &item
+    if let Some(item) = item
         && let Err(failed) = item.validate()
     {
-        for error in failed {
-            let reported = errors.iter().any(|existing| {
-                matches!(&existing.source, Some(ErrorSource::Property(p)) if *p == error.property)
-            });
-            if !reported {
-                errors.push(error.into());
+        merge_field_errors(&mut errors, failed);
+    }
+    errors.extend(unknown);
+    errors
+}
+
+/// Adds property errors, except for properties that already have one (a property that failed
+/// to decode is not validated again).
+fn merge_field_errors(errors: &mut Vec<ErrorObject>, failed: Vec<FieldError>) {
+    for error in failed {
+        let reported = errors.iter().any(|existing| {
+            matches!(&existing.source, Some(ErrorSource::Property(p)) if *p == error.property)
+        });
+        if !reported {
+            errors.push(error.into());
+        }
+    }
+}
+
+/// One 422 with every error of the write (SPEC §3.8: all at once), in declaration order, or
+/// the item when there is none.
+fn finish_input<R: Resource>(
+    item: Option<R>,
+    mut errors: Vec<ErrorObject>,
+) -> Result<R, GlueError> {
+    // The identifier is not an attribute: its errors point at it as such (`/data/id`).
+    if let Some(identifier) = R::meta().identifier() {
+        for error in &mut errors {
+            if matches!(&error.source, Some(ErrorSource::Property(p)) if p == identifier.name) {
+                error.source = Some(ErrorSource::Identifier(identifier.name.to_owned()));
             }
         }
     }
-    errors.extend(unknown);
     match item {
         Some(item) if errors.is_empty() => Ok(item),
         _ if !errors.is_empty() => {

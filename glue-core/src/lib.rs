@@ -113,6 +113,13 @@ pub use query::{Query, QueryParams};
 pub use resource::{PropertyWriter, Resource, ResourceId, ResourceObject, WriteInput, WriteMode};
 pub use router::{BoxError, RouteFuture, Router};
 
+/// A request as the router takes it: any `http_body::Body` (axum's, hyper's `Incoming`,
+/// `String` in tests).
+pub type GlueRequest<B = Body> = http::Request<B>;
+
+/// A response as the router gives it.
+pub type GlueResponse = http::Response<Body>;
+
 /// `#[derive(ApiResource)]`: see the `glue-macros` crate for the attribute reference.
 #[cfg(feature = "macros")]
 pub use glue_macros::ApiResource;

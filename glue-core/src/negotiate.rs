@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use http::HeaderValue;
+use http::{HeaderMap, HeaderValue};
 use mediatype::{MediaType, MediaTypeList};
 
 /// One media type of an `Accept` or `Content-Type` header, without its `q` weight.
@@ -87,11 +87,11 @@ pub(crate) enum Accepted {
 /// empty, unparseable, `*/*` or `application/*`; otherwise the q-weighted list is matched in
 /// order of weight, then position.
 pub(crate) fn negotiate_accept<C: Accepts>(
-    header: Option<&HeaderValue>,
+    header: Option<&str>,
     conventions: &[C],
     default: usize,
 ) -> Accepted {
-    let Some(text) = header.and_then(|value| value.to_str().ok()) else {
+    let Some(text) = header else {
         return Accepted::Index(default);
     };
     if text.trim().is_empty() {
@@ -129,6 +129,27 @@ pub(crate) fn negotiate_accept<C: Accepts>(
         }
     }
     Accepted::None
+}
+
+/// The `Accept` field of a request: several field lines combine into one list (RFC 9110
+/// §5.3); lines that are not text are left out.
+pub(crate) fn accept_header(headers: &HeaderMap) -> Option<Cow<'_, str>> {
+    let mut lines = headers
+        .get_all(http::header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    let first = lines.next()?;
+    match lines.next() {
+        None => Some(Cow::Borrowed(first)),
+        Some(second) => {
+            let mut combined = format!("{first}, {second}");
+            for line in lines {
+                combined.push_str(", ");
+                combined.push_str(line);
+            }
+            Some(Cow::Owned(combined))
+        }
+    }
 }
 
 /// Picks the convention that reads a request body from its `Content-Type` (SPEC §2.3);
@@ -203,7 +224,7 @@ mod tests {
     ];
 
     fn accept(text: &str) -> Accepted {
-        negotiate_accept(Some(&HeaderValue::from_str(text).unwrap()), &OFFERED, 0)
+        negotiate_accept(Some(text), &OFFERED, 0)
     }
 
     #[test]
@@ -244,6 +265,24 @@ mod tests {
             Accepted::Index(0)
         );
         assert_eq!(accept("APPLICATION/VND.API+JSON"), Accepted::Index(0));
+    }
+
+    #[test]
+    fn accept_lines_combine_into_one_list() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(accept_header(&headers), None);
+        headers.append(http::header::ACCEPT, HeaderValue::from_static("text/html"));
+        assert_eq!(accept_header(&headers).as_deref(), Some("text/html"));
+        headers.append(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        let combined = accept_header(&headers);
+        assert_eq!(combined.as_deref(), Some("text/html, application/json"));
+        assert_eq!(
+            negotiate_accept(combined.as_deref(), &OFFERED, 0),
+            Accepted::Index(1)
+        );
     }
 
     #[test]

@@ -86,14 +86,25 @@ impl PaginationSettings {
     }
 }
 
+/// Reads a run of decimal digits; numbers too large for `u64` saturate (a huge size is
+/// clamped like any size above the maximum, a huge page is a page past the end).
+fn parse_digits(raw: &str) -> Option<u64> {
+    let digits = raw.trim();
+    let digits = digits.strip_prefix('+').unwrap_or(digits);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+}
+
 /// Parses a page number or size: a positive integer.
 ///
 /// # Errors
 ///
 /// 400 with `source.parameter` for anything else (SPEC §5.4).
 pub fn parse_positive(raw: &str, parameter: &str) -> Result<u64, GlueError> {
-    match raw.trim().parse::<u64>() {
-        Ok(value) if value > 0 => Ok(value),
+    match parse_digits(raw) {
+        Some(value) if value > 0 => Ok(value),
         _ => Err(GlueError::invalid_parameter(
             parameter,
             format!("{parameter} must be a positive integer, got \"{raw}\"."),
@@ -107,7 +118,7 @@ pub fn parse_positive(raw: &str, parameter: &str) -> Result<u64, GlueError> {
 ///
 /// 400 with `source.parameter` for anything else (SPEC §5.4).
 pub fn parse_non_negative(raw: &str, parameter: &str) -> Result<u64, GlueError> {
-    raw.trim().parse::<u64>().map_err(|_| {
+    parse_digits(raw).ok_or_else(|| {
         GlueError::invalid_parameter(
             parameter,
             format!("{parameter} must be a non-negative integer, got \"{raw}\"."),
@@ -115,35 +126,75 @@ pub fn parse_non_negative(raw: &str, parameter: &str) -> Result<u64, GlueError> 
     })
 }
 
-/// The window of a collection a client asked for: `limit` items from `offset`.
+/// The window of a collection a client asked for: `limit` items from `offset`, which is page
+/// `number` (1-based) of pages of `limit` items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     /// How many items to skip.
     pub offset: u64,
     /// How many items to return at most.
     pub limit: u64,
+    number: u64,
 }
 
 impl PageRequest {
     /// A window of `limit` items from `offset`.
     #[must_use]
     pub const fn new(offset: u64, limit: u64) -> Self {
-        Self { offset, limit }
+        let limit = if limit == 0 { 1 } else { limit };
+        Self {
+            offset,
+            limit,
+            number: offset / limit + 1,
+        }
     }
 
-    /// The window of page `page` (1-based) of `size` items.
+    /// The window of page `number` (1-based) of `size` items. Page numbers whose offset does
+    /// not fit in `u64` keep their number (they are past any end).
     #[must_use]
-    pub const fn page(page: u64, size: u64) -> Self {
+    pub const fn page(number: u64, size: u64) -> Self {
+        let size = if size == 0 { 1 } else { size };
+        let number = if number == 0 { 1 } else { number };
         Self {
-            offset: page.saturating_sub(1).saturating_mul(size),
+            offset: (number - 1).saturating_mul(size),
             limit: size,
+            number,
         }
     }
 
     /// The 1-based page number this window falls on.
     #[must_use]
     pub const fn page_number(&self) -> u64 {
-        self.offset / self.limit + 1
+        self.number
+    }
+
+    /// The first page of the same size.
+    #[must_use]
+    pub const fn first(&self) -> Self {
+        Self::page(1, self.limit)
+    }
+
+    /// The window before this one, or `None` on the first page.
+    #[must_use]
+    pub const fn previous(&self) -> Option<Self> {
+        if self.offset == 0 {
+            return None;
+        }
+        Some(Self {
+            offset: self.offset.saturating_sub(self.limit),
+            limit: self.limit,
+            number: if self.number > 1 { self.number - 1 } else { 1 },
+        })
+    }
+
+    /// The window after this one.
+    #[must_use]
+    pub const fn next(&self) -> Self {
+        Self {
+            offset: self.offset.saturating_add(self.limit),
+            limit: self.limit,
+            number: self.number.saturating_add(1),
+        }
     }
 
     /// The offset as `usize`, for slicing in memory.
@@ -371,5 +422,25 @@ mod tests {
         assert_eq!(PageRequest::page(3, 10), PageRequest::new(20, 10));
         assert_eq!(PageRequest::new(20, 10).page_number(), 3);
         assert_eq!(PageRequest::new(25, 10).page_number(), 3);
+        assert_eq!(
+            PageRequest::new(25, 10).previous(),
+            Some(PageRequest::new(15, 10))
+        );
+        assert_eq!(PageRequest::new(0, 10).previous(), None);
+    }
+
+    #[test]
+    fn huge_numbers_saturate_instead_of_failing() {
+        assert_eq!(
+            parse_positive("100000000000000000000000", "p").unwrap(),
+            u64::MAX
+        );
+        assert_eq!(parse_non_negative("+7", "p").unwrap(), 7);
+        assert!(parse_positive("-1", "p").is_err());
+        assert!(parse_positive("1e3", "p").is_err());
+        let last = PageRequest::page(u64::MAX, 10);
+        assert_eq!(last.page_number(), u64::MAX);
+        assert_eq!(last.previous().unwrap().page_number(), u64::MAX - 1);
+        assert_eq!(last.next().page_number(), u64::MAX);
     }
 }

@@ -6,7 +6,7 @@
 use std::future::Future;
 
 use crate::context::Context;
-use crate::error::GlueError;
+use crate::error::{FieldError, GlueError};
 use crate::pagination::Paginated;
 use crate::resource::Resource;
 
@@ -67,6 +67,20 @@ pub trait Provider<R: Resource>: Send + Sync + 'static {
     note = "implement `glue_core::Processor<{R}>` for `{Self}`"
 )]
 pub trait Processor<R: Resource>: Send + Sync + 'static {
+    /// Checks that need the store, such as uniqueness: run on every Post, Put and Patch after
+    /// the declared rules, and reported with their errors in one 422 (SPEC §3.8). `previous` is
+    /// the stored item for Put and Patch. Returns the invalid properties; an `Err` is a
+    /// failure of the check itself.
+    fn validate(
+        &self,
+        ctx: &Context,
+        item: &R,
+        previous: Option<&R>,
+    ) -> impl Future<Output = Result<Vec<FieldError>, GlueError>> + Send {
+        let _ = (ctx, item, previous);
+        async { Ok(Vec::new()) }
+    }
+
     /// Post: stores a new item and returns it as stored (with its identifier).
     fn create(&self, ctx: &Context, item: R) -> impl Future<Output = Result<R, GlueError>> + Send {
         let _ = (ctx, item);

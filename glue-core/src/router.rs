@@ -25,7 +25,9 @@ use crate::error::GlueError;
 use crate::handler::{Call, ErasedHandler, Output, Paging};
 use crate::links::{ItemRoutes, Links, request_base};
 use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
-use crate::negotiate::{Accepted, Accepts, MediaRange, negotiate_accept, negotiate_content_type};
+use crate::negotiate::{
+    Accepted, Accepts, MediaRange, accept_header, negotiate_accept, negotiate_content_type,
+};
 use crate::pagination::{PageInput, PageRequest, PaginationSettings, PaginationStrategy, Total};
 use crate::query::{Query, QueryParams};
 
@@ -79,7 +81,7 @@ impl Router {
     }
 
     /// Serves one request.
-    pub async fn handle<B>(&self, request: Request<B>) -> Response<Body>
+    pub async fn handle<B>(&self, request: crate::GlueRequest<B>) -> crate::GlueResponse
     where
         B: HttpBody + Send + 'static,
         B::Data: Send,
@@ -185,7 +187,7 @@ impl AppInner {
         let (parts, body) = request.into_parts();
         let head = parts.method == Method::HEAD;
         let accepted = negotiate_accept(
-            parts.headers.get(header::ACCEPT),
+            accept_header(&parts.headers).as_deref(),
             &self.conventions,
             self.default_convention,
         );
@@ -414,7 +416,7 @@ impl AppInner {
                 ..PageInfo::default()
             };
         };
-        let limit = request.limit.max(1);
+        let limit = request.limit;
         let known = match total {
             Total::Known(total) => Some(total),
             Total::Partial { .. } | Total::Unpaginated => None,
@@ -450,18 +452,13 @@ impl AppInner {
             );
             url
         };
-        info.first = Some(link(PageRequest::new(0, limit)));
-        if request.offset > 0 {
-            info.prev = Some(link(PageRequest::new(
-                request.offset.saturating_sub(limit),
-                limit,
-            )));
-        }
+        info.first = Some(link(request.first()));
+        info.prev = request.previous().map(link);
         if has_next {
-            info.next = Some(link(PageRequest::new(request.offset + limit, limit)));
+            info.next = Some(link(request.next()));
         }
         if let Some(pages) = pages {
-            info.last = Some(link(PageRequest::new((pages - 1) * limit, limit)));
+            info.last = Some(link(PageRequest::page(pages, limit)));
         }
         info
     }

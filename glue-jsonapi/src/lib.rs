@@ -53,6 +53,11 @@ use glue_core::{
 };
 use serde_json::value::RawValue;
 
+/// The README's quick start, compiled as a doc test so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeQuickStart;
+
 /// The JSON:API media type.
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 

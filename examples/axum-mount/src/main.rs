@@ -44,7 +44,11 @@ impl Todos {
 impl Provider<Todo> for Todos {
     async fn item(&self, ctx: &Context) -> Result<Option<Todo>, GlueError> {
         let id = ctx.id().and_then(|id| id.parse::<u64>().ok());
-        Ok(self.items().iter().find(|todo| Some(todo.id) == id).cloned())
+        Ok(self
+            .items()
+            .iter()
+            .find(|todo| Some(todo.id) == id)
+            .cloned())
     }
 
     async fn collection(&self, _ctx: &Context) -> Result<Paginated<Todo>, GlueError> {
@@ -100,11 +104,7 @@ mod tests {
     #[tokio::test]
     async fn the_users_own_routes_still_answer() {
         let app = app(Todos::default());
-        let (status, body) = send(
-            &app,
-            Request::get("/health").body(Body::empty()).unwrap(),
-        )
-        .await;
+        let (status, body) = send(&app, Request::get("/health").body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body, b"ok");
     }

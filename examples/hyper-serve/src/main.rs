@@ -49,7 +49,11 @@ impl Provider<Greeting> for Greetings {
     }
 
     async fn collection(&self, _ctx: &Context) -> Result<Paginated<Greeting>, GlueError> {
-        Ok(GREETINGS.into_iter().map(greeting).collect::<Vec<_>>().into())
+        Ok(GREETINGS
+            .into_iter()
+            .map(greeting)
+            .collect::<Vec<_>>()
+            .into())
     }
 }
 

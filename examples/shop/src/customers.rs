@@ -140,18 +140,6 @@ impl CustomerStore {
         Ok(count(&row).map_err(db_error)? > 0)
     }
 
-    async fn ensure_unique_email(
-        &self,
-        email: &str,
-        except: Option<&str>,
-    ) -> Result<(), GlueError> {
-        if self.email_taken(email, except).await? {
-            Err(email_in_use())
-        } else {
-            Ok(())
-        }
-    }
-
     async fn store(&self, customer: &Customer, reference: &str) -> Result<Customer, GlueError> {
         let hash = match &customer.password {
             Some(password) => Some(password::hash(password).await?),
@@ -189,8 +177,13 @@ impl CustomerStore {
     }
 }
 
+fn email_taken_error() -> FieldError {
+    FieldError::new("email", "is already in use")
+}
+
+/// When two writes race past the check in `validate`, the unique index decides.
 fn email_in_use() -> GlueError {
-    GlueError::validation([FieldError::new("email", "is already in use")])
+    GlueError::validation([email_taken_error()])
 }
 
 impl Provider<Customer> for CustomerStore {
@@ -241,8 +234,21 @@ impl Provider<Customer> for CustomerStore {
 }
 
 impl Processor<Customer> for CustomerStore {
+    async fn validate(
+        &self,
+        _ctx: &Context,
+        customer: &Customer,
+        previous: Option<&Customer>,
+    ) -> Result<Vec<FieldError>, GlueError> {
+        let except = previous.map(|previous| previous.customer_reference.as_str());
+        if self.email_taken(&customer.email, except).await? {
+            Ok(vec![email_taken_error()])
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
     async fn create(&self, _ctx: &Context, customer: Customer) -> Result<Customer, GlueError> {
-        self.ensure_unique_email(&customer.email, None).await?;
         let hash = match &customer.password {
             Some(password) => Some(password::hash(password).await?),
             None => None,
@@ -292,8 +298,6 @@ impl Processor<Customer> for CustomerStore {
         customer: Customer,
         previous: Customer,
     ) -> Result<Customer, GlueError> {
-        self.ensure_unique_email(&customer.email, Some(&previous.customer_reference))
-            .await?;
         self.store(&customer, &previous.customer_reference).await
     }
 
