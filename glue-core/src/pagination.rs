@@ -364,8 +364,14 @@ pub trait PaginationStrategy: Send + Sync + 'static {
     /// Whether a query parameter belongs to this form (it is replaced in links).
     fn owns(&self, key: &str) -> bool;
 
-    /// The query parameters of a link to `target` in this form.
-    fn link_params(&self, target: &PageRequest, out: &mut Vec<(Cow<'static, str>, String)>);
+    /// The query parameters of a link to `target` in this form; `input` is the request, so a
+    /// form can keep the parameter names the client chose.
+    fn link_params(
+        &self,
+        target: &PageRequest,
+        input: &PageInput<'_>,
+        out: &mut Vec<(Cow<'static, str>, String)>,
+    );
 }
 
 #[cfg(test)]

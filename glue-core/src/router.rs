@@ -439,9 +439,14 @@ impl AppInner {
         let Some(strategy) = strategy.map(|index| &self.strategies[index]) else {
             return info;
         };
+        let input = PageInput {
+            query: &call.ctx.params,
+            headers: &call.ctx.parts.headers,
+            resource_type: call.ctx.resource.short_name,
+        };
         let link = |target: PageRequest| {
             let mut extra = Vec::new();
-            strategy.link_params(&target, &mut extra);
+            strategy.link_params(&target, &input, &mut extra);
             let mut url = call.links.url(&call.path);
             url.push('?');
             url.push_str(

@@ -73,7 +73,12 @@ impl PaginationStrategy for OffsetPagination {
         key == OFFSET || key == LIMIT
     }
 
-    fn link_params(&self, target: &PageRequest, out: &mut Vec<(Cow<'static, str>, String)>) {
+    fn link_params(
+        &self,
+        target: &PageRequest,
+        _input: &PageInput<'_>,
+        out: &mut Vec<(Cow<'static, str>, String)>,
+    ) {
         out.push((Cow::Borrowed(OFFSET), target.offset.to_string()));
         out.push((Cow::Borrowed(LIMIT), target.limit.to_string()));
     }
@@ -123,11 +128,28 @@ impl PaginationStrategy for PageNumberPagination {
     }
 
     fn owns(&self, key: &str) -> bool {
-        key == PAGE
+        key == PAGE || key == ITEMS_PER_PAGE || key == PAGE_SIZE_SYNONYM
     }
 
-    fn link_params(&self, target: &PageRequest, out: &mut Vec<(Cow<'static, str>, String)>) {
+    /// `page=N`, and the size in effect under the name the client used (none when the
+    /// client chose no size).
+    fn link_params(
+        &self,
+        target: &PageRequest,
+        input: &PageInput<'_>,
+        out: &mut Vec<(Cow<'static, str>, String)>,
+    ) {
         out.push((Cow::Borrowed(PAGE), target.page_number().to_string()));
+        let size_name = if input.query.contains(ITEMS_PER_PAGE) {
+            Some(ITEMS_PER_PAGE)
+        } else if input.query.contains(PAGE_SIZE_SYNONYM) {
+            Some(PAGE_SIZE_SYNONYM)
+        } else {
+            None
+        };
+        if let Some(name) = size_name {
+            out.push((Cow::Borrowed(name), target.limit.to_string()));
+        }
     }
 }
 
@@ -266,8 +288,15 @@ mod tests {
 
     #[test]
     fn links_are_written_in_each_form() {
+        let headers = HeaderMap::new();
+        let none = QueryParams::default();
+        let input = |query| PageInput {
+            query,
+            headers: &headers,
+            resource_type: "customers",
+        };
         let mut out = Vec::new();
-        OffsetPagination.link_params(&PageRequest::new(20, 10), &mut out);
+        OffsetPagination.link_params(&PageRequest::new(20, 10), &input(&none), &mut out);
         assert_eq!(
             out,
             [
@@ -276,9 +305,20 @@ mod tests {
             ]
         );
         out.clear();
-        PageNumberPagination.link_params(&PageRequest::new(20, 10), &mut out);
+        PageNumberPagination.link_params(&PageRequest::new(20, 10), &input(&none), &mut out);
         assert_eq!(out, [(Cow::Borrowed("page"), "3".to_owned())]);
+        // The clamped size, under the name the client used.
+        out.clear();
+        let asked = QueryParams::parse("limit=500&page=2");
+        PageNumberPagination.link_params(&PageRequest::page(3, 100), &input(&asked), &mut out);
+        assert_eq!(
+            out,
+            [
+                (Cow::Borrowed("page"), "3".to_owned()),
+                (Cow::Borrowed("limit"), "100".to_owned())
+            ]
+        );
         assert!(OffsetPagination.owns("page[limit]"));
-        assert!(!PageNumberPagination.owns("itemsPerPage"));
+        assert!(PageNumberPagination.owns("itemsPerPage"));
     }
 }

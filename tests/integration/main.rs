@@ -4,4 +4,12 @@
 mod common;
 mod fixtures;
 
+mod jsonapi;
+mod negotiation;
+mod pagination;
+mod plain;
+mod postgres;
 mod routing;
+mod shop;
+mod socket;
+mod writes;

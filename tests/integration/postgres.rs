@@ -1,0 +1,155 @@
+//! The demo shop on PostgreSQL (SPEC §11.1: `DATABASE_URL=postgres://...` works too).
+//!
+//! `.ci/run` installs Debian's `postgresql`, starts a cluster under a temporary directory on
+//! loopback and sets `GLUE_TEST_POSTGRES_URL` (a URL of a database the tests may create
+//! databases from) and `GLUE_REQUIRE_POSTGRES=1`. Elsewhere, without that URL, these tests say
+//! so and return; with `GLUE_REQUIRE_POSTGRES=1` and no URL they fail.
+
+use http::{Method, StatusCode};
+use serde_json::json;
+use sqlx::Executor;
+
+use crate::common::{call, get, jsonapi_document, jsonapi_errors};
+
+/// A fresh database on the test cluster, or `None` when no cluster is configured.
+async fn fresh_database() -> Option<String> {
+    let Ok(admin_url) = std::env::var("GLUE_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("GLUE_REQUIRE_POSTGRES").is_err(),
+            "GLUE_REQUIRE_POSTGRES is set but GLUE_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("skipped: set GLUE_TEST_POSTGRES_URL to run the PostgreSQL tests");
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&admin_url)
+        .await
+        .expect("the PostgreSQL test cluster accepts connections");
+    let name = format!(
+        "glue_test_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .expect("a test database can be created");
+    admin.close().await;
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("the URL names a database");
+    Some(format!("{base}/{name}"))
+}
+
+async fn postgres_shop() -> Option<example_shop::Shop> {
+    let url = fresh_database().await?;
+    let shop = example_shop::Shop::open(&url)
+        .await
+        .expect("the shop opens on PostgreSQL");
+    assert_eq!(shop.db().backend(), example_shop::db::Backend::Postgres);
+    Some(shop)
+}
+
+#[tokio::test]
+async fn the_shop_migrates_and_seeds_postgresql() {
+    let Some(shop) = postgres_shop().await else {
+        return;
+    };
+    let backend = shop.backend();
+    let page = get("/customers?page[limit]=5").send(&backend).await;
+    let document = jsonapi_document(&page, StatusCode::OK);
+    assert_eq!(document["data"].as_array().unwrap().len(), 5);
+    assert_eq!(document["meta"]["records_total"], 55);
+    assert_eq!(document["data"][0]["id"], "DE--1");
+
+    let storefront = shop.storefront();
+    let products = get("/products").send(&storefront).await;
+    let document = jsonapi_document(&products, StatusCode::OK);
+    assert_eq!(document["data"].as_array().unwrap().len(), 12);
+    // SKU-0007 is inactive: hidden from the storefront, shown on the backend.
+    let hidden = get("/products/SKU-0007").send(&storefront).await;
+    jsonapi_errors(&hidden, StatusCode::NOT_FOUND);
+    let shown = get("/products/SKU-0007").send(&backend).await;
+    let document = jsonapi_document(&shown, StatusCode::OK);
+    assert_eq!(document["data"]["attributes"]["isActive"], false);
+}
+
+#[tokio::test]
+async fn customer_writes_work_the_same_on_postgresql() {
+    let Some(shop) = postgres_shop().await else {
+        return;
+    };
+    let backend = shop.backend();
+    let created = call(Method::POST, "/customers")
+        .jsonapi(&json!({"data": {"type": "customers", "attributes": {
+            "email": "pg@example.com", "firstName": "Post", "lastName": "Gres",
+            "password": "long enough", "dateOfBirth": "1990-01-31", "isActive": false
+        }}}))
+        .send(&backend)
+        .await;
+    let document = jsonapi_document(&created, StatusCode::CREATED);
+    assert_eq!(document["data"]["id"], "DE--56");
+    assert_eq!(document["data"]["attributes"]["dateOfBirth"], "1990-01-31");
+    assert_eq!(document["data"]["attributes"]["isActive"], false);
+
+    let duplicate = call(Method::POST, "/customers")
+        .jsonapi(&json!({"data": {"type": "customers", "attributes": {
+            "email": "PG@example.com", "firstName": "A", "lastName": "B"
+        }}}))
+        .send(&backend)
+        .await;
+    let errors = jsonapi_errors(&duplicate, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(errors[0]["source"]["pointer"], "/data/attributes/email");
+
+    let patched = call(Method::PATCH, "/customers/DE--56")
+        .jsonapi(&json!({"data": {"type": "customers", "id": "DE--56",
+            "attributes": {"creditLimit": 99.5, "isActive": true}}}))
+        .send(&backend)
+        .await;
+    let document = jsonapi_document(&patched, StatusCode::OK);
+    assert_eq!(document["data"]["attributes"]["creditLimit"], 99.5);
+    assert_eq!(document["data"]["attributes"]["isActive"], true);
+    assert_eq!(document["data"]["attributes"]["firstName"], "Post");
+
+    let address = call(Method::POST, "/customers/DE--56/addresses")
+        .jsonapi(
+            &json!({"data": {"type": "customers-addresses", "attributes": {
+                "address1": "Hauptstraße 1", "zipCode": "10115", "city": "Berlin", "country": "DE"
+            }}}),
+        )
+        .send(&backend)
+        .await;
+    let document = jsonapi_document(&address, StatusCode::CREATED);
+    assert_eq!(document["data"]["attributes"]["isDefault"], false);
+
+    let deleted = call(Method::DELETE, "/customers/DE--56")
+        .send(&backend)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let gone = get("/customers/DE--56/addresses").send(&backend).await;
+    jsonapi_errors(&gone, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn product_writes_work_the_same_on_postgresql() {
+    let Some(shop) = postgres_shop().await else {
+        return;
+    };
+    let backend = shop.backend();
+    let created = call(Method::POST, "/products")
+        .jsonapi(&json!({"data": {"type": "products", "id": "SKU-PG",
+            "attributes": {"name": "Elephant", "price": 1999, "stock": 3}}}))
+        .send(&backend)
+        .await;
+    let document = jsonapi_document(&created, StatusCode::CREATED);
+    assert_eq!(document["data"]["attributes"]["currency"], "EUR");
+    assert_eq!(document["data"]["attributes"]["isActive"], true);
+    let duplicate = call(Method::POST, "/products")
+        .jsonapi(&json!({"data": {"type": "products", "id": "SKU-PG",
+            "attributes": {"name": "Again"}}}))
+        .send(&backend)
+        .await;
+    jsonapi_errors(&duplicate, StatusCode::CONFLICT);
+    let storefront = get("/products/SKU-PG").send(&shop.storefront()).await;
+    jsonapi_document(&storefront, StatusCode::OK);
+}
