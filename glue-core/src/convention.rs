@@ -144,6 +144,12 @@ impl RenderContext<'_> {
         self.links.item_url(item)
     }
 
+    /// Writes the absolute URL of an item as a JSON string, straight into `out`; writes
+    /// nothing and answers `false` when its resource declares no Get operation.
+    pub fn write_item_url(&self, item: &dyn ResourceObject, out: &mut Vec<u8>) -> bool {
+        self.links.write_item_url_json(item, out)
+    }
+
     /// Writes an item's readable properties as members of an open JSON object, with or
     /// without the identifier among them.
     ///

@@ -72,6 +72,42 @@ impl Template {
         }
         Some(())
     }
+
+    /// Writes the expanded path straight into a JSON string being written: literals escaped,
+    /// values percent-encoded (which leaves nothing to escape). Writes nothing and answers
+    /// `false` when a variable has no value.
+    fn write_json(&self, out: &mut Vec<u8>, item: &dyn ResourceObject) -> bool {
+        let mark = out.len();
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => write_json_fragment(out, text),
+                Part::Variable(name) => {
+                    let Some(value) = item.resource_uri_value(name) else {
+                        out.truncate(mark);
+                        return false;
+                    };
+                    for chunk in utf8_percent_encode(&value, SEGMENT) {
+                        out.extend_from_slice(chunk.as_bytes());
+                    }
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Appends text as the inside of a JSON string (escaped, without quotes).
+fn write_json_fragment(out: &mut Vec<u8>, text: &str) {
+    if text
+        .bytes()
+        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+    {
+        let mut quoted = Vec::with_capacity(text.len() + 2);
+        crate::json::write_str(&mut quoted, text);
+        out.extend_from_slice(&quoted[1..quoted.len() - 1]);
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
 }
 
 /// The item routes of an application's resources, by resource type.
@@ -111,6 +147,24 @@ impl Links {
         url.push_str(&self.base);
         url.push_str(path);
         url
+    }
+
+    /// Writes the absolute URL of an item as a JSON string (quoted), straight into `out`;
+    /// writes nothing and answers `false` when its resource has no item route.
+    pub fn write_item_url_json(&self, item: &dyn ResourceObject, out: &mut Vec<u8>) -> bool {
+        let Some(template) = self.routes.by_type.get(item.resource_meta().short_name) else {
+            return false;
+        };
+        let mark = out.len();
+        out.push(b'"');
+        write_json_fragment(out, &self.base);
+        if template.write_json(out, item) {
+            out.push(b'"');
+            true
+        } else {
+            out.truncate(mark);
+            false
+        }
     }
 
     /// The absolute URL of an item, when its resource has an item route.

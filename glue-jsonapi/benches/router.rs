@@ -108,8 +108,10 @@ fn glue_router(store: Store) -> glue_core::Router {
 
 // The hand-written baseline: typed documents serialized with `serde_json::to_vec`.
 
+/// The same date writer Glue uses, so that the comparison measures the framework, not
+/// date formatting.
 fn utc<S: Serializer>(instant: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(&instant.format("%Y-%m-%dT%H:%M:%S+00:00"))
+    glue_core::date::UtcDateTime(instant).serialize(serializer)
 }
 
 #[derive(Serialize)]

@@ -304,11 +304,12 @@ fn write_resource(
     } else {
         out.push(b'}');
     }
-    if let Some(url) = ctx.item_url(item) {
-        out.extend_from_slice(b",\"links\":{");
-        write_key(out, "self");
-        write_str(out, &url);
+    let mark = out.len();
+    out.extend_from_slice(b",\"links\":{\"self\":");
+    if ctx.write_item_url(item, out) {
         out.push(b'}');
+    } else {
+        out.truncate(mark);
     }
     out.push(b'}');
     Ok(())
