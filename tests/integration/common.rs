@@ -168,6 +168,69 @@ pub(crate) fn assert_jsonapi(document: &Value) {
     );
 }
 
+/// The members of a JSON object, sorted.
+pub(crate) fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"))
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// The query of an absolute link as decoded pairs, sorted; panics unless the link is
+/// absolute.
+pub(crate) fn query_pairs(link: &Value) -> Vec<(String, String)> {
+    let text = link
+        .as_str()
+        .unwrap_or_else(|| panic!("not a link: {link}"));
+    let url =
+        reqwest::Url::parse(text).unwrap_or_else(|error| panic!("{text} is not absolute: {error}"));
+    let mut pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// The plain JSON media type.
+pub(crate) const PLAIN: &str = "application/json";
+
+/// Checks the answer is a plain JSON document with this status and returns it.
+pub(crate) fn plain_document(answer: &Answer, status: StatusCode) -> Value {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    assert_eq!(
+        answer.header("content-type"),
+        Some(PLAIN),
+        "{}",
+        answer.text()
+    );
+    let document = answer.json();
+    assert!(document.get("jsonapi").is_none(), "{document}");
+    document
+}
+
+/// Checks the answer is a plain JSON error `{"code": ..., "message": ...}` with this status
+/// and returns the message.
+pub(crate) fn plain_error(answer: &Answer, status: StatusCode) -> String {
+    let document = plain_document(answer, status);
+    assert_eq!(keys(&document), ["code", "message"], "{document}");
+    assert_eq!(document["code"], status.as_u16(), "{document}");
+    let message = document["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("message is not a string: {document}"));
+    assert!(!message.is_empty());
+    message.to_owned()
+}
+
+/// A JSON:API document creating a note with these attributes.
+pub(crate) fn new_note(attributes: &Value) -> Value {
+    serde_json::json!({"data": {"type": "notes", "attributes": attributes}})
+}
+
 /// Checks the answer is a JSON:API document with this status and returns it.
 pub(crate) fn jsonapi_document(answer: &Answer, status: StatusCode) -> Value {
     assert_eq!(answer.status, status, "{}", answer.text());

@@ -7,12 +7,11 @@ use glue_core::{
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
 use http::{Method, StatusCode};
-use reqwest::Url;
 use serde_json::{Value, json};
 
 use crate::common::{
-    JSONAPI, assert_jsonapi, attribute_names, call, get, jsonapi_document, jsonapi_errors,
-    pointers, shop,
+    JSONAPI, assert_jsonapi, attribute_names, call, get, jsonapi_document, jsonapi_errors, keys,
+    pointers, query_pairs, shop,
 };
 use crate::fixtures::{Note, Notes, app};
 
@@ -40,32 +39,6 @@ const NOTE_ATTRIBUTES: [&str; 8] = [
     "tags",
     "title",
 ];
-
-/// The members of a JSON object, sorted.
-fn keys(value: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .cloned()
-        .collect();
-    keys.sort();
-    keys
-}
-
-/// The query of a link as decoded pairs, sorted; panics unless the link is absolute.
-fn query_pairs(link: &Value) -> Vec<(String, String)> {
-    let text = link
-        .as_str()
-        .unwrap_or_else(|| panic!("not a link: {link}"));
-    let url = Url::parse(text).unwrap_or_else(|error| panic!("{text} is not absolute: {error}"));
-    let mut pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
-    pairs.sort();
-    pairs
-}
 
 /// Sorted pairs from literals.
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {

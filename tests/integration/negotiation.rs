@@ -8,43 +8,10 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Answer, JSONAPI, call, get, header_value, jsonapi_document, jsonapi_errors, pointers, send,
-    shop,
+    JSONAPI, PLAIN, call, get, header_value, jsonapi_document, jsonapi_errors, new_note,
+    plain_document, plain_error, pointers, send, shop,
 };
 use crate::fixtures::{Note, Notes, app};
-
-/// The plain JSON media type.
-const PLAIN: &str = "application/json";
-
-/// Checks the answer is a plain JSON document with this status and returns it.
-fn plain_document(answer: &Answer, status: StatusCode) -> Value {
-    assert_eq!(answer.status, status, "{}", answer.text());
-    assert_eq!(
-        answer.header("content-type"),
-        Some(PLAIN),
-        "{}",
-        answer.text()
-    );
-    let document = answer.json();
-    assert!(document.get("jsonapi").is_none(), "{document}");
-    document
-}
-
-/// Checks the answer is a plain JSON error `{"code": ..., "message": ...}` and returns the
-/// message.
-fn plain_error(answer: &Answer, status: StatusCode) -> String {
-    let document = plain_document(answer, status);
-    assert_eq!(document["code"], status.as_u16(), "{document}");
-    document["message"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no message: {document}"))
-        .to_owned()
-}
-
-/// A JSON:API document creating a note with these attributes.
-fn new_note(attributes: &Value) -> Value {
-    json!({"data": {"type": "notes", "attributes": attributes}})
-}
 
 /// An application that offers JSON:API first but names plain JSON its default.
 fn plain_by_default(notes: Notes) -> Router {

@@ -12,7 +12,7 @@ use glue_pagination::PaginationExt;
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{Answer, get, jsonapi_document, jsonapi_errors, shop};
+use crate::common::{Answer, get, jsonapi_document, jsonapi_errors, keys, plain_document, shop};
 use crate::fixtures::{Notes, app};
 
 // ---------------------------------------------------------------------------------------------
@@ -36,18 +36,6 @@ fn customers(from: u32, to: u32) -> Vec<String> {
 /// `"1"` ... `"to"` as strings.
 fn numbered(from: u64, to: u64) -> Vec<String> {
     (from..=to).map(|n| n.to_string()).collect()
-}
-
-/// The names of the members of `document[member]`, sorted.
-fn keys(document: &Value, member: &str) -> Vec<String> {
-    let mut keys: Vec<String> = document[member]
-        .as_object()
-        .unwrap_or_else(|| panic!("{member} is an object: {document:#}"))
-        .keys()
-        .cloned()
-        .collect();
-    keys.sort();
-    keys
 }
 
 /// An absolute link split into its address without query and its decoded query parameters.
@@ -82,13 +70,6 @@ fn assert_link(link: &Value, address: &str, params: &[(&str, &str)]) {
         .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
         .collect();
     assert_eq!(actual, expected, "{text}");
-}
-
-/// A collection answered in plain JSON.
-fn plain_document(answer: &Answer) -> Value {
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
-    assert_eq!(answer.header("content-type"), Some("application/json"));
-    answer.json()
 }
 
 /// The `source.parameter` of the single error of a 400 JSON:API answer.
@@ -195,7 +176,7 @@ async fn page_limit_alone_gives_that_many_items_with_first_next_last_and_the_exa
     let answer = get("/customers?page[limit]=5").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(1, 5));
-    assert_eq!(keys(&document, "links"), ["first", "last", "next", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "next", "self"]);
     assert_eq!(
         document["links"]["self"],
         "http://shop.test/customers?page%5Blimit%5D=5"
@@ -228,7 +209,7 @@ async fn customers_default_to_10_per_page() {
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(1, 10));
     assert_eq!(document["links"]["self"], CUSTOMERS);
-    assert_eq!(keys(&document, "links"), ["first", "last", "next", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "next", "self"]);
     assert_link(
         &document["links"]["next"],
         CUSTOMERS,
@@ -256,7 +237,7 @@ async fn storefront_products_default_to_12_active_products_per_page_with_offset_
         .map(|n| format!("SKU-{n:04}"))
         .collect();
     assert_eq!(ids(&document), expected);
-    assert_eq!(keys(&document, "links"), ["first", "last", "next", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "next", "self"]);
     assert_link(
         &document["links"]["first"],
         PRODUCTS,
@@ -336,7 +317,7 @@ async fn page_offset_alone_uses_the_default_size() {
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(21, 30));
     assert_eq!(
-        keys(&document, "links"),
+        keys(&document["links"]),
         ["first", "last", "next", "prev", "self"]
     );
     assert_eq!(
@@ -437,7 +418,7 @@ async fn page_number_form_writes_links_in_that_form_and_keeps_other_parameters()
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(21, 30));
     assert_eq!(
-        keys(&document, "links"),
+        keys(&document["links"]),
         ["first", "last", "next", "prev", "self"]
     );
     for (name, page) in [("first", "1"), ("prev", "2"), ("next", "4"), ("last", "6")] {
@@ -491,7 +472,7 @@ async fn items_per_page_alone_starts_at_the_first_page() {
     let answer = get("/customers?itemsPerPage=25").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(1, 25));
-    assert_eq!(keys(&document, "links"), ["first", "last", "next", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "next", "self"]);
     assert_link(
         &document["links"]["next"],
         CUSTOMERS,
@@ -571,7 +552,7 @@ async fn sizes_above_the_maximum_are_clamped() {
         document["meta"],
         json!({"page": 1, "pages": 1, "records": 55, "records_per_page": 100, "records_total": 55})
     );
-    assert_eq!(keys(&document, "links"), ["first", "last", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "self"]);
     assert_link(
         &document["links"]["last"],
         CUSTOMERS,
@@ -816,7 +797,7 @@ async fn the_last_page_has_prev_and_no_next() {
     let answer = get("/customers?page=6").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(51, 55));
-    assert_eq!(keys(&document, "links"), ["first", "last", "prev", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "prev", "self"]);
     assert_link(&document["links"]["prev"], CUSTOMERS, &[("page", "5")]);
     assert_link(&document["links"]["last"], CUSTOMERS, &[("page", "6")]);
     assert_eq!(
@@ -829,7 +810,7 @@ async fn the_last_page_has_prev_and_no_next() {
         .await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(51, 55));
-    assert_eq!(keys(&document, "links"), ["first", "last", "prev", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "prev", "self"]);
     assert_link(
         &document["links"]["prev"],
         CUSTOMERS,
@@ -843,7 +824,7 @@ async fn a_single_page_has_neither_prev_nor_next() {
     let answer = get("/customers/DE--2/addresses").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(document["data"].as_array().map(Vec::len), Some(2));
-    assert_eq!(keys(&document, "links"), ["first", "last", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "self"]);
 
     // An empty collection: one (empty) page.
     let answer = get("/customers/DE--4/addresses").send(&router).await;
@@ -863,10 +844,11 @@ async fn plain_json_collections_write_null_prev_and_next_at_the_ends() {
             .accept("application/json")
             .send(&router)
             .await,
+        StatusCode::OK,
     );
     assert_eq!(first["data"].as_array().map(Vec::len), Some(20));
     assert_eq!(first["data"][0]["customerReference"], "DE--1");
-    assert_eq!(keys(&first, "links"), ["first", "last", "next", "prev"]);
+    assert_eq!(keys(&first["links"]), ["first", "last", "next", "prev"]);
     assert_eq!(first["links"]["prev"], Value::Null);
     assert_link(
         &first["links"]["first"],
@@ -893,6 +875,7 @@ async fn plain_json_collections_write_null_prev_and_next_at_the_ends() {
             .accept("application/json")
             .send(&router)
             .await,
+        StatusCode::OK,
     );
     assert_eq!(last["data"].as_array().map(Vec::len), Some(15));
     assert_eq!(last["links"]["next"], Value::Null);
@@ -911,6 +894,7 @@ async fn plain_json_collections_write_null_prev_and_next_at_the_ends() {
             .accept("application/json")
             .send(&router)
             .await,
+        StatusCode::OK,
     );
     assert_eq!(single["data"].as_array().map(Vec::len), Some(55));
     assert_eq!(single["links"]["prev"], Value::Null);
@@ -939,8 +923,10 @@ async fn links_lead_through_the_whole_collection() {
                 assert!(pages <= 20, "the links loop: {link}");
                 let uri = link.strip_prefix("http://shop.test").expect("same host");
                 let document = if plain {
-                    let document =
-                        plain_document(&get(uri).accept("application/json").send(&router).await);
+                    let document = plain_document(
+                        &get(uri).accept("application/json").send(&router).await,
+                        StatusCode::OK,
+                    );
                     seen.extend(document["data"].as_array().unwrap().iter().map(|customer| {
                         customer["customerReference"].as_str().unwrap().to_owned()
                     }));
@@ -967,7 +953,7 @@ async fn a_provider_without_a_total_gets_no_last_no_pages_and_no_records_total()
     let answer = get("/events").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), numbered(1, 10));
-    assert_eq!(keys(&document, "links"), ["first", "next", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "next", "self"]);
     assert_link(
         &document["links"]["next"],
         EVENTS,
@@ -982,7 +968,7 @@ async fn a_provider_without_a_total_gets_no_last_no_pages_and_no_records_total()
     let answer = get("/events?page[offset]=10").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), numbered(11, 20));
-    assert_eq!(keys(&document, "links"), ["first", "next", "prev", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "next", "prev", "self"]);
     assert_eq!(
         document["meta"],
         json!({"page": 2, "records": 10, "records_per_page": 10})
@@ -992,7 +978,7 @@ async fn a_provider_without_a_total_gets_no_last_no_pages_and_no_records_total()
     let answer = get("/events?page=3").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), numbered(21, 25));
-    assert_eq!(keys(&document, "links"), ["first", "prev", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "prev", "self"]);
     assert_link(&document["links"]["prev"], EVENTS, &[("page", "2")]);
     assert_eq!(
         document["meta"],
@@ -1005,6 +991,7 @@ async fn a_provider_without_a_total_gets_no_last_no_pages_and_no_records_total()
             .accept("application/json")
             .send(&router)
             .await,
+        StatusCode::OK,
     );
     assert_eq!(plain["data"].as_array().map(Vec::len), Some(4));
     assert_eq!(plain["links"]["last"], Value::Null);
@@ -1034,7 +1021,7 @@ async fn a_provider_that_returns_a_plain_list_is_paged_in_memory_with_a_correct_
     let answer = get("/notes?page=3").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), numbered(11, 12));
-    assert_eq!(keys(&document, "links"), ["first", "last", "prev", "self"]);
+    assert_eq!(keys(&document["links"]), ["first", "last", "prev", "self"]);
     assert_eq!(
         document["meta"],
         json!({"page": 3, "pages": 3, "records": 2, "records_per_page": 5, "records_total": 12})
@@ -1066,6 +1053,7 @@ async fn pagination_false_returns_everything_where_the_client_may_ask() {
             .accept("application/json")
             .send(&router)
             .await,
+        StatusCode::OK,
     );
     assert_eq!(plain["data"].as_array().map(Vec::len), Some(55));
 

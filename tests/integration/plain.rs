@@ -8,43 +8,15 @@ use glue_core::{
 };
 use glue_jsonapi::JsonApi;
 use http::{Method, StatusCode};
-use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use validator::Validate;
 
-use crate::common::{Answer, JSONAPI, call, get, jsonapi_errors, pointers, shop};
+use crate::common::{
+    Answer, JSONAPI, PLAIN, call, get, jsonapi_errors, keys, plain_document, plain_error, pointers,
+    query_pairs, shop,
+};
 use crate::fixtures::{Notes, app};
-
-/// The plain JSON media type.
-const PLAIN: &str = "application/json";
-
-/// Checks the answer is a plain JSON document with this status and returns it.
-fn plain_document(answer: &Answer, status: StatusCode) -> Value {
-    assert_eq!(answer.status, status, "{}", answer.text());
-    assert_eq!(
-        answer.header("content-type"),
-        Some(PLAIN),
-        "{}",
-        answer.text()
-    );
-    let document = answer.json();
-    assert!(document.get("jsonapi").is_none(), "{document}");
-    document
-}
-
-/// Checks the answer is a plain JSON error other than a validation error: exactly
-/// `{"code": <status>, "message": "..."}`. Returns the message.
-fn plain_error(answer: &Answer, status: StatusCode) -> String {
-    let document = plain_document(answer, status);
-    assert_eq!(keys(&document), ["code", "message"], "{document}");
-    assert_eq!(document["code"], status.as_u16(), "{document}");
-    let message = document["message"]
-        .as_str()
-        .unwrap_or_else(|| panic!("message is not a string: {document}"));
-    assert!(!message.is_empty());
-    message.to_owned()
-}
 
 /// Checks the answer is a plain JSON validation error and returns its `errors` member.
 fn plain_validation(answer: &Answer) -> Value {
@@ -64,32 +36,6 @@ fn plain_validation(answer: &Answer) -> Value {
         );
     }
     errors
-}
-
-/// The members of a JSON object, sorted.
-fn keys(value: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .cloned()
-        .collect();
-    keys.sort();
-    keys
-}
-
-/// The query of an absolute link as decoded pairs, sorted.
-fn query_pairs(link: &Value) -> Vec<(String, String)> {
-    let text = link
-        .as_str()
-        .unwrap_or_else(|| panic!("not a link: {link}"));
-    let url = Url::parse(text).unwrap_or_else(|error| panic!("{text} is not absolute: {error}"));
-    let mut pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
-    pairs.sort();
-    pairs
 }
 
 /// The readable properties of seeded customer `DE--1`, identifier included.

@@ -8,17 +8,12 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Answer, attribute_names, call, get, jsonapi_document, jsonapi_errors, pointers, shop,
+    Answer, attribute_names, call, get, jsonapi_document, jsonapi_errors, new_note, pointers, shop,
 };
 use crate::fixtures::{Notes, app};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/// A JSON:API request document for a new note.
-fn new_note(attributes: &Value) -> Value {
-    json!({"data": {"type": "notes", "attributes": attributes}})
-}
 
 /// A JSON:API request document for an existing note.
 fn note(id: &str, attributes: &Value) -> Value {
