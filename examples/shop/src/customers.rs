@@ -141,10 +141,7 @@ impl CustomerStore {
     }
 
     async fn store(&self, customer: &Customer, reference: &str) -> Result<Customer, GlueError> {
-        let hash = match &customer.password {
-            Some(password) => Some(password::hash(password).await?),
-            None => None,
-        };
+        let hash = password::hash_new(customer.password.as_deref()).await?;
         let result = sqlx::query(
             "UPDATE customers SET email = $1, first_name = $2, last_name = $3, status = $4, \
              date_of_birth = $5, is_active = $6, credit_limit = $7, \
@@ -249,10 +246,7 @@ impl Processor<Customer> for CustomerStore {
     }
 
     async fn create(&self, _ctx: &Context, customer: Customer) -> Result<Customer, GlueError> {
-        let hash = match &customer.password {
-            Some(password) => Some(password::hash(password).await?),
-            None => None,
-        };
+        let hash = password::hash_new(customer.password.as_deref()).await?;
         let mut tx = self.db.pool().begin().await.map_err(db_error)?;
         // The reference derives from the id, which the insert assigns: insert with a unique
         // placeholder, then set the reference in the same transaction.

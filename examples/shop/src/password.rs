@@ -8,7 +8,7 @@ use glue_core::GlueError;
 /// # Errors
 ///
 /// 500 when hashing fails.
-pub(crate) async fn hash(password: &str) -> Result<String, GlueError> {
+async fn hash(password: &str) -> Result<String, GlueError> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -18,4 +18,16 @@ pub(crate) async fn hash(password: &str) -> Result<String, GlueError> {
     })
     .await
     .map_err(GlueError::internal)?
+}
+
+/// Hashes a password when one was sent; `None` keeps the stored hash.
+///
+/// # Errors
+///
+/// 500 when hashing fails.
+pub(crate) async fn hash_new(password: Option<&str>) -> Result<Option<String>, GlueError> {
+    match password {
+        Some(password) => hash(password).await.map(Some),
+        None => Ok(None),
+    }
 }
