@@ -17,6 +17,7 @@ use crate::links::Links;
 use crate::meta::{OperationKind, ResourceMeta};
 use crate::pagination::{PageRequest, Total};
 use crate::provider::{Processor, Provider};
+use crate::query::memory;
 use crate::resource::{Resource, WriteInput, WriteMode};
 use crate::router::AppInner;
 
@@ -118,26 +119,38 @@ impl<R: Resource> TypedHandler<R> {
     async fn collection(&self, call: &Call<'_>) -> Result<Output, GlueError> {
         let page = self.provider.collection(&call.ctx).await?;
         let (mut items, total) = page.into_parts();
-        let total = match (call.paging, total) {
-            (Paging::On { request, .. }, Total::Unpaginated) => {
-                let total = items.len() as u64;
-                let start = request.offset_usize().min(items.len());
-                let end = start.saturating_add(request.limit_usize()).min(items.len());
-                items.truncate(end);
-                items.drain(..start);
-                Total::Known(total)
+        let total = if total == Total::Unpaginated {
+            // A plain list: the framework applies the query (SPEC §5.5).
+            let query = call.ctx.query();
+            if let Some(filter) = query.filter() {
+                items.retain(|item| memory::matches(item, filter));
             }
-            (Paging::On { request, .. }, total) => {
+            // Without a requested sort the provider's order stands.
+            if !query.sort().is_empty() {
+                memory::sort(&mut items, query.sort());
+            }
+            match call.paging {
+                Paging::On { request, .. } => {
+                    let total = items.len() as u64;
+                    let start = request.offset_usize().min(items.len());
+                    let end = start.saturating_add(request.limit_usize()).min(items.len());
+                    items.truncate(end);
+                    items.drain(..start);
+                    Total::Known(total)
+                }
+                Paging::Off => total,
+            }
+        } else {
+            if let Paging::On { request, .. } = call.paging {
                 items.truncate(request.limit_usize());
-                total
             }
-            (Paging::Off, total) => total,
+            total
         };
 
         let ctx = RenderContext {
             links: &call.links,
             document_url: &call.document_url,
-            fields: None,
+            fields: call.ctx.query().fields(R::meta().short_name),
         };
         let hint = self.collection_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);
@@ -247,7 +260,7 @@ impl<R: Resource> TypedHandler<R> {
         let ctx = RenderContext {
             links: &call.links,
             document_url: self_url,
-            fields: None,
+            fields: call.ctx.query().fields(R::meta().short_name),
         };
         let hint = self.item_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);

@@ -86,7 +86,7 @@ mod negotiate;
 pub mod pagination;
 mod plain;
 mod provider;
-mod query;
+pub mod query;
 mod resource;
 mod router;
 pub mod validation;
@@ -102,14 +102,14 @@ pub use convention::{Convention, DecodeTarget, PageInfo, RenderContext, WriteDoc
 pub use error::{ErrorObject, ErrorSource, FieldError, GlueError, default_code, property_pointer};
 pub use links::{Links, encode_segment};
 pub use meta::{
-    OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType, ResourceMeta,
-    UriVariableMeta,
+    OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType, RelationshipMeta,
+    ResourceMeta, UriVariableMeta,
 };
 pub use negotiate::MediaRange;
 pub use pagination::{PageRequest, Paginated, PaginationSettings, PaginationStrategy};
 pub use plain::{PlainJson, write_page_meta};
 pub use provider::{Processor, Provider};
-pub use query::{Query, QueryParams};
+pub use query::{Filter, Query, QueryParams, SortKey};
 pub use resource::{PropertyWriter, Resource, ResourceId, ResourceObject, WriteInput, WriteMode};
 pub use router::{BoxError, RouteFuture, Router};
 

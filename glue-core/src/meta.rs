@@ -170,7 +170,7 @@ impl PropertyType {
 }
 
 /// One property of a resource.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PropertyMeta {
     /// The name on the wire (`createdAt`).
     pub name: &'static str,
@@ -234,6 +234,23 @@ pub struct UriVariableMeta {
     pub property: &'static str,
 }
 
+/// A relationship to another resource type (SPEC §3.3): how items of the target are found
+/// from an item of this resource.
+#[derive(Debug, Clone, Copy)]
+pub struct RelationshipMeta {
+    /// The relationship name on the wire (`addresses`).
+    pub name: &'static str,
+    /// The target resource's metadata.
+    pub target: fn() -> &'static ResourceMeta,
+    /// Whether the relationship holds many items (`addresses`) or at most one (`customer`).
+    pub many: bool,
+    /// How targets are found: pairs of (this resource's property, the target's property)
+    /// whose values are equal (`customerReference` = `customerReference`).
+    pub keys: &'static [(&'static str, &'static str)],
+    /// A description for documentation.
+    pub description: Option<&'static str>,
+}
+
 /// Pagination settings declared on a resource; `None` falls back to the application's.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PaginationMeta {
@@ -284,6 +301,8 @@ pub struct ResourceMeta {
     pub pagination: PaginationMeta,
     /// Whether `DELETE` of an unknown id answers 204 instead of 404.
     pub idempotent_delete: bool,
+    /// Relationships to other resources (SPEC §3.3).
+    pub relationships: &'static [RelationshipMeta],
 }
 
 impl ResourceMeta {
@@ -298,6 +317,7 @@ impl ResourceMeta {
         uri_variables: &[],
         pagination: PaginationMeta::DEFAULT,
         idempotent_delete: false,
+        relationships: &[],
     };
 
     /// The property marked as identifier.
@@ -312,6 +332,14 @@ impl ResourceMeta {
         self.properties
             .iter()
             .find(|property| property.name == name)
+    }
+
+    /// A relationship by its name on the wire.
+    #[must_use]
+    pub fn relationship(&self, name: &str) -> Option<&'static RelationshipMeta> {
+        self.relationships
+            .iter()
+            .find(|relationship| relationship.name == name)
     }
 
     /// The declared operation of a kind.

@@ -45,6 +45,13 @@ pub trait Resource: Clone + Send + Sync + 'static {
     /// Fails when a property value cannot be serialized.
     fn write_properties(&self, out: &mut PropertyWriter<'_>) -> Result<(), serde_json::Error>;
 
+    /// The value of a readable property as it appears on the wire, for filtering, sorting and
+    /// matching relationships in memory (not on the response path).
+    fn property_value(&self, name: &str) -> Option<serde_json::Value> {
+        let _ = name;
+        None
+    }
+
     /// Builds the resource from a write request: a new item (`previous` is `None`, for Post),
     /// or `previous` with the request applied (Put replaces every writable property, Patch
     /// only those sent). Errors are recorded in `input`; the item is still built where
@@ -79,6 +86,8 @@ pub trait ResourceObject: Send + Sync {
         &self,
         out: &mut PropertyWriter<'_>,
     ) -> Result<(), serde_json::Error>;
+    /// The value of a readable property as it appears on the wire.
+    fn resource_property(&self, name: &str) -> Option<serde_json::Value>;
 }
 
 impl<R: Resource> ResourceObject for R {
@@ -99,6 +108,10 @@ impl<R: Resource> ResourceObject for R {
         out: &mut PropertyWriter<'_>,
     ) -> Result<(), serde_json::Error> {
         self.write_properties(out)
+    }
+
+    fn resource_property(&self, name: &str) -> Option<serde_json::Value> {
+        self.property_value(name)
     }
 }
 
@@ -221,11 +234,18 @@ impl<'a> PropertyWriter<'a> {
         name: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        if self.with_identifier {
-            self.property(name, value)
-        } else {
-            Ok(())
+        if !self.with_identifier {
+            return Ok(());
         }
+        // The identifier addresses the item: sparse fieldsets never leave it out.
+        if self.written > 0 {
+            self.out.push(b',');
+        }
+        crate::json::write_str(self.out, name);
+        self.out.push(b':');
+        serde_json::to_writer(&mut *self.out, value)?;
+        self.written += 1;
+        Ok(())
     }
 }
 
@@ -386,13 +406,20 @@ mod tests {
     #[test]
     fn writer_separates_members_and_honours_fields() {
         let mut out = b"{".to_vec();
-        let fields = vec!["b".to_owned(), "id".to_owned()];
+        let fields = vec!["b".to_owned()];
         let mut writer = PropertyWriter::new(&mut out, false, Some(&fields));
         writer.identifier("id", "x").unwrap();
         writer.property("a", &1).unwrap();
         writer.property("b", "two\"").unwrap();
         out.push(b'}');
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"b":"two\""}"#);
+
+        let mut out = b"{".to_vec();
+        let mut writer = PropertyWriter::new(&mut out, true, Some(&fields));
+        writer.identifier("id", "x").unwrap();
+        writer.property("a", &1).unwrap();
+        out.push(b'}');
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"id":"x"}"#);
     }
 
     #[test]

@@ -311,11 +311,13 @@ impl AppInner {
             document_url.push('?');
             document_url.push_str(&params.encode_with(|_| true, &[]));
         }
-        let query = Query {
-            page: match paging {
-                Paging::On { request, .. } => Some(request),
-                Paging::Off => None,
-            },
+        let collection = route.operation.kind == OperationKind::GetCollection;
+        let mut query = Query::parse(route.resource_meta, &params, collection, &|name| {
+            self.resource_type(name)
+        })?;
+        query.page = match paging {
+            Paging::On { request, .. } => Some(request),
+            Paging::Off => None,
         };
         let ctx = Context {
             parts,
@@ -353,6 +355,14 @@ impl AppInner {
                 GlueError::internal(format!("panic: {message}"))
             })??;
         Ok(self.success_response(convention, output))
+    }
+
+    /// The metadata of a resource type of this application.
+    pub(crate) fn resource_type(&self, name: &str) -> Option<&'static ResourceMeta> {
+        self.handlers
+            .iter()
+            .map(|handler| handler.meta())
+            .find(|meta| meta.short_name == name)
     }
 
     fn resolve_paging(

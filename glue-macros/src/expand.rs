@@ -593,6 +593,18 @@ impl Model {
             }
         });
 
+        // Property values, for filtering and sorting in memory.
+        let value_arms = self.fields.iter().filter(|f| f.readable).map(|field| {
+            let name = &field.name;
+            let field_ident = &field.ident;
+            let span = field.ty.span();
+            let value = match field.wire.kind {
+                Kind::DateTime => quote_spanned!(span=> &#private::UtcDateTime(&self.#field_ident)),
+                _ => quote_spanned!(span=> &self.#field_ident),
+            };
+            quote!(#name => #private::serde_json::to_value(#value).ok(),)
+        });
+
         // Deserialization.
         let from_input = self.input_fn(&private);
 
@@ -647,6 +659,7 @@ impl Model {
                     uri_variables: &[#(#uri_variables),*],
                     pagination: #pagination,
                     idempotent_delete: #idempotent_delete,
+                    relationships: &[],
                 };
 
                 #[automatically_derived]
@@ -678,6 +691,16 @@ impl Model {
                     ) -> ::core::result::Result<(), #private::serde_json::Error> {
                         #(#writes)*
                         ::core::result::Result::Ok(())
+                    }
+
+                    fn property_value(
+                        &self,
+                        name: &str,
+                    ) -> ::core::option::Option<#private::serde_json::Value> {
+                        match name {
+                            #(#value_arms)*
+                            _ => ::core::option::Option::None,
+                        }
                     }
 
                     #from_input

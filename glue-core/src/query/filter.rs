@@ -1,0 +1,821 @@
+//! Filters (SPEC §3.6): the typed condition tree providers receive, and how both request forms
+//! become one.
+//!
+//! `filter[creditLimit][gt]=100` and the jQuery QueryBuilder tree
+//! `filter={"condition":"OR","rules":[...]}` both parse into a [`Filter`]: conditions on
+//! properties (checked against the metadata: readable, filterable), with operands typed by the
+//! property (dates as instants, numbers as exact decimals), in AND/OR/NOT groups.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::date::parse_date_time;
+use crate::error::GlueError;
+use crate::meta::{PropertyMeta, PropertyType, ResourceMeta};
+
+/// The deepest a QueryBuilder rule tree may nest (SPEC §3.6).
+pub const MAX_FILTER_DEPTH: usize = 16;
+/// The most rules a filter may hold, all groups together (SPEC §3.6).
+pub const MAX_FILTER_RULES: usize = 100;
+
+/// A filter: conditions combined with AND, OR and NOT.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// One condition on one property.
+    Condition(Condition),
+    /// Every filter holds.
+    All(Vec<Filter>),
+    /// At least one filter holds.
+    Any(Vec<Filter>),
+    /// The filter does not hold.
+    Not(Box<Filter>),
+}
+
+impl Filter {
+    /// Both filters hold.
+    #[must_use]
+    pub fn and(self, other: Self) -> Self {
+        match self {
+            Self::All(mut filters) => {
+                filters.push(other);
+                Self::All(filters)
+            }
+            first => Self::All(vec![first, other]),
+        }
+    }
+
+    /// Every condition of the tree, depth first.
+    pub fn conditions(&self) -> Box<dyn Iterator<Item = &Condition> + '_> {
+        match self {
+            Self::Condition(condition) => Box::new(std::iter::once(condition)),
+            Self::All(filters) | Self::Any(filters) => {
+                Box::new(filters.iter().flat_map(Self::conditions))
+            }
+            Self::Not(filter) => filter.conditions(),
+        }
+    }
+}
+
+/// A comparison of one property with an operand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The property compared.
+    pub property: &'static PropertyMeta,
+    /// The comparison.
+    pub operator: Operator,
+    /// What the property is compared with.
+    pub operand: Operand,
+}
+
+/// The comparisons of SPEC §3.6, in both vocabularies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operator {
+    /// `eq`, `equal`.
+    Eq,
+    /// `ne`, `not_equal`.
+    Ne,
+    /// `lt`, `less`.
+    Lt,
+    /// `lte`, `less_or_equal`.
+    Lte,
+    /// `gt`, `greater`.
+    Gt,
+    /// `gte`, `greater_or_equal`.
+    Gte,
+    /// `in`: one of a list.
+    In,
+    /// `nin`, `not_in`: none of a list.
+    NotIn,
+    /// `between`: inclusive range.
+    Between,
+    /// `not_between`.
+    NotBetween,
+    /// `contains`: a substring (case-sensitive).
+    Contains,
+    /// `not_contains`.
+    NotContains,
+    /// `starts_with`, `begins_with`.
+    StartsWith,
+    /// `not_begins_with`.
+    NotStartsWith,
+    /// `ends_with`.
+    EndsWith,
+    /// `not_ends_with`.
+    NotEndsWith,
+    /// `is_null`, `null=true`.
+    IsNull,
+    /// `is_not_null`, `null=false`.
+    IsNotNull,
+    /// `is_empty`: the empty string.
+    IsEmpty,
+    /// `is_not_empty`.
+    IsNotEmpty,
+}
+
+impl Operator {
+    /// The operators of the bracket form (`filter[field][op]=v`), by name.
+    pub const BRACKET_NAMES: [&'static str; 12] = [
+        "eq",
+        "ne",
+        "lt",
+        "lte",
+        "gt",
+        "gte",
+        "in",
+        "nin",
+        "contains",
+        "starts_with",
+        "ends_with",
+        "null",
+    ];
+
+    /// The operators of the QueryBuilder form, by name.
+    pub const QUERY_BUILDER_NAMES: [&'static str; 20] = [
+        "equal",
+        "not_equal",
+        "in",
+        "not_in",
+        "less",
+        "less_or_equal",
+        "greater",
+        "greater_or_equal",
+        "between",
+        "not_between",
+        "begins_with",
+        "not_begins_with",
+        "contains",
+        "not_contains",
+        "ends_with",
+        "not_ends_with",
+        "is_null",
+        "is_not_null",
+        "is_empty",
+        "is_not_empty",
+    ];
+
+    fn from_bracket(name: &str) -> Option<Self> {
+        Some(match name {
+            "eq" => Self::Eq,
+            "ne" => Self::Ne,
+            "lt" => Self::Lt,
+            "lte" => Self::Lte,
+            "gt" => Self::Gt,
+            "gte" => Self::Gte,
+            "in" => Self::In,
+            "nin" => Self::NotIn,
+            "contains" => Self::Contains,
+            "starts_with" => Self::StartsWith,
+            "ends_with" => Self::EndsWith,
+            _ => return None,
+        })
+    }
+
+    fn from_query_builder(name: &str) -> Option<Self> {
+        Some(match name {
+            "equal" => Self::Eq,
+            "not_equal" => Self::Ne,
+            "in" => Self::In,
+            "not_in" => Self::NotIn,
+            "less" => Self::Lt,
+            "less_or_equal" => Self::Lte,
+            "greater" => Self::Gt,
+            "greater_or_equal" => Self::Gte,
+            "between" => Self::Between,
+            "not_between" => Self::NotBetween,
+            "begins_with" => Self::StartsWith,
+            "not_begins_with" => Self::NotStartsWith,
+            "contains" => Self::Contains,
+            "not_contains" => Self::NotContains,
+            "ends_with" => Self::EndsWith,
+            "not_ends_with" => Self::NotEndsWith,
+            "is_null" => Self::IsNull,
+            "is_not_null" => Self::IsNotNull,
+            "is_empty" => Self::IsEmpty,
+            "is_not_empty" => Self::IsNotEmpty,
+            _ => return None,
+        })
+    }
+
+    /// What the operator compares with.
+    const fn arity(self) -> Arity {
+        match self {
+            Self::In | Self::NotIn => Arity::List,
+            Self::Between | Self::NotBetween => Arity::Range,
+            Self::IsNull | Self::IsNotNull | Self::IsEmpty | Self::IsNotEmpty => Arity::None,
+            _ => Arity::One,
+        }
+    }
+
+    /// Whether the operator only makes sense on text.
+    const fn is_textual(self) -> bool {
+        matches!(
+            self,
+            Self::Contains
+                | Self::NotContains
+                | Self::StartsWith
+                | Self::NotStartsWith
+                | Self::EndsWith
+                | Self::NotEndsWith
+                | Self::IsEmpty
+                | Self::IsNotEmpty
+        )
+    }
+
+    /// Whether the operator orders values.
+    const fn is_ordering(self) -> bool {
+        matches!(
+            self,
+            Self::Lt | Self::Lte | Self::Gt | Self::Gte | Self::Between | Self::NotBetween
+        )
+    }
+}
+
+enum Arity {
+    None,
+    One,
+    List,
+    Range,
+}
+
+/// What a property is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// Nothing (`is_null`, `is_empty`...).
+    None,
+    /// One value.
+    One(FilterValue),
+    /// A list (`in`, `not_in`).
+    List(Vec<FilterValue>),
+    /// An inclusive range (`between`).
+    Range(FilterValue, FilterValue),
+}
+
+/// A value typed by the property it is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterValue {
+    /// A string property.
+    String(String),
+    /// An integer property.
+    Integer(i64),
+    /// A number property, exact.
+    Number(Decimal),
+    /// A boolean property.
+    Boolean(bool),
+    /// A date-time property, as an instant.
+    DateTime(DateTime<Utc>),
+    /// A date property.
+    Date(NaiveDate),
+}
+
+impl fmt::Display for FilterValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::String(text) => f.write_str(text),
+            Self::Integer(value) => write!(f, "{value}"),
+            Self::Number(value) => write!(f, "{value}"),
+            Self::Boolean(value) => write!(f, "{value}"),
+            Self::DateTime(value) => f.write_str(&crate::date::format_date_time(value)),
+            Self::Date(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+/// How values of a property are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValueKind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    DateTime,
+    Date,
+    /// Arrays and objects: only null checks apply.
+    Structured,
+}
+
+impl ValueKind {
+    pub(crate) fn of(property: &PropertyMeta) -> Self {
+        match (property.ty, property.format) {
+            (PropertyType::String, Some("date-time")) => Self::DateTime,
+            (PropertyType::String, Some("date")) => Self::Date,
+            (PropertyType::String, _) => Self::String,
+            (PropertyType::Integer, _) => Self::Integer,
+            (PropertyType::Number, _) => Self::Number,
+            (PropertyType::Boolean, _) => Self::Boolean,
+            (PropertyType::Array | PropertyType::Object, _) => Self::Structured,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::String => "a string",
+            Self::Integer => "an integer",
+            Self::Number => "a number",
+            Self::Boolean => "true or false",
+            Self::DateTime => "a date-time such as 1985-07-01T01:22:11+02:00",
+            Self::Date => "a date such as 1990-01-31",
+            Self::Structured => "a value",
+        }
+    }
+
+    /// Parses a value from query text.
+    fn parse_text(self, text: &str) -> Option<FilterValue> {
+        match self {
+            Self::String => Some(FilterValue::String(text.to_owned())),
+            Self::Integer => text.trim().parse().ok().map(FilterValue::Integer),
+            Self::Number => parse_decimal(text.trim()).map(FilterValue::Number),
+            Self::Boolean => match text.trim() {
+                "true" | "1" => Some(FilterValue::Boolean(true)),
+                "false" | "0" => Some(FilterValue::Boolean(false)),
+                _ => None,
+            },
+            Self::DateTime => parse_date_time(text).ok().map(FilterValue::DateTime),
+            Self::Date => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|_| text.trim().len() == 10)
+                .map(FilterValue::Date),
+            Self::Structured => None,
+        }
+    }
+
+    /// Parses a value from a QueryBuilder rule (a JSON scalar; strings are read as text).
+    fn parse_json(self, value: &Value) -> Option<FilterValue> {
+        match value {
+            Value::String(text) => self.parse_text(text),
+            Value::Number(number) => match self {
+                Self::Integer => number.as_i64().map(FilterValue::Integer),
+                Self::Number => parse_decimal(&number.to_string()).map(FilterValue::Number),
+                Self::String => Some(FilterValue::String(number.to_string())),
+                _ => None,
+            },
+            Value::Bool(flag) => match self {
+                Self::Boolean => Some(FilterValue::Boolean(*flag)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// An exact decimal from `12`, `0.1`, `-3.5` or `1e3`.
+pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
+    if text.is_empty() {
+        return None;
+    }
+    Decimal::from_str_exact(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .or_else(|_| Decimal::from_str(text))
+        .ok()
+}
+
+/// Where a filter came from, for `source.parameter`.
+#[derive(Debug, Clone, Copy)]
+struct Origin<'a> {
+    parameter: &'a str,
+}
+
+impl Origin<'_> {
+    fn error(&self, detail: impl Into<String>) -> GlueError {
+        GlueError::invalid_parameter(self.parameter, detail)
+    }
+}
+
+/// Finds a property that may be filtered.
+fn filterable(
+    meta: &'static ResourceMeta,
+    name: &str,
+    origin: Origin<'_>,
+) -> Result<&'static PropertyMeta, GlueError> {
+    match meta.property(name) {
+        Some(property) if property.readable && property.filterable => Ok(property),
+        Some(property) if property.readable => Err(origin.error(format!(
+            "{} cannot be filtered by {}.",
+            meta.short_name, property.name
+        ))),
+        _ => Err(origin.error(format!(
+            "{} has no property {name:?} to filter by.",
+            meta.short_name
+        ))),
+    }
+}
+
+/// Types an operand for a property and operator.
+fn condition(
+    property: &'static PropertyMeta,
+    operator: Operator,
+    values: RawOperand<'_>,
+    origin: Origin<'_>,
+) -> Result<Condition, GlueError> {
+    let kind = ValueKind::of(property);
+    if operator.is_textual() && kind != ValueKind::String {
+        return Err(origin.error(format!(
+            "{} is not a string, so it cannot be compared with this operator.",
+            property.name
+        )));
+    }
+    if kind == ValueKind::Structured && !matches!(operator, Operator::IsNull | Operator::IsNotNull)
+    {
+        return Err(origin.error(format!("{} can only be tested for null.", property.name)));
+    }
+    if operator.is_ordering() && kind == ValueKind::Boolean {
+        return Err(origin.error(format!(
+            "{} is true or false; it cannot be compared by order.",
+            property.name
+        )));
+    }
+    let typed = |raw: RawValue<'_>| -> Result<FilterValue, GlueError> {
+        let value = match raw {
+            RawValue::Text(text) => kind.parse_text(text),
+            RawValue::Json(json) => kind.parse_json(json),
+        };
+        value.ok_or_else(|| {
+            origin.error(format!(
+                "{} must be compared with {}, got {}.",
+                property.name,
+                kind.describe(),
+                raw
+            ))
+        })
+    };
+    let operand = match (operator.arity(), values) {
+        (Arity::None, _) => Operand::None,
+        (Arity::One, RawOperand::One(raw)) => Operand::One(typed(raw)?),
+        (Arity::List, RawOperand::List(raws)) => {
+            if raws.is_empty() {
+                return Err(origin.error("The list of values is empty."));
+            }
+            Operand::List(raws.into_iter().map(typed).collect::<Result<_, _>>()?)
+        }
+        (Arity::Range, RawOperand::List(raws)) if raws.len() == 2 => {
+            let mut raws = raws.into_iter();
+            let (Some(low), Some(high)) = (raws.next(), raws.next()) else {
+                return Err(origin.error("between takes two values."));
+            };
+            Operand::Range(typed(low)?, typed(high)?)
+        }
+        (Arity::Range, _) => return Err(origin.error("between takes a list of two values.")),
+        (Arity::One, RawOperand::List(_)) => {
+            return Err(origin.error("This operator takes one value, not a list."));
+        }
+        (Arity::List, RawOperand::One(raw)) => Operand::List(vec![typed(raw)?]),
+        (_, RawOperand::Missing) => return Err(origin.error("The rule has no value.")),
+    };
+    Ok(Condition {
+        property,
+        operator,
+        operand,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum RawValue<'a> {
+    Text(&'a str),
+    Json(&'a Value),
+}
+
+impl fmt::Display for RawValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Text(text) => write!(f, "\"{text}\""),
+            Self::Json(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+enum RawOperand<'a> {
+    Missing,
+    One(RawValue<'a>),
+    List(Vec<RawValue<'a>>),
+}
+
+/// Parses `filter[field]=v` / `filter[field][op]=v`: `key` is the whole parameter name.
+pub(crate) fn parse_bracket(
+    meta: &'static ResourceMeta,
+    key: &str,
+    value: &str,
+) -> Result<Filter, GlueError> {
+    let origin = Origin { parameter: key };
+    let rest = &key["filter".len()..];
+    let segments = bracket_segments(rest)
+        .ok_or_else(|| origin.error(format!("{key} is not of the form filter[field][op].")))?;
+    let (field, operator) = match segments.as_slice() {
+        [field] => (*field, "eq"),
+        [field, operator] => (*field, *operator),
+        _ => {
+            return Err(origin.error(format!("{key} is not of the form filter[field][op].")));
+        }
+    };
+    let property = filterable(meta, field, origin)?;
+    if operator == "null" {
+        let operator = match value.trim() {
+            "true" | "1" => Operator::IsNull,
+            "false" | "0" => Operator::IsNotNull,
+            _ => return Err(origin.error("null takes true or false.")),
+        };
+        return condition(property, operator, RawOperand::Missing, origin).map(Filter::Condition);
+    }
+    let operator = Operator::from_bracket(operator).ok_or_else(|| {
+        origin.error(format!(
+            "Unknown filter operator {operator:?}; use one of {}.",
+            Operator::BRACKET_NAMES.join(", ")
+        ))
+    })?;
+    let raw = match operator.arity() {
+        Arity::List => RawOperand::List(value.split(',').map(RawValue::Text).collect()),
+        _ => RawOperand::One(RawValue::Text(value)),
+    };
+    condition(property, operator, raw, origin).map(Filter::Condition)
+}
+
+/// `[a][b]` -> `["a", "b"]`.
+fn bracket_segments(text: &str) -> Option<Vec<&str>> {
+    let mut segments = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let end = inner.find(']')?;
+        let segment = &inner[..end];
+        if segment.is_empty() {
+            return None;
+        }
+        segments.push(segment);
+        rest = &inner[end + 1..];
+    }
+    (!segments.is_empty()).then_some(segments)
+}
+
+/// Parses `filter=<QueryBuilder JSON>`.
+pub(crate) fn parse_query_builder(
+    meta: &'static ResourceMeta,
+    text: &str,
+) -> Result<Filter, GlueError> {
+    let origin = Origin {
+        parameter: "filter",
+    };
+    let tree: Value = serde_json::from_str(text)
+        .map_err(|error| origin.error(format!("filter is not valid JSON: {error}.")))?;
+    let mut rules = 0;
+    group(meta, &tree, 1, &mut rules, origin)
+}
+
+fn group(
+    meta: &'static ResourceMeta,
+    node: &Value,
+    depth: usize,
+    rules: &mut usize,
+    origin: Origin<'_>,
+) -> Result<Filter, GlueError> {
+    if depth > MAX_FILTER_DEPTH {
+        return Err(origin.error(format!(
+            "The filter nests deeper than {MAX_FILTER_DEPTH} groups."
+        )));
+    }
+    let object = node
+        .as_object()
+        .ok_or_else(|| origin.error("A filter group must be a JSON object."))?;
+    let any = match object.get("condition").map(Value::as_str) {
+        None | Some(Some("AND" | "and")) => false,
+        Some(Some("OR" | "or")) => true,
+        _ => return Err(origin.error("A group's condition must be AND or OR.")),
+    };
+    let members = object
+        .get("rules")
+        .and_then(Value::as_array)
+        .ok_or_else(|| origin.error("A filter group needs a rules array."))?;
+    if members.is_empty() {
+        return Err(origin.error("A filter group needs at least one rule."));
+    }
+    let mut filters = Vec::with_capacity(members.len());
+    for member in members {
+        *rules += 1;
+        if *rules > MAX_FILTER_RULES {
+            return Err(origin.error(format!(
+                "The filter has more than {MAX_FILTER_RULES} rules."
+            )));
+        }
+        let is_group = member.get("rules").is_some();
+        filters.push(if is_group {
+            group(meta, member, depth + 1, rules, origin)?
+        } else {
+            rule(meta, member, origin)?
+        });
+    }
+    let combined = if any {
+        Filter::Any(filters)
+    } else {
+        Filter::All(filters)
+    };
+    match object.get("not") {
+        Some(Value::Bool(true)) => Ok(Filter::Not(Box::new(combined))),
+        None | Some(Value::Bool(false) | Value::Null) => Ok(combined),
+        _ => Err(origin.error("A group's not must be true or false.")),
+    }
+}
+
+fn rule(
+    meta: &'static ResourceMeta,
+    node: &Value,
+    origin: Origin<'_>,
+) -> Result<Filter, GlueError> {
+    let object = node
+        .as_object()
+        .ok_or_else(|| origin.error("A filter rule must be a JSON object."))?;
+    let field = object
+        .get("field")
+        .or_else(|| object.get("id"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| origin.error("A filter rule needs a field."))?;
+    let property = filterable(meta, field, origin)?;
+    let name = object
+        .get("operator")
+        .and_then(Value::as_str)
+        .ok_or_else(|| origin.error("A filter rule needs an operator."))?;
+    let operator = Operator::from_query_builder(name).ok_or_else(|| {
+        origin.error(format!(
+            "Unknown filter operator {name:?}; use one of {}.",
+            Operator::QUERY_BUILDER_NAMES.join(", ")
+        ))
+    })?;
+    let raw = match object.get("value") {
+        None | Some(Value::Null) => RawOperand::Missing,
+        Some(Value::Array(items)) => RawOperand::List(items.iter().map(RawValue::Json).collect()),
+        Some(value) => RawOperand::One(RawValue::Json(value)),
+    };
+    let raw = match (operator.arity(), raw) {
+        // QueryBuilder sends `in` lists as arrays; a comma-separated string is accepted too.
+        (Arity::List, RawOperand::One(RawValue::Json(Value::String(text)))) => {
+            RawOperand::List(text.split(',').map(RawValue::Text).collect())
+        }
+        (_, raw) => raw,
+    };
+    condition(property, operator, raw, origin).map(Filter::Condition)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::PropertyMeta;
+
+    static META: ResourceMeta = ResourceMeta {
+        short_name: "customers",
+        properties: &[
+            PropertyMeta {
+                name: "email",
+                field: "email",
+                ..PropertyMeta::DEFAULT
+            },
+            PropertyMeta {
+                name: "creditLimit",
+                field: "credit_limit",
+                ty: PropertyType::Number,
+                ..PropertyMeta::DEFAULT
+            },
+            PropertyMeta {
+                name: "createdAt",
+                field: "created_at",
+                format: Some("date-time"),
+                ..PropertyMeta::DEFAULT
+            },
+            PropertyMeta {
+                name: "isActive",
+                field: "is_active",
+                ty: PropertyType::Boolean,
+                ..PropertyMeta::DEFAULT
+            },
+            PropertyMeta {
+                name: "password",
+                field: "password",
+                readable: false,
+                ..PropertyMeta::DEFAULT
+            },
+            PropertyMeta {
+                name: "secretNote",
+                field: "secret_note",
+                filterable: false,
+                ..PropertyMeta::DEFAULT
+            },
+        ],
+        ..ResourceMeta::DEFAULT
+    };
+
+    fn parameter(error: &GlueError) -> String {
+        match &error.errors()[0].source {
+            Some(crate::ErrorSource::Parameter(name)) => name.clone(),
+            other => panic!("no parameter: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bracket_filters_are_typed_by_the_property() {
+        let filter = parse_bracket(&META, "filter[creditLimit][gt]", "0.1").unwrap();
+        let Filter::Condition(condition) = filter else {
+            panic!()
+        };
+        assert_eq!(condition.operator, Operator::Gt);
+        assert_eq!(
+            condition.operand,
+            Operand::One(FilterValue::Number(Decimal::from_str_exact("0.1").unwrap()))
+        );
+
+        let filter = parse_bracket(&META, "filter[createdAt][lt]", "2024-01-02T05:00:00+02:00");
+        let Filter::Condition(condition) = filter.unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            condition.operand.clone(),
+            Operand::One(FilterValue::DateTime(
+                parse_date_time("2024-01-02T03:00:00+00:00").unwrap()
+            ))
+        );
+        let filter = parse_bracket(&META, "filter[email][in]", "a@x.de,b@x.de").unwrap();
+        let Filter::Condition(condition) = filter else {
+            panic!()
+        };
+        assert!(matches!(condition.operand, Operand::List(ref list) if list.len() == 2));
+        let filter = parse_bracket(&META, "filter[email][null]", "true").unwrap();
+        assert!(matches!(
+            filter,
+            Filter::Condition(Condition {
+                operator: Operator::IsNull,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn bracket_mistakes_name_the_parameter() {
+        for (key, value) in [
+            ("filter[creditLimit][gt]", "abc"),
+            ("filter[nope]", "x"),
+            ("filter[email][like]", "x"),
+            ("filter[password]", "secret"),
+            ("filter[secretNote]", "x"),
+            ("filter[isActive][lt]", "true"),
+            ("filter[creditLimit][contains]", "1"),
+            ("filter[email][null]", "maybe"),
+            ("filter[]", "x"),
+            ("filter[a][b][c]", "x"),
+        ] {
+            let error = parse_bracket(&META, key, value).unwrap_err();
+            assert_eq!(error.status(), http::StatusCode::BAD_REQUEST, "{key}");
+            assert_eq!(parameter(&error), key);
+        }
+    }
+
+    #[test]
+    fn query_builder_trees_nest() {
+        let filter = parse_query_builder(
+            &META,
+            r#"{"condition":"OR","rules":[
+                {"field":"email","operator":"equal","value":"a@x.de"},
+                {"condition":"AND","not":true,"rules":[
+                    {"id":"creditLimit","operator":"between","value":[1,"2.5"]},
+                    {"field":"isActive","operator":"equal","value":true}]}]}"#,
+        )
+        .unwrap();
+        let Filter::Any(members) = &filter else {
+            panic!("{filter:?}")
+        };
+        assert!(matches!(members[1], Filter::Not(_)));
+        assert_eq!(filter.conditions().count(), 3);
+    }
+
+    #[test]
+    fn query_builder_limits_and_mistakes() {
+        let mut deep = r#"{"field":"email","operator":"is_null"}"#.to_owned();
+        for _ in 0..MAX_FILTER_DEPTH {
+            deep = format!(r#"{{"condition":"AND","rules":[{deep}]}}"#);
+        }
+        assert!(parse_query_builder(&META, &deep).is_ok());
+        let deeper = format!(r#"{{"condition":"AND","rules":[{deep}]}}"#);
+        assert!(parse_query_builder(&META, &deeper).is_err());
+
+        let rule = r#"{"field":"email","operator":"is_not_null"}"#;
+        let many = |n: usize| {
+            format!(
+                r#"{{"condition":"AND","rules":[{}]}}"#,
+                vec![rule; n].join(",")
+            )
+        };
+        assert!(parse_query_builder(&META, &many(MAX_FILTER_RULES)).is_ok());
+        assert!(parse_query_builder(&META, &many(MAX_FILTER_RULES + 1)).is_err());
+
+        for bad in [
+            "{",
+            "[]",
+            r#"{"condition":"XOR","rules":[]}"#,
+            r#"{"condition":"AND","rules":[]}"#,
+            r#"{"rules":[{"field":"email","operator":"sounds_like","value":"x"}]}"#,
+            r#"{"rules":[{"field":"creditLimit","operator":"less","value":"x"}]}"#,
+            r#"{"rules":[{"field":"creditLimit","operator":"between","value":[1]}]}"#,
+            r#"{"rules":[{"field":"email","operator":"equal"}]}"#,
+        ] {
+            let error = parse_query_builder(&META, bad).unwrap_err();
+            assert_eq!(parameter(&error), "filter", "{bad}");
+        }
+    }
+}

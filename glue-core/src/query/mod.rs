@@ -1,0 +1,337 @@
+//! The query string, decoded, and the query model providers receive.
+
+mod filter;
+pub mod memory;
+
+use std::borrow::Cow;
+
+pub(crate) use filter::ValueKind;
+pub use filter::{
+    Condition, Filter, FilterValue, MAX_FILTER_DEPTH, MAX_FILTER_RULES, Operand, Operator,
+};
+
+use crate::error::GlueError;
+use crate::meta::{PropertyMeta, ResourceMeta};
+use crate::pagination::PageRequest;
+use filter::{parse_bracket, parse_query_builder};
+
+/// The decoded query parameters of a request, in order.
+///
+/// `page%5Boffset%5D=10` is found under `page[offset]`. When a parameter repeats, lookups see
+/// the first value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryParams {
+    pairs: Vec<(String, String)>,
+}
+
+impl QueryParams {
+    /// Decodes a raw query string (without the `?`).
+    #[must_use]
+    pub fn parse(raw: &str) -> Self {
+        Self {
+            pairs: form_urlencoded::parse(raw.as_bytes())
+                .map(|(key, value)| (key.into_owned(), value.into_owned()))
+                .collect(),
+        }
+    }
+
+    /// The first value of a parameter.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Whether the parameter is present.
+    #[must_use]
+    pub fn contains(&self, key: &str) -> bool {
+        self.pairs.iter().any(|(name, _)| name == key)
+    }
+
+    /// Every parameter, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+    }
+
+    /// Whether there are no parameters.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Encodes the parameters for which `keep` holds, followed by `extra`, as a query string
+    /// (without the `?`); brackets are percent-encoded (`page%5Boffset%5D=10`).
+    #[must_use]
+    pub fn encode_with(
+        &self,
+        keep: impl Fn(&str) -> bool,
+        extra: &[(Cow<'static, str>, String)],
+    ) -> String {
+        let mut serializer = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in self.pairs.iter().filter(|(key, _)| keep(key)) {
+            serializer.append_pair(key, value);
+        }
+        for (key, value) in extra {
+            serializer.append_pair(key, value);
+        }
+        serializer.finish()
+    }
+}
+
+/// One key of a sort: a property, ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    /// The property sorted by.
+    pub property: &'static PropertyMeta,
+    /// Whether larger values come first (`-createdAt`).
+    pub descending: bool,
+}
+
+/// A path of relationships to include (`addresses.country` is `["addresses", "country"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludePath(pub Vec<String>);
+
+impl IncludePath {
+    /// The relationship names, outermost first.
+    #[must_use]
+    pub fn segments(&self) -> &[String] {
+        &self.0
+    }
+}
+
+/// The parsed query of a request, as providers see it: filter, sort, sparse fieldsets,
+/// includes and page, all checked against the resource's metadata (SPEC §3.4 to §3.6).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub(crate) filter: Option<Filter>,
+    pub(crate) sort: Vec<SortKey>,
+    pub(crate) fields: Vec<(String, Vec<String>)>,
+    pub(crate) include: Vec<IncludePath>,
+    pub(crate) page: Option<PageRequest>,
+}
+
+impl Query {
+    /// The filter, when the request has one.
+    #[must_use]
+    pub fn filter(&self) -> Option<&Filter> {
+        self.filter.as_ref()
+    }
+
+    /// The sort keys, most significant first; empty when the request asks for none (the
+    /// provider's natural order, by identifier where it has no other).
+    #[must_use]
+    pub fn sort(&self) -> &[SortKey] {
+        &self.sort
+    }
+
+    /// The requested properties of a resource type (`fields[customers]=email,firstName`), or
+    /// `None` for all of them.
+    #[must_use]
+    pub fn fields(&self, resource_type: &str) -> Option<&[String]> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name == resource_type)
+            .map(|(_, fields)| fields.as_slice())
+    }
+
+    /// The relationship paths to include.
+    #[must_use]
+    pub fn include(&self) -> &[IncludePath] {
+        &self.include
+    }
+
+    /// The page to return; `None` when the collection is not paginated (pagination disabled or
+    /// turned off by the client), in which case every item is expected.
+    #[must_use]
+    pub fn page(&self) -> Option<&PageRequest> {
+        self.page.as_ref()
+    }
+
+    /// Parses the query parameters of a request for `meta` (SPEC §3.4 to §3.6, §4.2);
+    /// `resource_type` finds the other resource types of the application, for `fields[type]`.
+    /// Every mistake is reported, each with its `source.parameter`.
+    pub(crate) fn parse(
+        meta: &'static ResourceMeta,
+        params: &QueryParams,
+        collection: bool,
+        resource_type: &dyn Fn(&str) -> Option<&'static ResourceMeta>,
+    ) -> Result<Self, GlueError> {
+        let mut query = Self::default();
+        let mut errors: Option<GlueError> = None;
+        let mut fail = |error: GlueError| {
+            errors = Some(match errors.take() {
+                Some(earlier) => earlier.merge(error),
+                None => error,
+            });
+        };
+        for (key, value) in params.iter() {
+            let parsed = if key == "filter" && collection {
+                parse_query_builder(meta, value).map(|filter| query.add_filter(filter))
+            } else if key.starts_with("filter[") && collection {
+                parse_bracket(meta, key, value).map(|filter| query.add_filter(filter))
+            } else if key == "sort" && collection {
+                parse_sort(meta, value).map(|sort| query.sort = sort)
+            } else if key == "fields" {
+                parse_fields(meta, key, value).map(|fields| query.set_fields(meta, fields))
+            } else if let Some(name) = key
+                .strip_prefix("fields[")
+                .and_then(|rest| rest.strip_suffix(']'))
+            {
+                match resource_type(name) {
+                    Some(target) => parse_fields(target, key, value)
+                        .map(|fields| query.set_fields(target, fields)),
+                    None => Err(GlueError::invalid_parameter(
+                        key,
+                        format!("This API has no resource type {name:?}."),
+                    )),
+                }
+            } else if key == "include" {
+                parse_include(value).map(|include| query.include = include)
+            } else {
+                Ok(())
+            };
+            if let Err(error) = parsed {
+                fail(error);
+            }
+        }
+        match errors {
+            Some(errors) => Err(errors),
+            None => Ok(query),
+        }
+    }
+
+    fn add_filter(&mut self, filter: Filter) {
+        self.filter = Some(match self.filter.take() {
+            Some(existing) => existing.and(filter),
+            None => filter,
+        });
+    }
+
+    fn set_fields(&mut self, meta: &ResourceMeta, fields: Vec<String>) {
+        self.fields.retain(|(name, _)| name != meta.short_name);
+        self.fields.push((meta.short_name.to_owned(), fields));
+    }
+}
+
+/// `sort=-createdAt,email`.
+fn parse_sort(meta: &'static ResourceMeta, value: &str) -> Result<Vec<SortKey>, GlueError> {
+    let mut keys: Vec<SortKey> = Vec::new();
+    for item in value.split(',') {
+        let item = item.trim();
+        let (name, descending) = match item.strip_prefix('-') {
+            Some(name) => (name, true),
+            None => (item.strip_prefix('+').unwrap_or(item), false),
+        };
+        let property = match meta.property(name) {
+            Some(property) if property.readable && property.sortable => property,
+            Some(property) if property.readable => {
+                return Err(GlueError::invalid_parameter(
+                    "sort",
+                    format!("{} cannot be sorted by {}.", meta.short_name, property.name),
+                ));
+            }
+            _ => {
+                return Err(GlueError::invalid_parameter(
+                    "sort",
+                    format!("{} has no property {name:?} to sort by.", meta.short_name),
+                ));
+            }
+        };
+        if !matches!(
+            ValueKind::of(property),
+            ValueKind::String
+                | ValueKind::Integer
+                | ValueKind::Number
+                | ValueKind::Boolean
+                | ValueKind::DateTime
+                | ValueKind::Date
+        ) {
+            return Err(GlueError::invalid_parameter(
+                "sort",
+                format!("{} cannot be sorted by {}.", meta.short_name, property.name),
+            ));
+        }
+        if keys.iter().any(|key| key.property.name == property.name) {
+            return Err(GlueError::invalid_parameter(
+                "sort",
+                format!("{} appears twice in sort.", property.name),
+            ));
+        }
+        keys.push(SortKey {
+            property,
+            descending,
+        });
+    }
+    Ok(keys)
+}
+
+/// `fields[customers]=email,firstName` (or `fields=` for the primary type): readable
+/// properties only; an empty value asks for none.
+fn parse_fields(meta: &ResourceMeta, key: &str, value: &str) -> Result<Vec<String>, GlueError> {
+    let mut fields: Vec<String> = Vec::new();
+    for name in value
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        let known = meta
+            .property(name)
+            .is_some_and(|property| property.readable)
+            || meta.relationship(name).is_some();
+        if !known {
+            return Err(GlueError::invalid_parameter(
+                key,
+                format!("{} has no field {name:?}.", meta.short_name),
+            ));
+        }
+        if !fields.iter().any(|field| field == name) {
+            fields.push(name.to_owned());
+        }
+    }
+    Ok(fields)
+}
+
+/// `include=addresses,addresses.country`: syntax only; the paths are checked against the
+/// relationships when includes are resolved.
+fn parse_include(value: &str) -> Result<Vec<IncludePath>, GlueError> {
+    let mut paths: Vec<IncludePath> = Vec::new();
+    for item in value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+    {
+        let segments: Vec<String> = item.split('.').map(str::to_owned).collect();
+        if segments.iter().any(String::is_empty) {
+            return Err(GlueError::invalid_parameter(
+                "include",
+                format!("{item:?} is not a relationship path."),
+            ));
+        }
+        let path = IncludePath(segments);
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_are_decoded_and_encoded() {
+        let params = QueryParams::parse("page%5Boffset%5D=10&sort=-name&page[limit]=5");
+        assert_eq!(params.get("page[offset]"), Some("10"));
+        assert_eq!(params.get("page[limit]"), Some("5"));
+        let encoded = params.encode_with(
+            |key| !key.starts_with("page["),
+            &[(Cow::Borrowed("page[offset]"), "20".to_owned())],
+        );
+        assert_eq!(encoded, "sort=-name&page%5Boffset%5D=20");
+    }
+}
