@@ -1,13 +1,19 @@
 //! `customers` on the backend (SPEC §11.3).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use glue_core::{ApiResource, Context, FieldError, GlueError, Paginated, Processor, Provider};
+use std::sync::Arc;
+
+use glue_core::{
+    ApiResource, Context, FieldError, GlueError, Paginated, Processor, Provider, Resource,
+};
+use glue_sql::Table;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use validator::Validate;
 
 use crate::db::{
-    Db, count, date_time_text, db_error, get_bool, get_date, get_date_time, is_unique_violation,
+    Db, count, date_time_text, db_error, fetch_page, get, get_bool, get_date, get_date_time,
+    is_unique_violation,
 };
 use crate::password;
 
@@ -78,18 +84,25 @@ macro_rules! columns {
 impl Customer {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
-            customer_reference: row.try_get("customer_reference")?,
-            id_customer: row.try_get("id_customer")?,
-            email: row.try_get("email")?,
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            status: row.try_get("status")?,
+            customer_reference: get(row, "customer_reference")?,
+            id_customer: get(row, "id_customer")?,
+            email: get(row, "email")?,
+            first_name: get(row, "first_name")?,
+            last_name: get(row, "last_name")?,
+            status: get(row, "status")?,
             date_of_birth: get_date(row, "date_of_birth")?,
             is_active: get_bool(row, "is_active")?,
-            credit_limit: row.try_get("credit_limit")?,
+            credit_limit: get(row, "credit_limit")?,
             password: None,
             created_at: get_date_time(row, "created_at")?,
         })
+    }
+
+    /// How customers are stored, for queries pushed down to SQL.
+    fn table() -> Table {
+        Table::new("customers", Self::meta())
+            .without("password")
+            .tie_breaker("id_customer")
     }
 }
 
@@ -97,13 +110,17 @@ impl Customer {
 #[derive(Debug, Clone)]
 pub struct CustomerStore {
     db: Db,
+    table: Arc<Table>,
 }
 
 impl CustomerStore {
     /// A store over `db`.
     #[must_use]
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            table: Arc::new(Customer::table()),
+        }
     }
 
     /// The customer with this reference.
@@ -192,41 +209,8 @@ impl Provider<Customer> for CustomerStore {
     }
 
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Customer>, GlueError> {
-        let pool = self.db.pool();
-        let rows = match ctx.page() {
-            Some(page) => sqlx::query(concat!(
-                "SELECT ",
-                columns!(),
-                " FROM customers ORDER BY id_customer LIMIT $1 OFFSET $2"
-            ))
-            .bind(i64::try_from(page.limit).unwrap_or(i64::MAX))
-            .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
-            .fetch_all(pool)
-            .await
-            .map_err(db_error)?,
-            None => sqlx::query(concat!(
-                "SELECT ",
-                columns!(),
-                " FROM customers ORDER BY id_customer"
-            ))
-            .fetch_all(pool)
-            .await
-            .map_err(db_error)?,
-        };
-        let customers = rows
-            .iter()
-            .map(Customer::from_row)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(db_error)?;
-        if ctx.page().is_none() {
-            return Ok(Paginated::unpaginated(customers));
-        }
-        let total = sqlx::query("SELECT COUNT(*) FROM customers")
-            .fetch_one(pool)
-            .await
-            .and_then(|row| count(&row))
-            .map_err(db_error)?;
-        Ok(Paginated::new(customers, total))
+        let select = self.table.select(ctx.query());
+        fetch_page(&self.db, &select, ctx.page().is_some(), Customer::from_row).await
     }
 }
 

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use glue_core::GlueError;
+use glue_core::{GlueError, Paginated};
+use glue_sql::{Dialect, Select};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
@@ -86,6 +87,15 @@ impl Db {
         self.backend
     }
 
+    /// The SQL dialect of the database.
+    #[must_use]
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite => Dialect::Sqlite,
+            Backend::Postgres => Dialect::Postgres,
+        }
+    }
+
     /// Creates or updates the tables.
     ///
     /// # Errors
@@ -110,17 +120,33 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// Reads a column that a sparse fieldset may have left out of the `SELECT`: its value, or
+/// the type's default when the column is absent (the property is not shown then anyway).
+pub(crate) fn get<'r, T>(row: &'r AnyRow, column: &str) -> Result<T, sqlx::Error>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Default,
+{
+    match row.try_get::<T, _>(column) {
+        Err(sqlx::Error::ColumnNotFound(_)) => Ok(T::default()),
+        other => other,
+    }
+}
+
 /// Reads a boolean column: PostgreSQL `BOOLEAN` or SQLite `INTEGER`.
 pub(crate) fn get_bool(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
     match row.try_get::<bool, _>(column) {
         Ok(value) => Ok(value),
+        Err(sqlx::Error::ColumnNotFound(_)) => Ok(false),
         Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
     }
 }
 
 /// Reads an RFC 3339 text column.
 pub(crate) fn get_date_time(row: &AnyRow, column: &str) -> Result<DateTime<Utc>, sqlx::Error> {
-    let text: String = row.try_get(column)?;
+    let text: String = get(row, column)?;
+    if text.is_empty() {
+        return Ok(DateTime::default());
+    }
     DateTime::parse_from_rfc3339(&text)
         .map(|instant| instant.with_timezone(&Utc))
         .map_err(|error| sqlx::Error::ColumnDecode {
@@ -131,7 +157,7 @@ pub(crate) fn get_date_time(row: &AnyRow, column: &str) -> Result<DateTime<Utc>,
 
 /// Reads a nullable `YYYY-MM-DD` text column.
 pub(crate) fn get_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
-    let text: Option<String> = row.try_get(column)?;
+    let text: Option<String> = get(row, column)?;
     text.map(|text| {
         NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|error| sqlx::Error::ColumnDecode {
             index: column.to_owned(),
@@ -139,6 +165,42 @@ pub(crate) fn get_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>, 
         })
     })
     .transpose()
+}
+
+/// Runs the statements of a collection request: the page of rows, and their count when the
+/// request is paginated. Two statements whatever the page size.
+pub(crate) async fn fetch_page<T>(
+    db: &Db,
+    select: &Select<'_>,
+    paginated: bool,
+    from_row: fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Paginated<T>, GlueError> {
+    let dialect = db.dialect();
+    let rows = select
+        .rows(dialect)
+        .query()
+        .map_err(db_error)?
+        .fetch_all(db.pool())
+        .await
+        .map_err(db_error)?;
+    let items = rows
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db_error)?;
+    let total = if paginated {
+        let row = select
+            .count(dialect)
+            .query()
+            .map_err(db_error)?
+            .fetch_one(db.pool())
+            .await
+            .map_err(db_error)?;
+        count(&row).map_err(db_error)?
+    } else {
+        items.len() as u64
+    };
+    Ok(Paginated::new(items, total))
 }
 
 /// Writes an instant the way the tables store it.

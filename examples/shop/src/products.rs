@@ -2,14 +2,17 @@
 //! storefront (SPEC §11.4).
 
 use chrono::{DateTime, Utc};
-use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider};
-use sqlx::Row;
+use std::sync::Arc;
+
+use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider, Resource};
+use glue_sql::Table;
+use glue_sql::sea_query::{Expr, ExprTrait};
 use sqlx::any::AnyRow;
 use validator::Validate;
 
 use crate::codes;
 use crate::db::{
-    Db, count, date_time_text, db_error, get_bool, get_date_time, is_unique_violation,
+    Db, date_time_text, db_error, fetch_page, get, get_bool, get_date_time, is_unique_violation,
 };
 
 /// A product of the catalogue, as the back office manages it.
@@ -82,56 +85,31 @@ macro_rules! columns {
     };
 }
 
-/// The statements of one view of the products: all of them, or the active ones.
-struct Statements {
-    find: &'static str,
-    page: &'static str,
-    all: &'static str,
-    count: &'static str,
-}
-
-const ALL_PRODUCTS: Statements = Statements {
-    find: concat!("SELECT ", columns!(), " FROM products WHERE sku = $1"),
-    page: concat!(
-        "SELECT ",
-        columns!(),
-        " FROM products ORDER BY id_product LIMIT $1 OFFSET $2"
-    ),
-    all: concat!("SELECT ", columns!(), " FROM products ORDER BY id_product"),
-    count: "SELECT COUNT(*) FROM products",
-};
-
-const ACTIVE_PRODUCTS: Statements = Statements {
-    find: concat!(
-        "SELECT ",
-        columns!(),
-        " FROM products WHERE sku = $1 AND is_active = TRUE"
-    ),
-    page: concat!(
-        "SELECT ",
-        columns!(),
-        " FROM products WHERE is_active = TRUE ORDER BY id_product LIMIT $1 OFFSET $2"
-    ),
-    all: concat!(
-        "SELECT ",
-        columns!(),
-        " FROM products WHERE is_active = TRUE ORDER BY id_product"
-    ),
-    count: "SELECT COUNT(*) FROM products WHERE is_active = TRUE",
-};
+const FIND: &str = concat!("SELECT ", columns!(), " FROM products WHERE sku = $1");
+const FIND_ACTIVE: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM products WHERE sku = $1 AND is_active = TRUE"
+);
 
 impl Product {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
-            sku: row.try_get("sku")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            price: row.try_get("price")?,
-            currency: row.try_get("currency")?,
-            stock: row.try_get("stock")?,
+            sku: get(row, "sku")?,
+            name: get(row, "name")?,
+            description: get(row, "description")?,
+            price: get(row, "price")?,
+            currency: get(row, "currency")?,
+            stock: get(row, "stock")?,
             is_active: get_bool(row, "is_active")?,
             created_at: get_date_time(row, "created_at")?,
         })
+    }
+}
+
+impl StorefrontProduct {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Product::from_row(row).map(Self::from)
     }
 }
 
@@ -151,17 +129,25 @@ impl From<Product> for StorefrontProduct {
 #[derive(Debug, Clone)]
 pub struct ProductStore {
     db: Db,
+    backend: Arc<Table>,
+    storefront: Arc<Table>,
 }
 
 impl ProductStore {
     /// A store over `db`.
     #[must_use]
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            backend: Arc::new(Table::new("products", Product::meta()).tie_breaker("id_product")),
+            storefront: Arc::new(
+                Table::new("products", StorefrontProduct::meta()).tie_breaker("id_product"),
+            ),
+        }
     }
 
-    async fn find(&self, sku: &str, view: &Statements) -> Result<Option<Product>, GlueError> {
-        let row = sqlx::query(view.find)
+    async fn find(&self, sku: &str, statement: &'static str) -> Result<Option<Product>, GlueError> {
+        let row = sqlx::query(statement)
             .bind(sku)
             .fetch_optional(self.db.pool())
             .await
@@ -170,39 +156,6 @@ impl ProductStore {
             .map(Product::from_row)
             .transpose()
             .map_err(db_error)
-    }
-
-    async fn page(
-        &self,
-        ctx: &Context,
-        view: &Statements,
-    ) -> Result<(Vec<Product>, Option<u64>), GlueError> {
-        let pool = self.db.pool();
-        let rows = match ctx.page() {
-            Some(page) => {
-                sqlx::query(view.page)
-                    .bind(i64::try_from(page.limit).unwrap_or(i64::MAX))
-                    .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
-                    .fetch_all(pool)
-                    .await
-            }
-            None => sqlx::query(view.all).fetch_all(pool).await,
-        }
-        .map_err(db_error)?;
-        let products = rows
-            .iter()
-            .map(Product::from_row)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(db_error)?;
-        if ctx.page().is_none() {
-            return Ok((products, None));
-        }
-        let total = sqlx::query(view.count)
-            .fetch_one(pool)
-            .await
-            .and_then(|row| count(&row))
-            .map_err(db_error)?;
-        Ok((products, Some(total)))
     }
 
     async fn save(&self, product: &Product) -> Result<Product, GlueError> {
@@ -220,44 +173,44 @@ impl ProductStore {
         .execute(self.db.pool())
         .await
         .map_err(db_error)?;
-        self.find(&product.sku, &ALL_PRODUCTS)
+        self.find(&product.sku, FIND)
             .await?
             .ok_or_else(|| GlueError::not_found(format!("Product {} not found.", product.sku)))
     }
 }
 
-fn paginated<T>(items: Vec<T>, total: Option<u64>) -> Paginated<T> {
-    match total {
-        Some(total) => Paginated::new(items, total),
-        None => Paginated::unpaginated(items),
-    }
-}
-
 impl Provider<Product> for ProductStore {
     async fn item(&self, ctx: &Context) -> Result<Option<Product>, GlueError> {
-        self.find(ctx.id().unwrap_or_default(), &ALL_PRODUCTS).await
+        self.find(ctx.id().unwrap_or_default(), FIND).await
     }
 
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Product>, GlueError> {
-        let (products, total) = self.page(ctx, &ALL_PRODUCTS).await?;
-        Ok(paginated(products, total))
+        let select = self.backend.select(ctx.query());
+        fetch_page(&self.db, &select, ctx.page().is_some(), Product::from_row).await
     }
 }
 
 impl Provider<StorefrontProduct> for ProductStore {
     async fn item(&self, ctx: &Context) -> Result<Option<StorefrontProduct>, GlueError> {
         Ok(self
-            .find(ctx.id().unwrap_or_default(), &ACTIVE_PRODUCTS)
+            .find(ctx.id().unwrap_or_default(), FIND_ACTIVE)
             .await?
             .map(StorefrontProduct::from))
     }
 
     async fn collection(&self, ctx: &Context) -> Result<Paginated<StorefrontProduct>, GlueError> {
-        let (products, total) = self.page(ctx, &ACTIVE_PRODUCTS).await?;
-        Ok(paginated(
-            products.into_iter().map(StorefrontProduct::from).collect(),
-            total,
-        ))
+        // The storefront shows active products only.
+        let select = self
+            .storefront
+            .select(ctx.query())
+            .and_where(Expr::col("is_active").eq(true));
+        fetch_page(
+            &self.db,
+            &select,
+            ctx.page().is_some(),
+            StorefrontProduct::from_row,
+        )
+        .await
     }
 }
 
@@ -287,7 +240,7 @@ impl Processor<Product> for ProductStore {
             Err(error) => return Err(db_error(error)),
             Ok(_) => {}
         }
-        self.find(&product.sku, &ALL_PRODUCTS)
+        self.find(&product.sku, FIND)
             .await?
             .ok_or_else(|| GlueError::internal("a created product could not be read back"))
     }

@@ -1,0 +1,493 @@
+//! Glue queries as parameterised SQL for SQLite and PostgreSQL (SPEC §3.4 to §3.6, §5).
+//!
+//! A [`Table`] maps a resource's properties to columns (by default the Rust field name,
+//! `createdAt` -> `created_at`). From a request's [`Query`] it builds, with `sea-query`:
+//!
+//! - `WHERE` from the filter tree, every value a bound parameter;
+//! - `ORDER BY` from the sort, with null first and the identifier as the last, stable key;
+//! - `LIMIT`/`OFFSET` from the page;
+//! - the column list from the sparse fieldset.
+//!
+//! Identifiers (table and columns) only ever come from the table description, never from the
+//! request. The semantics match `glue_core::query::memory`, so an in-memory provider and a SQL
+//! provider answer the same: comparisons with null are false, strings compare by code point
+//! (PostgreSQL compares with `COLLATE "C"`), `contains`/`starts_with`/`ends_with` are
+//! case-sensitive.
+//!
+//! ```
+//! use glue_core::{ApiResource, Query, ResourceMeta, Resource};
+//! use glue_sql::{Dialect, Table};
+//! # #[derive(ApiResource, Clone)]
+//! # #[api(operations(GetCollection), provider = Books)]
+//! # struct Book { #[api(identifier)] isbn: String, page_count: u32 }
+//! # struct Books;
+//! # impl glue_core::Provider<Book> for Books {}
+//!
+//! let table = Table::new("books", Book::meta());
+//! let statement = table.select(&Query::default()).rows(Dialect::Postgres);
+//! assert_eq!(
+//!     statement.sql,
+//!     r#"SELECT "isbn", "page_count" FROM "books" ORDER BY "isbn" COLLATE "C" ASC NULLS FIRST"#
+//! );
+//! ```
+
+use glue_core::query::{Condition, Filter, FilterValue, Operand, Operator};
+use glue_core::{PropertyMeta, PropertyType, Query, ResourceMeta};
+use sea_query::{
+    Alias, Expr, ExprTrait, Func, NullOrdering, Order, PostgresQueryBuilder, SelectStatement,
+    SqliteQueryBuilder, Values,
+};
+
+pub use sea_query;
+
+/// The SQL dialect to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite 3.30 or later.
+    Sqlite,
+    /// PostgreSQL 11 or later.
+    Postgres,
+}
+
+/// A statement and the values to bind to its placeholders, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// The SQL text.
+    pub sql: String,
+    /// The values of its placeholders.
+    pub values: Values,
+}
+
+/// How a resource is stored: a table, and the column of each property.
+#[derive(Debug, Clone)]
+pub struct Table {
+    name: String,
+    meta: &'static ResourceMeta,
+    columns: Vec<(&'static str, Option<String>)>,
+    always: Vec<String>,
+    tie_breaker: Option<String>,
+}
+
+impl Table {
+    /// The resource stored in table `name`, each property in the column named like its Rust
+    /// field.
+    #[must_use]
+    pub fn new(name: impl Into<String>, meta: &'static ResourceMeta) -> Self {
+        Self {
+            name: name.into(),
+            meta,
+            columns: meta
+                .properties
+                .iter()
+                .map(|property| (property.name, Some(property.field.to_owned())))
+                .collect(),
+            always: Vec::new(),
+            tie_breaker: None,
+        }
+    }
+
+    /// Stores a property in another column.
+    ///
+    /// # Panics
+    ///
+    /// When the resource has no such property.
+    #[must_use]
+    #[track_caller]
+    pub fn column(mut self, property: &str, column: impl Into<String>) -> Self {
+        let slot = self.slot(property);
+        slot.1 = Some(column.into());
+        self
+    }
+
+    /// A property that has no column (computed, or stored elsewhere): never selected,
+    /// filtered or sorted in SQL.
+    ///
+    /// # Panics
+    ///
+    /// When the resource has no such property.
+    #[must_use]
+    #[track_caller]
+    pub fn without(mut self, property: &str) -> Self {
+        self.slot(property).1 = None;
+        self
+    }
+
+    /// A column selected even when a sparse fieldset leaves its property out (keys that
+    /// relationships or links need).
+    #[must_use]
+    pub fn always_select(mut self, column: impl Into<String>) -> Self {
+        self.always.push(column.into());
+        self
+    }
+
+    /// The last sort key, making the order total: the identifier's column unless named here.
+    #[must_use]
+    pub fn tie_breaker(mut self, column: impl Into<String>) -> Self {
+        self.tie_breaker = Some(column.into());
+        self
+    }
+
+    #[track_caller]
+    fn slot(&mut self, property: &str) -> &mut (&'static str, Option<String>) {
+        let resource = self.meta.short_name;
+        self.columns
+            .iter_mut()
+            .find(|(name, _)| *name == property)
+            .unwrap_or_else(|| panic!("{resource} has no property {property:?}"))
+    }
+
+    /// The table name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The column of a property, when it has one.
+    #[must_use]
+    pub fn column_of(&self, property: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(name, _)| *name == property)
+            .and_then(|(_, column)| column.as_deref())
+    }
+
+    /// A `SELECT` of the items `query` asks for; add conditions of your own with
+    /// [`Select::and_where`].
+    #[must_use]
+    pub fn select<'a>(&'a self, query: &'a Query) -> Select<'a> {
+        Select {
+            table: self,
+            query,
+            conditions: Vec::new(),
+        }
+    }
+
+    fn stored(&self, property: &PropertyMeta) -> Option<&str> {
+        self.column_of(property.name)
+    }
+}
+
+/// The statements of one request: the rows of the page, and the count of all matching rows.
+#[derive(Debug)]
+pub struct Select<'a> {
+    table: &'a Table,
+    query: &'a Query,
+    conditions: Vec<Expr>,
+}
+
+impl Select<'_> {
+    /// Adds a condition of the provider's own (a parent key, a visibility rule), combined with
+    /// the request's filter by AND.
+    #[must_use]
+    pub fn and_where(mut self, condition: Expr) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// The columns selected: every property's, or those of the sparse fieldset (with the
+    /// identifier and the columns always selected).
+    #[must_use]
+    pub fn columns(&self) -> Vec<&str> {
+        let meta = self.table.meta;
+        let requested = self.query.fields(meta.short_name);
+        let mut columns: Vec<&str> = Vec::new();
+        for property in meta.properties.iter().filter(|p| p.readable) {
+            let wanted = property.identifier
+                || requested.is_none_or(|fields| fields.iter().any(|f| f == property.name));
+            if let Some(column) = self.table.stored(property).filter(|_| wanted)
+                && !columns.contains(&column)
+            {
+                columns.push(column);
+            }
+        }
+        for column in &self.table.always {
+            if !columns.contains(&column.as_str()) {
+                columns.push(column);
+            }
+        }
+        columns
+    }
+
+    fn base(&self, dialect: Dialect) -> SelectStatement {
+        let mut statement = SelectStatement::new();
+        statement.from(Alias::new(self.table.name.clone()));
+        if let Some(filter) = self.query.filter() {
+            statement.and_where(self.filter(filter, dialect));
+        }
+        for condition in &self.conditions {
+            statement.and_where(condition.clone());
+        }
+        statement
+    }
+
+    /// `SELECT <columns> ... ORDER BY ... LIMIT ... OFFSET ...` for the page of the query (or
+    /// every row when the query has no page).
+    #[must_use]
+    pub fn rows(&self, dialect: Dialect) -> Statement {
+        let mut statement = self.base(dialect);
+        for column in self.columns() {
+            statement.column(Alias::new(column));
+        }
+        let meta = self.table.meta;
+        let mut ordered: Vec<&str> = Vec::new();
+        for key in self.query.sort() {
+            let Some(column) = self.table.stored(key.property) else {
+                continue;
+            };
+            let (order, nulls) = if key.descending {
+                (Order::Desc, NullOrdering::Last)
+            } else {
+                (Order::Asc, NullOrdering::First)
+            };
+            statement.order_by_expr_with_nulls(
+                sortable(column, text_stored(key.property), dialect),
+                order,
+                nulls,
+            );
+            ordered.push(column);
+        }
+        let tie_breaker = self.table.tie_breaker.as_deref().or_else(|| {
+            meta.identifier()
+                .and_then(|identifier| self.table.stored(identifier))
+        });
+        if let Some(column) = tie_breaker.filter(|column| !ordered.contains(column)) {
+            let text = meta
+                .properties
+                .iter()
+                .find(|p| self.table.stored(p) == Some(column))
+                .is_some_and(text_stored);
+            statement.order_by_expr_with_nulls(
+                sortable(column, text, dialect),
+                Order::Asc,
+                NullOrdering::First,
+            );
+        }
+        if let Some(page) = self.query.page() {
+            statement.limit(page.limit);
+            statement.offset(page.offset);
+        }
+        build(&statement, dialect)
+    }
+
+    /// `SELECT COUNT(*) ...` of every row the filter and conditions let through.
+    #[must_use]
+    pub fn count(&self, dialect: Dialect) -> Statement {
+        let mut statement = self.base(dialect);
+        statement.expr(Expr::cust("COUNT(*)"));
+        build(&statement, dialect)
+    }
+
+    fn filter(&self, filter: &Filter, dialect: Dialect) -> Expr {
+        match filter {
+            Filter::Condition(condition) => self.condition(condition, dialect),
+            Filter::All(filters) => filters
+                .iter()
+                .map(|filter| self.filter(filter, dialect))
+                .reduce(ExprTrait::and)
+                .unwrap_or_else(|| Expr::cust("1 = 1")),
+            Filter::Any(filters) => filters
+                .iter()
+                .map(|filter| self.filter(filter, dialect))
+                .reduce(ExprTrait::or)
+                .unwrap_or_else(|| Expr::cust("1 = 0")),
+            Filter::Not(filter) => self.filter(filter, dialect).not(),
+        }
+    }
+
+    fn condition(&self, condition: &Condition, dialect: Dialect) -> Expr {
+        let Some(column) = self.table.stored(condition.property) else {
+            // A property without a column cannot match in SQL.
+            return Expr::cust("1 = 0");
+        };
+        let text = text_stored(condition.property);
+        let plain = Expr::col(Alias::new(column));
+        let ordered = || sortable(column, text, dialect);
+        let one = || match &condition.operand {
+            Operand::One(value) => Some(value),
+            _ => None,
+        };
+        let single = |compare: fn(Expr, sea_query::Value) -> Expr, ordering: bool| match one() {
+            Some(value) => compare(
+                if ordering { ordered() } else { plain.clone() },
+                bind(value),
+            ),
+            None => Expr::cust("1 = 0"),
+        };
+        match condition.operator {
+            Operator::Eq => single(|column, value| column.eq(value), false),
+            Operator::Ne => single(|column, value| column.ne(value), false),
+            Operator::Lt => single(|column, value| column.lt(value), true),
+            Operator::Lte => single(|column, value| column.lte(value), true),
+            Operator::Gt => single(|column, value| column.gt(value), true),
+            Operator::Gte => single(|column, value| column.gte(value), true),
+            Operator::In | Operator::NotIn => {
+                let values: Vec<sea_query::Value> = match &condition.operand {
+                    Operand::List(list) => list.iter().map(bind).collect(),
+                    _ => Vec::new(),
+                };
+                if condition.operator == Operator::In {
+                    plain.is_in(values)
+                } else {
+                    plain.is_not_in(values)
+                }
+            }
+            Operator::Between | Operator::NotBetween => match &condition.operand {
+                Operand::Range(low, high) if condition.operator == Operator::Between => {
+                    ordered().between(bind(low), bind(high))
+                }
+                Operand::Range(low, high) => ordered().not_between(bind(low), bind(high)),
+                _ => Expr::cust("1 = 0"),
+            },
+            Operator::Contains
+            | Operator::NotContains
+            | Operator::StartsWith
+            | Operator::NotStartsWith
+            | Operator::EndsWith
+            | Operator::NotEndsWith => {
+                let Some(FilterValue::String(pattern)) = one() else {
+                    return Expr::cust("1 = 0");
+                };
+                let found = textual(plain.clone(), condition.operator, pattern, dialect);
+                if matches!(
+                    condition.operator,
+                    Operator::NotContains | Operator::NotStartsWith | Operator::NotEndsWith
+                ) {
+                    // `NOT` of a null column stays null: null never passes (as in memory).
+                    plain.is_not_null().and(found.not())
+                } else {
+                    found
+                }
+            }
+            Operator::IsNull => plain.is_null(),
+            Operator::IsNotNull => plain.is_not_null(),
+            Operator::IsEmpty => plain.eq(""),
+            Operator::IsNotEmpty => plain.ne(""),
+        }
+    }
+}
+
+/// `contains`, `starts_with`, `ends_with`, case-sensitive in both dialects (SQLite's `LIKE`
+/// is not): `instr`/`strpos`, `substr`, `right`.
+fn textual(column: Expr, operator: Operator, pattern: &str, dialect: Dialect) -> Expr {
+    if pattern.is_empty() {
+        // Every string contains, starts and ends with the empty string.
+        return column.is_not_null();
+    }
+    let value = || Expr::val(pattern.to_owned());
+    let length = || Func::cust("length").arg(value());
+    match operator {
+        Operator::Contains | Operator::NotContains => {
+            let function = match dialect {
+                Dialect::Sqlite => "instr",
+                Dialect::Postgres => "strpos",
+            };
+            Expr::from(Func::cust(function).arg(column).arg(value())).gt(0)
+        }
+        Operator::StartsWith | Operator::NotStartsWith => {
+            Expr::from(Func::cust("substr").arg(column).arg(1).arg(length())).eq(value())
+        }
+        _ => match dialect {
+            Dialect::Sqlite => Expr::from(
+                Func::cust("substr")
+                    .arg(column)
+                    .arg(Expr::val(0).sub(length())),
+            )
+            .eq(value()),
+            Dialect::Postgres => {
+                Expr::from(Func::cust("right").arg(column).arg(length())).eq(value())
+            }
+        },
+    }
+}
+
+/// Whether the property's values are stored as text (strings, and dates in RFC 3339).
+fn text_stored(property: &PropertyMeta) -> bool {
+    property.ty == PropertyType::String
+}
+
+/// A column as compared by order: PostgreSQL text compares by code point (`COLLATE "C"`), as
+/// SQLite's default and Rust's `str` do.
+fn sortable(column: &str, text: bool, dialect: Dialect) -> Expr {
+    let quoted = format!("\"{}\"", column.replace('"', "\"\""));
+    match (dialect, text) {
+        (Dialect::Postgres, true) => Expr::cust(format!("{quoted} COLLATE \"C\"")),
+        _ => Expr::cust(quoted),
+    }
+}
+
+/// A filter value as a bound parameter: dates as the text they are stored as, numbers as
+/// doubles (the columns are floating point).
+fn bind(value: &FilterValue) -> sea_query::Value {
+    match value {
+        FilterValue::String(text) => text.clone().into(),
+        FilterValue::Integer(number) => (*number).into(),
+        FilterValue::Number(number) => {
+            use rust_decimal::prelude::ToPrimitive;
+            number.to_f64().unwrap_or(f64::NAN).into()
+        }
+        FilterValue::Boolean(flag) => (*flag).into(),
+        FilterValue::DateTime(instant) => glue_core::date::format_date_time(instant).into(),
+        FilterValue::Date(date) => date.format("%Y-%m-%d").to_string().into(),
+    }
+}
+
+fn build(statement: &SelectStatement, dialect: Dialect) -> Statement {
+    let (sql, values) = match dialect {
+        Dialect::Sqlite => statement.build(SqliteQueryBuilder),
+        Dialect::Postgres => statement.build(PostgresQueryBuilder),
+    };
+    Statement { sql, values }
+}
+
+#[cfg(feature = "sqlx")]
+mod bind_any {
+    use sqlx::Arguments;
+    use sqlx::any::{Any, AnyArguments};
+
+    use super::Statement;
+
+    impl Statement {
+        /// The statement as a `sqlx` query over the `Any` driver, every value bound.
+        ///
+        /// # Errors
+        ///
+        /// When a value has a type the `Any` driver cannot bind (statements built by this
+        /// crate only bind booleans, integers, doubles and text).
+        pub fn query(&self) -> Result<sqlx::query::Query<'static, Any, AnyArguments>, sqlx::Error> {
+            let mut arguments = AnyArguments::default();
+            for value in self.values.iter() {
+                add(&mut arguments, value).map_err(sqlx::Error::Encode)?;
+            }
+            Ok(sqlx::query_with(
+                sqlx::AssertSqlSafe(self.sql.clone()),
+                arguments,
+            ))
+        }
+    }
+
+    fn add(
+        arguments: &mut AnyArguments,
+        value: &sea_query::Value,
+    ) -> Result<(), sqlx::error::BoxDynError> {
+        use sea_query::Value;
+        match value {
+            Value::Bool(value) => arguments.add(*value),
+            Value::TinyInt(value) => arguments.add(value.map(i64::from)),
+            Value::SmallInt(value) => arguments.add(value.map(i64::from)),
+            Value::Int(value) => arguments.add(value.map(i64::from)),
+            Value::BigInt(value) => arguments.add(*value),
+            Value::TinyUnsigned(value) => arguments.add(value.map(i64::from)),
+            Value::SmallUnsigned(value) => arguments.add(value.map(i64::from)),
+            Value::Unsigned(value) => arguments.add(value.map(i64::from)),
+            Value::BigUnsigned(value) => {
+                arguments.add(value.map(|value| i64::try_from(value).unwrap_or(i64::MAX)))
+            }
+            Value::Float(value) => arguments.add(value.map(f64::from)),
+            Value::Double(value) => arguments.add(*value),
+            Value::String(value) => arguments.add(value.clone()),
+            Value::Char(value) => arguments.add(value.map(String::from)),
+            Value::Bytes(value) => arguments.add(value.clone()),
+            other => Err(format!("the Any driver cannot bind {other:?}").into()),
+        }
+    }
+}
