@@ -384,13 +384,15 @@ fn textual(column: Expr, operator: Operator, pattern: &str, dialect: Dialect) ->
             Expr::from(Func::cust(function).arg(column).arg(value())).gt(0)
         }
         Operator::StartsWith | Operator::NotStartsWith => {
-            Expr::from(Func::cust("substr").arg(column).arg(1).arg(length())).eq(value())
+            // A literal 1: PostgreSQL's substr takes an integer, and a bound 1 is a bigint.
+            let first = Expr::cust("1");
+            Expr::from(Func::cust("substr").arg(column).arg(first).arg(length())).eq(value())
         }
         _ => match dialect {
             Dialect::Sqlite => Expr::from(
                 Func::cust("substr")
                     .arg(column)
-                    .arg(Expr::val(0).sub(length())),
+                    .arg(Expr::cust("0").sub(length())),
             )
             .eq(value()),
             Dialect::Postgres => {
@@ -487,7 +489,7 @@ mod bind_any {
             Value::String(value) => arguments.add(value.clone()),
             Value::Char(value) => arguments.add(value.map(String::from)),
             Value::Bytes(value) => arguments.add(value.clone()),
-            other => Err(format!("the Any driver cannot bind {other:?}").into()),
+            other @ Value::Enum(_) => Err(format!("the Any driver cannot bind {other:?}").into()),
         }
     }
 }

@@ -9,6 +9,7 @@ mod negotiation;
 mod pagination;
 mod plain;
 mod postgres;
+mod querying;
 mod routing;
 mod shop;
 mod socket;

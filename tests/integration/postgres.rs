@@ -12,7 +12,7 @@ use sqlx::Executor;
 use crate::common::{call, get, jsonapi_document, jsonapi_errors};
 
 /// A fresh database on the test cluster, or `None` when no cluster is configured.
-async fn fresh_database() -> Option<String> {
+pub(crate) async fn fresh_database() -> Option<String> {
     let Ok(admin_url) = std::env::var("GLUE_TEST_POSTGRES_URL") else {
         assert!(
             std::env::var("GLUE_REQUIRE_POSTGRES").is_err(),

@@ -28,11 +28,11 @@ pub enum Filter {
     /// One condition on one property.
     Condition(Condition),
     /// Every filter holds.
-    All(Vec<Filter>),
+    All(Vec<Self>),
     /// At least one filter holds.
-    Any(Vec<Filter>),
+    Any(Vec<Self>),
     /// The filter does not hold.
-    Not(Box<Filter>),
+    Not(Box<Self>),
 }
 
 impl Filter {
@@ -726,7 +726,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            condition.operand.clone(),
+            condition.operand,
             Operand::One(FilterValue::DateTime(
                 parse_date_time("2024-01-02T03:00:00+00:00").unwrap()
             ))

@@ -190,7 +190,7 @@ impl Query {
                     )),
                 }
             } else if key == "include" {
-                parse_include(value).map(|include| query.include = include)
+                parse_include(meta, value).map(|include| query.include = include)
             } else {
                 Ok(())
             };
@@ -295,9 +295,9 @@ fn parse_fields(meta: &ResourceMeta, key: &str, value: &str) -> Result<Vec<Strin
     Ok(fields)
 }
 
-/// `include=addresses,addresses.country`: syntax only; the paths are checked against the
-/// relationships when includes are resolved.
-fn parse_include(value: &str) -> Result<Vec<IncludePath>, GlueError> {
+/// `include=addresses,addresses.country`: every segment a relationship of the resource
+/// reached so far (SPEC §3.3).
+fn parse_include(meta: &'static ResourceMeta, value: &str) -> Result<Vec<IncludePath>, GlueError> {
     let mut paths: Vec<IncludePath> = Vec::new();
     for item in value
         .split(',')
@@ -305,11 +305,20 @@ fn parse_include(value: &str) -> Result<Vec<IncludePath>, GlueError> {
         .filter(|item| !item.is_empty())
     {
         let segments: Vec<String> = item.split('.').map(str::to_owned).collect();
-        if segments.iter().any(String::is_empty) {
-            return Err(GlueError::invalid_parameter(
-                "include",
-                format!("{item:?} is not a relationship path."),
-            ));
+        let mut current = meta;
+        for segment in &segments {
+            match current.relationship(segment) {
+                Some(relationship) => current = (relationship.target)(),
+                None => {
+                    return Err(GlueError::invalid_parameter(
+                        "include",
+                        format!(
+                            "{} has no relationship {segment:?} (in {item:?}).",
+                            current.short_name
+                        ),
+                    ));
+                }
+            }
         }
         let path = IncludePath(segments);
         if !paths.contains(&path) {
