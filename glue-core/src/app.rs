@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use crate::convention::Convention;
 use crate::handler::{ErasedHandler, TypedHandler};
-use crate::links::{ItemRoutes, Template};
+use crate::links::{Routes, Template};
 use crate::meta::{OperationMeta, ResourceMeta};
 use crate::pagination::{PaginationSettings, PaginationStrategy};
 use crate::resource::Resource;
@@ -204,17 +204,25 @@ impl Application {
         let mut matcher = matchit::Router::new();
         let mut routes: Vec<RouteEntry> = Vec::new();
         let mut route_index: HashMap<String, usize> = HashMap::new();
-        let mut item_routes = ItemRoutes::default();
+        let mut routes_by_type = Routes::default();
         let mut settings = Vec::with_capacity(self.resources.len());
 
         for (resource_index, handler) in self.resources.iter().enumerate() {
             let meta = handler.meta();
+            check_relationships(meta)?;
             settings.push(self.pagination.overridden_by(&meta.pagination));
             for operation in meta.operations {
                 let template = normalize_template(&meta.route(operation));
                 let variables = check_variables(meta, operation, &template)?;
-                if operation.kind == crate::meta::OperationKind::Get {
-                    item_routes.insert(meta.short_name, Template::parse(&template));
+                match operation.kind {
+                    crate::meta::OperationKind::Get => {
+                        routes_by_type.insert_item(meta.short_name, Template::parse(&template));
+                    }
+                    crate::meta::OperationKind::GetCollection => {
+                        routes_by_type
+                            .insert_collection(meta.short_name, Template::parse(&template));
+                    }
+                    _ => {}
                 }
                 let index = match route_index.get(&template) {
                     Some(index) => *index,
@@ -271,7 +279,7 @@ impl Application {
             handlers: self.resources,
             matcher,
             routes,
-            item_routes: Arc::new(item_routes),
+            link_routes: Arc::new(routes_by_type),
         }))
     }
 }
@@ -318,6 +326,20 @@ pub enum BuildError {
         /// The variable.
         variable: String,
     },
+    /// A relationship joins on a property its target does not have.
+    #[error(
+        "relationship `{relationship}` of `{resource}` joins on `{property}`, which `{target}` does not have"
+    )]
+    RelationshipKey {
+        /// The resource.
+        resource: &'static str,
+        /// The relationship.
+        relationship: &'static str,
+        /// The target resource.
+        target: &'static str,
+        /// The missing property.
+        property: &'static str,
+    },
     /// An item operation's route does not carry the identifier.
     #[error("item operation `{operation}` of `{resource}` has no identifier variable in `{route}`")]
     MissingIdentifier {
@@ -328,6 +350,26 @@ pub enum BuildError {
         /// The route.
         route: String,
     },
+}
+
+/// Every relationship's key exists on both sides.
+fn check_relationships(meta: &'static ResourceMeta) -> Result<(), BuildError> {
+    for relationship in meta.relationships {
+        let target = (relationship.target)();
+        for (own, theirs) in relationship.keys {
+            for (side, property) in [(meta, own), (target, theirs)] {
+                if side.property(property).is_none() {
+                    return Err(BuildError::RelationshipKey {
+                        resource: meta.short_name,
+                        relationship: relationship.name,
+                        target: side.short_name,
+                        property,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `/customers/` and `customers` both become `/customers`.

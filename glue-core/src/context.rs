@@ -22,6 +22,7 @@ pub struct Context {
     pub(crate) id_variable: Option<usize>,
     pub(crate) params: QueryParams,
     pub(crate) query: Query,
+    pub(crate) include: bool,
 }
 
 impl Context {
@@ -99,6 +100,14 @@ impl Context {
     #[must_use]
     pub fn query(&self) -> &Query {
         &self.query
+    }
+
+    /// Whether the provider is loading items to include in another resource's document
+    /// (SPEC §3.3): there are no uri variables then, and the query's filter names the keys of
+    /// every item wanted (one batched call per relationship).
+    #[must_use]
+    pub fn is_include(&self) -> bool {
+        self.include
     }
 
     /// The page a collection request asks for; `None` means every item.

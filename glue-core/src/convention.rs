@@ -6,13 +6,16 @@
 //! plain shape.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
 use crate::error::GlueError;
+use crate::include::{Included, Linkage};
 use crate::links::Links;
 use crate::meta::{OperationKind, ResourceMeta};
 use crate::negotiate::MediaRange;
+use crate::query::Query;
 use crate::resource::{PropertyWriter, ResourceObject};
 
 /// A wire convention.
@@ -34,6 +37,12 @@ pub trait Convention: Send + Sync + 'static {
     /// The pagination form links use when neither the client nor the resource chose one.
     fn default_page_form(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Whether the convention writes relationships and included resources (compound
+    /// documents); when not, `include` loads nothing.
+    fn renders_includes(&self) -> bool {
+        false
     }
 
     /// Reads a request document.
@@ -123,12 +132,25 @@ pub struct WriteDocument<'b> {
     pub pointer: &'static str,
 }
 
-/// The absolute URLs of a document.
+/// What a convention needs besides the items: absolute URLs, the request's query (sparse
+/// fieldsets) and the included resources.
 #[derive(Debug)]
 pub struct RenderContext<'a> {
     pub(crate) links: &'a Links,
     pub(crate) document_url: &'a str,
-    pub(crate) fields: Option<&'a [String]>,
+    pub(crate) query: &'a Query,
+    pub(crate) included: Option<&'a Included>,
+}
+
+/// One relationship of an item, as a document shows it.
+#[derive(Debug)]
+pub struct RelationshipView<'r> {
+    /// The relationship name.
+    pub name: &'static str,
+    /// The absolute URL of the related resources, when the target has the route.
+    pub related: Option<String>,
+    /// The linkage, when the relationship was included.
+    pub linkage: Option<&'r Linkage>,
 }
 
 impl RenderContext<'_> {
@@ -162,9 +184,44 @@ impl RenderContext<'_> {
         item: &dyn ResourceObject,
         with_identifier: bool,
     ) -> Result<usize, serde_json::Error> {
-        let mut writer = PropertyWriter::new(out, with_identifier, self.fields);
+        let fields = self.query.fields(item.resource_meta().short_name);
+        let mut writer = PropertyWriter::new(out, with_identifier, fields);
         item.write_resource_properties(&mut writer)?;
         Ok(writer.written())
+    }
+
+    /// The relationships of an item that the document shows: those in its type's sparse
+    /// fieldset (all when there is none) that have a related link or were included.
+    #[must_use]
+    pub fn relationships(&self, item: &dyn ResourceObject) -> Vec<RelationshipView<'_>> {
+        let meta = item.resource_meta();
+        if meta.relationships.is_empty() {
+            return Vec::new();
+        }
+        let fields = self.query.fields(meta.short_name);
+        meta.relationships
+            .iter()
+            .filter(|relationship| {
+                fields.is_none_or(|fields| fields.iter().any(|f| f == relationship.name))
+            })
+            .filter_map(|relationship| {
+                let related = self.links.related_url(item, relationship);
+                let linkage = self
+                    .included
+                    .and_then(|included| included.linkage(item, relationship.name));
+                (related.is_some() || linkage.is_some()).then_some(RelationshipView {
+                    name: relationship.name,
+                    related,
+                    linkage,
+                })
+            })
+            .collect()
+    }
+
+    /// The included resources (compound documents), each once.
+    #[must_use]
+    pub fn included(&self) -> &[Arc<dyn ResourceObject>] {
+        self.included.map_or(&[], Included::items)
     }
 }
 

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
@@ -13,12 +14,13 @@ use serde_json::value::RawValue;
 use crate::context::Context;
 use crate::convention::{Convention, DecodeTarget, RenderContext, WriteDocument};
 use crate::error::{ErrorObject, ErrorSource, FieldError, GlueError};
+use crate::include::Included;
 use crate::links::Links;
 use crate::meta::{OperationKind, ResourceMeta};
 use crate::pagination::{PageRequest, Total};
 use crate::provider::{Processor, Provider};
 use crate::query::memory;
-use crate::resource::{Resource, WriteInput, WriteMode};
+use crate::resource::{Resource, ResourceObject, WriteInput, WriteMode};
 use crate::router::AppInner;
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -64,6 +66,12 @@ pub(crate) enum Output {
 pub(crate) trait ErasedHandler: Send + Sync {
     fn meta(&self) -> &'static ResourceMeta;
     fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>>;
+    /// Items to include in another resource's document: the provider's collection for a
+    /// context whose filter names the keys wanted.
+    fn related(
+        &self,
+        ctx: Context,
+    ) -> BoxFuture<'_, Result<Vec<Arc<dyn ResourceObject>>, GlueError>>;
 }
 
 pub(crate) struct TypedHandler<R: Resource> {
@@ -87,6 +95,25 @@ impl<R: Resource> TypedHandler<R> {
 impl<R: Resource> ErasedHandler for TypedHandler<R> {
     fn meta(&self) -> &'static ResourceMeta {
         R::meta()
+    }
+
+    fn related(
+        &self,
+        ctx: Context,
+    ) -> BoxFuture<'_, Result<Vec<Arc<dyn ResourceObject>>, GlueError>> {
+        Box::pin(async move {
+            let page = self.provider.collection(&ctx).await?;
+            let (mut items, total) = page.into_parts();
+            if total == Total::Unpaginated
+                && let Some(filter) = ctx.query().filter()
+            {
+                items.retain(|item| memory::matches(item, filter));
+            }
+            Ok(items
+                .into_iter()
+                .map(|item| Arc::new(item) as Arc<dyn ResourceObject>)
+                .collect())
+        })
     }
 
     fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>> {
@@ -114,6 +141,7 @@ impl<R: Resource> TypedHandler<R> {
     async fn get(&self, call: &Call<'_>) -> Result<Output, GlueError> {
         let item = self.load(&call.ctx).await?;
         self.render_item(call, &item, &call.document_url, None)
+            .await
     }
 
     async fn collection(&self, call: &Call<'_>) -> Result<Output, GlueError> {
@@ -147,10 +175,16 @@ impl<R: Resource> TypedHandler<R> {
             total
         };
 
+        let objects: Vec<&dyn ResourceObject> = items
+            .iter()
+            .map(|item| item as &dyn ResourceObject)
+            .collect();
+        let included = includes(call, &objects).await?;
         let ctx = RenderContext {
             links: &call.links,
             document_url: &call.document_url,
-            fields: call.ctx.query().fields(R::meta().short_name),
+            query: call.ctx.query(),
+            included: included.as_ref(),
         };
         let hint = self.collection_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);
@@ -200,7 +234,7 @@ impl<R: Resource> TypedHandler<R> {
         let self_url = location
             .clone()
             .unwrap_or_else(|| call.document_url.clone());
-        self.render_item(call, &created, &self_url, location)
+        self.render_item(call, &created, &self_url, location).await
     }
 
     async fn write_existing(&self, call: &Call<'_>, mode: WriteMode) -> Result<Output, GlueError> {
@@ -235,7 +269,7 @@ impl<R: Resource> TypedHandler<R> {
             .links
             .item_url(&stored)
             .unwrap_or_else(|| call.document_url.clone());
-        self.render_item(call, &stored, &self_url, None)
+        self.render_item(call, &stored, &self_url, None).await
     }
 
     async fn delete(&self, call: &Call<'_>) -> Result<Output, GlueError> {
@@ -250,17 +284,19 @@ impl<R: Resource> TypedHandler<R> {
         }
     }
 
-    fn render_item(
+    async fn render_item(
         &self,
         call: &Call<'_>,
         item: &R,
         self_url: &str,
         location: Option<String>,
     ) -> Result<Output, GlueError> {
+        let included = includes(call, &[item as &dyn ResourceObject]).await?;
         let ctx = RenderContext {
             links: &call.links,
             document_url: self_url,
-            fields: call.ctx.query().fields(R::meta().short_name),
+            query: call.ctx.query(),
+            included: included.as_ref(),
         };
         let hint = self.item_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);
@@ -274,6 +310,17 @@ impl<R: Resource> TypedHandler<R> {
             location,
         })
     }
+}
+
+/// The resources `include` asks for around `items`, when the convention shows them.
+async fn includes(
+    call: &Call<'_>,
+    items: &[&dyn ResourceObject],
+) -> Result<Option<Included>, GlueError> {
+    if call.ctx.query().include().is_empty() || !call.convention.renders_includes() {
+        return Ok(None);
+    }
+    call.app.load_includes(&call.ctx, items).await.map(Some)
 }
 
 /// "Customer DE--99 not found."

@@ -79,6 +79,7 @@ mod convention;
 pub mod date;
 mod error;
 mod handler;
+mod include;
 pub mod json;
 mod links;
 mod meta;
@@ -98,8 +99,11 @@ pub use http;
 pub use app::{Application, BuildError, DEFAULT_BODY_LIMIT};
 pub use body::Body;
 pub use context::Context;
-pub use convention::{Convention, DecodeTarget, PageInfo, RenderContext, WriteDocument};
+pub use convention::{
+    Convention, DecodeTarget, PageInfo, RelationshipView, RenderContext, WriteDocument,
+};
 pub use error::{ErrorObject, ErrorSource, FieldError, GlueError, default_code, property_pointer};
+pub use include::{Included, Linkage};
 pub use links::{Links, encode_segment};
 pub use meta::{
     OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType, RelationshipMeta,

@@ -8,6 +8,7 @@ use http::HeaderMap;
 use http::uri::{Authority, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::meta::RelationshipMeta;
 use crate::resource::ResourceObject;
 
 /// Characters kept as they are in a path segment: the unreserved set of RFC 3986.
@@ -67,7 +68,10 @@ impl Template {
         for part in &self.parts {
             match part {
                 Part::Literal(text) => out.push_str(text),
-                Part::Variable(name) => out.push_str(&encode_segment(&value(name)?)),
+                Part::Variable(name) => {
+                    let value = value(name).filter(|value| !value.is_empty())?;
+                    out.push_str(&encode_segment(&value));
+                }
             }
         }
         Some(())
@@ -82,7 +86,10 @@ impl Template {
             match part {
                 Part::Literal(text) => write_json_fragment(out, text),
                 Part::Variable(name) => {
-                    let Some(value) = item.resource_uri_value(name) else {
+                    let Some(value) = item
+                        .resource_uri_value(name)
+                        .filter(|value| !value.is_empty())
+                    else {
                         out.truncate(mark);
                         return false;
                     };
@@ -110,15 +117,20 @@ fn write_json_fragment(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// The item routes of an application's resources, by resource type.
+/// The item and collection routes of an application's resources, by resource type.
 #[derive(Debug, Default)]
-pub(crate) struct ItemRoutes {
-    by_type: HashMap<&'static str, Template>,
+pub(crate) struct Routes {
+    items: HashMap<&'static str, Template>,
+    collections: HashMap<&'static str, Template>,
 }
 
-impl ItemRoutes {
-    pub(crate) fn insert(&mut self, resource_type: &'static str, template: Template) {
-        self.by_type.entry(resource_type).or_insert(template);
+impl Routes {
+    pub(crate) fn insert_item(&mut self, resource_type: &'static str, template: Template) {
+        self.items.entry(resource_type).or_insert(template);
+    }
+
+    pub(crate) fn insert_collection(&mut self, resource_type: &'static str, template: Template) {
+        self.collections.entry(resource_type).or_insert(template);
     }
 }
 
@@ -126,11 +138,11 @@ impl ItemRoutes {
 #[derive(Debug)]
 pub struct Links {
     base: String,
-    routes: Arc<ItemRoutes>,
+    routes: Arc<Routes>,
 }
 
 impl Links {
-    pub(crate) fn new(base: String, routes: Arc<ItemRoutes>) -> Self {
+    pub(crate) fn new(base: String, routes: Arc<Routes>) -> Self {
         Self { base, routes }
     }
 
@@ -152,7 +164,7 @@ impl Links {
     /// Writes the absolute URL of an item as a JSON string (quoted), straight into `out`;
     /// writes nothing and answers `false` when its resource has no item route.
     pub fn write_item_url_json(&self, item: &dyn ResourceObject, out: &mut Vec<u8>) -> bool {
-        let Some(template) = self.routes.by_type.get(item.resource_meta().short_name) else {
+        let Some(template) = self.routes.items.get(item.resource_meta().short_name) else {
             return false;
         };
         let mark = out.len();
@@ -170,12 +182,58 @@ impl Links {
     /// The absolute URL of an item, when its resource has an item route.
     #[must_use]
     pub fn item_url(&self, item: &dyn ResourceObject) -> Option<String> {
-        let template = self.routes.by_type.get(item.resource_meta().short_name)?;
+        let template = self.routes.items.get(item.resource_meta().short_name)?;
         let mut url = String::with_capacity(self.base.len() + 48);
         url.push_str(&self.base);
         template.expand(&mut url, |name| {
             item.resource_uri_value(name)
                 .map(|value| value.into_owned())
+        })?;
+        Some(url)
+    }
+}
+
+impl Links {
+    /// The absolute URL of the items related to `item` through `relationship` (SPEC §3.3): the
+    /// target's collection route (to-many) or item route (to-one), its variables taken from
+    /// `item` through the relationship's key; `None` when the target has no such route or a
+    /// variable cannot be filled.
+    #[must_use]
+    pub fn related_url(
+        &self,
+        item: &dyn ResourceObject,
+        relationship: &RelationshipMeta,
+    ) -> Option<String> {
+        let target = (relationship.target)();
+        let routes = if relationship.many {
+            &self.routes.collections
+        } else {
+            &self.routes.items
+        };
+        let template = routes.get(target.short_name)?;
+        let (own, theirs) = relationship.keys.first()?;
+        // The route must select by the key: a collection route without it lists every item.
+        if !template.variables().any(|variable| {
+            target
+                .uri_variable_property(variable)
+                .is_some_and(|p| p.name == *theirs)
+        }) {
+            return None;
+        }
+        let mut url = String::with_capacity(self.base.len() + 48);
+        url.push_str(&self.base);
+        template.expand(&mut url, |variable| {
+            // The variable holds a target property; the key says which property of `item`
+            // has the same value.
+            let property = target.uri_variable_property(variable)?;
+            if property.name != *theirs {
+                return None;
+            }
+            match item.resource_property(own)? {
+                serde_json::Value::String(text) => Some(text),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            }
         })?;
         Some(url)
     }

@@ -23,7 +23,7 @@ use crate::context::Context;
 use crate::convention::{Convention, PageInfo};
 use crate::error::GlueError;
 use crate::handler::{Call, ErasedHandler, Output, Paging};
-use crate::links::{ItemRoutes, Links, request_base};
+use crate::links::{Links, Routes, request_base};
 use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
 use crate::negotiate::{
     Accepted, Accepts, MediaRange, accept_header, negotiate_accept, negotiate_content_type,
@@ -161,7 +161,7 @@ pub(crate) struct AppInner {
     pub(crate) handlers: Vec<Arc<dyn ErasedHandler>>,
     pub(crate) matcher: matchit::Router<usize>,
     pub(crate) routes: Vec<RouteEntry>,
-    pub(crate) item_routes: Arc<ItemRoutes>,
+    pub(crate) link_routes: Arc<Routes>,
 }
 
 impl Accepts for Arc<dyn Convention> {
@@ -304,7 +304,7 @@ impl AppInner {
                 &parts.uri,
                 &parts.headers,
             ),
-            Arc::clone(&self.item_routes),
+            Arc::clone(&self.link_routes),
         );
         let mut document_url = links.url(&path);
         if !params.is_empty() {
@@ -328,6 +328,7 @@ impl AppInner {
             id_variable: route.id_variable,
             params,
             query,
+            include: false,
         };
         let call = Call {
             app: self,

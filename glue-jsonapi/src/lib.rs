@@ -48,7 +48,7 @@ use std::borrow::Cow;
 use glue_core::json::{write_key, write_str, write_u64};
 use glue_core::wire::{decode_envelope, decode_members};
 use glue_core::{
-    Convention, DecodeTarget, ErrorSource, GlueError, MediaRange, PageInfo, RenderContext,
+    Convention, DecodeTarget, ErrorSource, GlueError, Linkage, MediaRange, PageInfo, RenderContext,
     ResourceObject, WriteDocument, property_pointer, write_page_meta,
 };
 use serde_json::value::RawValue;
@@ -98,6 +98,10 @@ impl Convention for JsonApi {
 
     fn default_page_form(&self) -> Option<&'static str> {
         Some("offset")
+    }
+
+    fn renders_includes(&self) -> bool {
+        true
     }
 
     fn decode<'b>(
@@ -155,6 +159,7 @@ impl Convention for JsonApi {
         out.extend_from_slice(HEADER);
         write_key(out, "data");
         write_resource(out, item, ctx)?;
+        write_included(out, ctx)?;
         out.push(b',');
         write_key(out, "links");
         out.push(b'{');
@@ -193,7 +198,9 @@ impl Convention for JsonApi {
         page: &PageInfo,
         ctx: &RenderContext<'_>,
     ) -> Result<(), serde_json::Error> {
-        out.extend_from_slice(b"],\"links\":{");
+        out.push(b']');
+        write_included(out, ctx)?;
+        out.extend_from_slice(b",\"links\":{");
         write_key(out, "self");
         write_str(out, ctx.document_url());
         for (name, link) in [
@@ -304,6 +311,7 @@ fn write_resource(
     } else {
         out.push(b'}');
     }
+    write_relationships(out, item, ctx);
     let mark = out.len();
     out.extend_from_slice(b",\"links\":{\"self\":");
     if ctx.write_item_url(item, out) {
@@ -312,6 +320,78 @@ fn write_resource(
         out.truncate(mark);
     }
     out.push(b'}');
+    Ok(())
+}
+
+/// `"relationships":{"addresses":{"links":{"related":...},"data":[...]}}`: links to the
+/// related resources, and the linkage of included relationships.
+fn write_relationships(out: &mut Vec<u8>, item: &dyn ResourceObject, ctx: &RenderContext<'_>) {
+    let relationships = ctx.relationships(item);
+    if relationships.is_empty() {
+        return;
+    }
+    out.extend_from_slice(b",\"relationships\":{");
+    for (index, relationship) in relationships.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        write_key(out, relationship.name);
+        out.push(b'{');
+        if let Some(related) = &relationship.related {
+            out.extend_from_slice(b"\"links\":{\"related\":");
+            write_str(out, related);
+            out.push(b'}');
+        }
+        if let Some(linkage) = relationship.linkage {
+            if relationship.related.is_some() {
+                out.push(b',');
+            }
+            write_key(out, "data");
+            match linkage {
+                Linkage::Many(identifiers) => {
+                    out.push(b'[');
+                    for (position, identifier) in identifiers.iter().enumerate() {
+                        if position > 0 {
+                            out.push(b',');
+                        }
+                        write_identifier(out, identifier);
+                    }
+                    out.push(b']');
+                }
+                Linkage::One(Some(identifier)) => write_identifier(out, identifier),
+                Linkage::One(None) => out.extend_from_slice(b"null"),
+            }
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+}
+
+/// `{"type":"customers-addresses","id":"..."}`
+fn write_identifier(out: &mut Vec<u8>, (kind, id): &(&'static str, String)) {
+    out.push(b'{');
+    write_key(out, "type");
+    write_str(out, kind);
+    out.push(b',');
+    write_key(out, "id");
+    write_str(out, id);
+    out.push(b'}');
+}
+
+/// `,"included":[...]` when the document has included resources.
+fn write_included(out: &mut Vec<u8>, ctx: &RenderContext<'_>) -> Result<(), serde_json::Error> {
+    let included = ctx.included();
+    if included.is_empty() {
+        return Ok(());
+    }
+    out.extend_from_slice(b",\"included\":[");
+    for (index, item) in included.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        write_resource(out, item.as_ref(), ctx)?;
+    }
+    out.push(b']');
     Ok(())
 }
 

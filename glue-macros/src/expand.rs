@@ -147,6 +147,23 @@ struct Model {
     fields: Vec<Field>,
     identifier: Option<usize>,
     validate: bool,
+    relationships: Vec<Relationship>,
+}
+
+struct Relationship {
+    name: String,
+    target: Type,
+    many: bool,
+    /// (this resource's property index, the target's property name)
+    key: (usize, String),
+    description: Option<String>,
+}
+
+/// A field by Rust name or wire name.
+fn find_field(fields: &[Field], name: &str) -> Option<usize> {
+    fields
+        .iter()
+        .position(|field| field.ident.unraw() == name || field.name == name)
 }
 
 fn template_variables(template: &str) -> Vec<String> {
@@ -328,14 +345,9 @@ impl Model {
         }
 
         // Uri variables: explicit mappings, then every template variable.
-        let find_field = |name: &str| {
-            fields
-                .iter()
-                .position(|f: &Field| f.ident.unraw() == name || f.name == name)
-        };
         let mut explicit: Vec<(String, usize, Span)> = Vec::new();
         for mapping in input.uri_variables.iter().flat_map(|list| &list.0) {
-            match find_field(&mapping.field) {
+            match find_field(&fields, &mapping.field) {
                 Some(index) => explicit.push((mapping.variable.clone(), index, mapping.span)),
                 None => errors.push(
                     Error::custom(format!(
@@ -373,7 +385,7 @@ impl Model {
                         .iter()
                         .find(|(variable, ..)| variable == name)
                         .map(|(_, field, _)| *field)
-                        .or_else(|| find_field(name))
+                        .or_else(|| find_field(&fields, name))
                         == Some(index)
                 })
             {
@@ -393,7 +405,7 @@ impl Model {
                     .iter()
                     .find(|(variable, ..)| *variable == name)
                     .map(|(_, field, _)| *field)
-                    .or_else(|| find_field(&name));
+                    .or_else(|| find_field(&fields, &name));
                 match field {
                     Some(index) => variables.push((name, index)),
                     None => errors.push(
@@ -420,6 +432,69 @@ impl Model {
         for (variable, index) in &variables {
             if Some(*index) != identifier && fields[*index].uri_variable.is_none() {
                 fields[*index].uri_variable = Some(variable.clone());
+            }
+        }
+
+        // Relationships.
+        let mut relationships = Vec::new();
+        for raw in input.relationships.iter().flat_map(|list| &list.0) {
+            let options = &raw.options;
+            let pair = match (&options.key, &options.keys) {
+                (Some(key), None) => Some(((**key).clone(), (**key).clone(), key.span())),
+                (None, Some(keys)) if keys.0.len() == 1 => {
+                    let mapping = &keys.0[0];
+                    Some((
+                        mapping.variable.clone(),
+                        mapping.field.clone(),
+                        mapping.span,
+                    ))
+                }
+                (None, Some(keys)) => {
+                    errors.push(
+                        Error::custom(
+                            "a relationship joins on one pair of properties: `keys(this_property = target_property)`",
+                        )
+                        .with_span(&keys.0.get(1).map_or(raw.span, |m| m.span)),
+                    );
+                    None
+                }
+                _ => {
+                    errors.push(
+                        Error::custom(
+                            "say how the target is found: `key = \"property\"` (the same name on both sides) or `keys(this_property = target_property)`",
+                        )
+                        .with_span(&raw.span),
+                    );
+                    None
+                }
+            };
+            let Some((own, target_property, span)) = pair else {
+                continue;
+            };
+            match find_field(&fields, &own) {
+                Some(index) => relationships.push(Relationship {
+                    name: raw.name.clone(),
+                    target: options.target.clone(),
+                    many: options.many,
+                    key: (index, target_property),
+                    description: options.description.clone(),
+                }),
+                None => errors.push(
+                    Error::custom(format!(
+                        "`{own}` is not a field of `{ident_text}` (relationship `{}`)",
+                        raw.name
+                    ))
+                    .with_span(&span),
+                ),
+            }
+            if fields.iter().any(|field| field.name == raw.name) {
+                errors.push(
+                    Error::custom(format!(
+                        "`{}` is both a property and a relationship; rename one of them",
+                        raw.name
+                    ))
+                    .with_span(&raw.span),
+                );
             }
         }
 
@@ -459,6 +534,7 @@ impl Model {
             fields,
             identifier,
             validate,
+            relationships,
         })
     }
 
@@ -558,6 +634,25 @@ impl Model {
             }
         };
         let idempotent_delete = self.idempotent_delete;
+        let relationships = self.relationships.iter().map(|relationship| {
+            let name = &relationship.name;
+            let target = &relationship.target;
+            let many = relationship.many;
+            let own = &self.fields[relationship.key.0].name;
+            let theirs = &relationship.key.1;
+            let description = option_str(relationship.description.as_deref());
+            let span = target.span();
+            let meta = quote_spanned!(span=> <#target as #krate::Resource>::meta);
+            quote! {
+                #krate::RelationshipMeta {
+                    name: #name,
+                    target: #meta,
+                    many: #many,
+                    keys: &[(#own, #theirs)],
+                    description: #description,
+                }
+            }
+        });
 
         // Identifier and uri values.
         let id_body = match self.identifier {
@@ -594,16 +689,24 @@ impl Model {
         });
 
         // Property values, for filtering and sorting in memory.
-        let value_arms = self.fields.iter().filter(|f| f.readable).map(|field| {
-            let name = &field.name;
-            let field_ident = &field.ident;
-            let span = field.ty.span();
-            let value = match field.wire.kind {
-                Kind::DateTime => quote_spanned!(span=> &#private::UtcDateTime(&self.#field_ident)),
-                _ => quote_spanned!(span=> &self.#field_ident),
-            };
-            quote!(#name => #private::serde_json::to_value(#value).ok(),)
-        });
+        let keys: Vec<usize> = self.relationships.iter().map(|r| r.key.0).collect();
+        let value_arms = self
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(index, field)| field.readable || keys.contains(index))
+            .map(|(_, field)| {
+                let name = &field.name;
+                let field_ident = &field.ident;
+                let span = field.ty.span();
+                let value = match field.wire.kind {
+                    Kind::DateTime => {
+                        quote_spanned!(span=> &#private::UtcDateTime(&self.#field_ident))
+                    }
+                    _ => quote_spanned!(span=> &self.#field_ident),
+                };
+                quote!(#name => #private::serde_json::to_value(#value).ok(),)
+            });
 
         // Deserialization.
         let from_input = self.input_fn(&private);
@@ -659,7 +762,7 @@ impl Model {
                     uri_variables: &[#(#uri_variables),*],
                     pagination: #pagination,
                     idempotent_delete: #idempotent_delete,
-                    relationships: &[],
+                    relationships: &[#(#relationships),*],
                 };
 
                 #[automatically_derived]

@@ -25,6 +25,7 @@ pub(crate) struct ResourceInput {
     pub(crate) processor: Option<Type>,
     pub(crate) pagination: Option<PaginationInput>,
     pub(crate) uri_variables: Option<UriVariables>,
+    pub(crate) relationships: Option<Relationships>,
     pub(crate) idempotent_delete: Flag,
     #[darling(rename = "crate")]
     pub(crate) krate: Option<syn::Path>,
@@ -184,6 +185,70 @@ impl FromMeta for UriVariables {
             }
         }
         errors.finish_with(Self(variables))
+    }
+}
+
+/// `relationships(addresses(target = Address, many, key = "customerReference"))`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Relationships(pub(crate) Vec<RelationshipInput>);
+
+/// One relationship.
+#[derive(Debug, Clone)]
+pub(crate) struct RelationshipInput {
+    pub(crate) name: String,
+    pub(crate) span: Span,
+    pub(crate) options: RelationshipOptions,
+}
+
+/// `target = Address, many, key = "customerReference"` or `keys(customerReference = customerReference)`.
+#[derive(Debug, Clone, FromMeta)]
+pub(crate) struct RelationshipOptions {
+    pub(crate) target: syn::Type,
+    #[darling(default)]
+    pub(crate) many: bool,
+    pub(crate) key: Option<SpannedValue<String>>,
+    pub(crate) keys: Option<UriVariables>,
+    pub(crate) description: Option<String>,
+}
+
+impl FromMeta for Relationships {
+    fn from_list(items: &[NestedMeta]) -> Result<Self> {
+        let mut errors = Error::accumulator();
+        let mut relationships: Vec<RelationshipInput> = Vec::new();
+        for item in items {
+            let NestedMeta::Meta(Meta::List(list)) = item else {
+                errors.push(
+                    Error::custom(
+                        "expected a relationship such as `addresses(target = Address, many, key = \"customerReference\")`",
+                    )
+                    .with_span(item),
+                );
+                continue;
+            };
+            let name = list
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let Some(options) = errors.handle(RelationshipOptions::from_list(
+                &NestedMeta::parse_meta_list(list.tokens.clone())?,
+            )) else {
+                continue;
+            };
+            if relationships.iter().any(|existing| existing.name == name) {
+                errors.push(
+                    Error::custom(format!("relationship `{name}` is declared twice"))
+                        .with_span(&list.path),
+                );
+                continue;
+            }
+            relationships.push(RelationshipInput {
+                name,
+                span: list.path.span(),
+                options,
+            });
+        }
+        errors.finish_with(Self(relationships))
     }
 }
 

@@ -184,16 +184,38 @@ impl Select<'_> {
         self
     }
 
-    /// The columns selected: every property's, or those of the sparse fieldset (with the
-    /// identifier and the columns always selected).
+    /// The columns selected: every property's, or those of the sparse fieldset plus what the
+    /// framework needs to build the document (the identifier, uri variables for links,
+    /// relationship keys, filtered properties) and the columns always selected.
     #[must_use]
     pub fn columns(&self) -> Vec<&str> {
         let meta = self.table.meta;
         let requested = self.query.fields(meta.short_name);
+        let needed = |property: &PropertyMeta| {
+            property.identifier
+                || meta
+                    .uri_variables
+                    .iter()
+                    .any(|variable| variable.property == property.name)
+                || meta
+                    .relationships
+                    .iter()
+                    .flat_map(|relationship| relationship.keys)
+                    .any(|(own, _)| *own == property.name)
+                || self
+                    .query
+                    .filter()
+                    .is_some_and(|filter| filter.conditions().any(|c| c.property == property))
+        };
         let mut columns: Vec<&str> = Vec::new();
-        for property in meta.properties.iter().filter(|p| p.readable) {
-            let wanted = property.identifier
-                || requested.is_none_or(|fields| fields.iter().any(|f| f == property.name));
+        for property in meta.properties {
+            let wanted = match requested {
+                None => property.readable,
+                Some(fields) => {
+                    (property.readable && fields.iter().any(|f| f == property.name))
+                        || needed(property)
+                }
+            };
             if let Some(column) = self.table.stored(property).filter(|_| wanted)
                 && !columns.contains(&column)
             {

@@ -106,7 +106,6 @@ async fn a_single_resource_document_has_the_shape_of_spec_3_1() {
 }
 
 #[tokio::test]
-#[ignore = "framework bug: no relationships member; customers declare no `addresses` relationship (SPEC §3.1, §11.3)"]
 async fn a_customer_links_its_addresses_relationship() {
     let router = shop().await.backend();
     let answer = get("/customers/DE--1").send(&router).await;

@@ -4,6 +4,7 @@
 mod common;
 mod fixtures;
 
+mod includes;
 mod jsonapi;
 mod negotiation;
 mod pagination;

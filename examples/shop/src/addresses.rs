@@ -1,13 +1,16 @@
 //! `customers-addresses`: a sub-resource of customers at
 //! `/customers/{customerReference}/addresses` (SPEC §11.3).
 
-use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider};
-use sqlx::Row;
+use std::sync::Arc;
+
+use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider, Resource};
+use glue_sql::Table;
+use glue_sql::sea_query::{Expr, ExprTrait};
 use sqlx::any::AnyRow;
 use validator::Validate;
 
 use crate::codes;
-use crate::db::{Db, count, db_error, get_bool};
+use crate::db::{Db, count, db_error, fetch_page, get, get_bool};
 
 /// A postal address of a customer.
 #[derive(ApiResource, Clone, Debug, Validate)]
@@ -26,6 +29,11 @@ use crate::db::{Db, count, db_error, get_bool};
     uri_variables(customerReference = customer_reference),
     provider = AddressStore,
     processor = AddressStore,
+    relationships(customer(
+        target = crate::customers::Customer,
+        key = "customerReference",
+        description = "The customer the address belongs to"
+    )),
 )]
 pub struct Address {
     /// The address id, assigned by the shop.
@@ -68,13 +76,13 @@ macro_rules! columns {
 impl Address {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
-            uuid: row.try_get("uuid")?,
-            customer_reference: row.try_get("customer_reference")?,
-            address1: row.try_get("address1")?,
-            address2: row.try_get("address2")?,
-            zip_code: row.try_get("zip_code")?,
-            city: row.try_get("city")?,
-            country: row.try_get("country")?,
+            uuid: get(row, "uuid")?,
+            customer_reference: get(row, "customer_reference")?,
+            address1: get(row, "address1")?,
+            address2: get(row, "address2")?,
+            zip_code: get(row, "zip_code")?,
+            city: get(row, "city")?,
+            country: get(row, "country")?,
             is_default: get_bool(row, "is_default")?,
         })
     }
@@ -84,13 +92,20 @@ impl Address {
 #[derive(Debug, Clone)]
 pub struct AddressStore {
     db: Db,
+    table: Arc<Table>,
 }
 
 impl AddressStore {
     /// A store over `db`.
     #[must_use]
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            table: Arc::new(
+                Table::new("customer_addresses", Address::meta())
+                    .tie_breaker("id_customer_address"),
+            ),
+        }
     }
 
     /// 404 unless the customer of the URL exists (SPEC §1.2: a missing parent is 404).
@@ -154,23 +169,16 @@ impl Provider<Address> for AddressStore {
     }
 
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Address>, GlueError> {
-        let reference = self.require_customer(ctx).await?;
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM customer_addresses WHERE customer_reference = $1 ORDER BY id_customer_address"
-        ))
-        .bind(&reference)
-        .fetch_all(self.db.pool())
-        .await
-        .map_err(db_error)?;
-        let addresses = rows
-            .iter()
-            .map(Address::from_row)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(db_error)?;
-        // A customer has a handful of addresses: the framework pages them in memory.
-        Ok(addresses.into())
+        let select = self.table.select(ctx.query());
+        // Included in customers, the query's filter names every customer wanted; as a
+        // sub-resource, the customer comes from the URL and must exist.
+        let select = if ctx.is_include() {
+            select
+        } else {
+            let reference = self.require_customer(ctx).await?;
+            select.and_where(Expr::col("customer_reference").eq(reference))
+        };
+        fetch_page(&self.db, &select, ctx.page().is_some(), Address::from_row).await
     }
 }
 

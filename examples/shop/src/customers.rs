@@ -30,7 +30,13 @@ use crate::password;
         maximum_items_per_page = 100,
         client_enabled = true,
         client_items_per_page = true
-    )
+    ),
+    relationships(addresses(
+        target = crate::addresses::Address,
+        many,
+        key = "customerReference",
+        description = "The customer's postal addresses"
+    ))
 )]
 pub struct Customer {
     /// The customer's reference, assigned by the shop.

@@ -342,6 +342,11 @@ impl ValueKind {
         }
     }
 
+    /// A property value as it appears on the wire (JSON), typed.
+    pub(crate) fn value_from_json(self, value: &Value) -> Option<FilterValue> {
+        self.parse_json(value)
+    }
+
     /// Parses a value from a QueryBuilder rule (a JSON scalar; strings are read as text).
     fn parse_json(self, value: &Value) -> Option<FilterValue> {
         match value {

@@ -1,0 +1,298 @@
+//! Compound documents (SPEC §3.3): the resources `include=a,a.b` asks for, loaded level by
+//! level with one batched provider call per relationship, and the linkage between them.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::context::Context;
+use crate::error::GlueError;
+use crate::meta::{OperationKind, OperationMeta, RelationshipMeta, ResourceMeta};
+use crate::query::{Condition, Filter, Operand, Operator, Query, QueryParams, ValueKind};
+use crate::resource::ResourceObject;
+use crate::router::AppInner;
+
+/// Which resources a relationship of an item refers to (JSON:API resource linkage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Linkage {
+    /// A to-many relationship: `[{"type":..., "id":...}, ...]`.
+    Many(Vec<(&'static str, String)>),
+    /// A to-one relationship: `{"type":..., "id":...}` or `null`.
+    One(Option<(&'static str, String)>),
+}
+
+/// The resources included in a document, each once, and the linkage of every relationship
+/// that was loaded.
+#[derive(Default)]
+pub struct Included {
+    items: Vec<Arc<dyn ResourceObject>>,
+    linkage: HashMap<(&'static str, String), Vec<(&'static str, Linkage)>>,
+}
+
+impl fmt::Debug for Included {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Included")
+            .field("items", &self.items.len())
+            .field("linkage", &self.linkage)
+            .finish()
+    }
+}
+
+impl Included {
+    /// The included resources, de-duplicated, without the primary ones.
+    #[must_use]
+    pub fn items(&self) -> &[Arc<dyn ResourceObject>] {
+        &self.items
+    }
+
+    /// The linkage of a relationship of an item, when the relationship was included.
+    #[must_use]
+    pub fn linkage(&self, item: &dyn ResourceObject, relationship: &str) -> Option<&Linkage> {
+        if self.linkage.is_empty() {
+            return None;
+        }
+        let key = (
+            item.resource_meta().short_name,
+            item.resource_id().into_owned(),
+        );
+        self.linkage
+            .get(&key)?
+            .iter()
+            .find(|(name, _)| *name == relationship)
+            .map(|(_, linkage)| linkage)
+    }
+
+    fn link(&mut self, item: &dyn ResourceObject, relationship: &'static str, linkage: Linkage) {
+        let links = self
+            .linkage
+            .entry((
+                item.resource_meta().short_name,
+                item.resource_id().into_owned(),
+            ))
+            .or_default();
+        match links.iter_mut().find(|(name, _)| *name == relationship) {
+            Some(slot) => slot.1 = linkage,
+            None => links.push((relationship, linkage)),
+        }
+    }
+}
+
+/// A relationship of the include tree and what is included beyond it.
+#[derive(Debug, Default)]
+struct Node {
+    children: Vec<(String, Self)>,
+}
+
+impl Node {
+    fn from_paths(query: &Query) -> Self {
+        let mut root = Self::default();
+        for path in query.include() {
+            let mut node = &mut root;
+            for segment in path.segments() {
+                let position = node
+                    .children
+                    .iter()
+                    .position(|(name, _)| name == segment)
+                    .unwrap_or_else(|| {
+                        node.children.push((segment.clone(), Self::default()));
+                        node.children.len() - 1
+                    });
+                node = &mut node.children[position].1;
+            }
+        }
+        root
+    }
+}
+
+/// An item whose relationships are being loaded: a primary item, or one loaded before.
+enum Parent<'p> {
+    Primary(&'p dyn ResourceObject),
+    Loaded(Arc<dyn ResourceObject>),
+}
+
+impl Parent<'_> {
+    fn object(&self) -> &dyn ResourceObject {
+        match self {
+            Self::Primary(item) => *item,
+            Self::Loaded(item) => item.as_ref(),
+        }
+    }
+}
+
+/// The operation a related load reports when the target declares no collection operation.
+static RELATED: OperationMeta = OperationMeta {
+    kind: OperationKind::GetCollection,
+    ..OperationMeta::DEFAULT
+};
+
+impl AppInner {
+    /// Loads what `ctx.query().include()` asks for around `primary`.
+    pub(crate) async fn load_includes(
+        &self,
+        ctx: &Context,
+        primary: &[&dyn ResourceObject],
+    ) -> Result<Included, GlueError> {
+        let mut included = Included::default();
+        let tree = Node::from_paths(ctx.query());
+        if tree.children.is_empty() || primary.is_empty() {
+            return Ok(included);
+        }
+        let mut seen: HashSet<(&'static str, String)> = primary
+            .iter()
+            .map(|item| {
+                (
+                    item.resource_meta().short_name,
+                    item.resource_id().into_owned(),
+                )
+            })
+            .collect();
+        let mut queue: Vec<(Vec<Parent<'_>>, &Node)> = vec![(
+            primary.iter().map(|item| Parent::Primary(*item)).collect(),
+            &tree,
+        )];
+        while let Some((parents, node)) = queue.pop() {
+            let Some(meta) = parents
+                .first()
+                .map(|parent| parent.object().resource_meta())
+            else {
+                continue;
+            };
+            for (name, child) in &node.children {
+                let relationship = meta.relationship(name).ok_or_else(|| {
+                    GlueError::invalid_parameter(
+                        "include",
+                        format!("{} has no relationship {name:?}.", meta.short_name),
+                    )
+                })?;
+                let loaded = self
+                    .load_relationship(ctx, &parents, relationship, &mut included)
+                    .await?;
+                for object in &loaded {
+                    let key = (
+                        object.resource_meta().short_name,
+                        object.resource_id().into_owned(),
+                    );
+                    if seen.insert(key) {
+                        included.items.push(Arc::clone(object));
+                    }
+                }
+                if !child.children.is_empty() && !loaded.is_empty() {
+                    queue.push((loaded.into_iter().map(Parent::Loaded).collect(), child));
+                }
+            }
+        }
+        Ok(included)
+    }
+
+    /// One batched call for one relationship of many parents; records their linkage.
+    async fn load_relationship(
+        &self,
+        ctx: &Context,
+        parents: &[Parent<'_>],
+        relationship: &'static RelationshipMeta,
+        included: &mut Included,
+    ) -> Result<Vec<Arc<dyn ResourceObject>>, GlueError> {
+        let target = (relationship.target)();
+        let unavailable = || {
+            GlueError::invalid_parameter(
+                "include",
+                format!(
+                    "{} cannot be included here: this API does not serve {}.",
+                    relationship.name, target.short_name
+                ),
+            )
+        };
+        let handler = self
+            .handlers
+            .iter()
+            .find(|handler| handler.meta().short_name == target.short_name)
+            .ok_or_else(unavailable)?;
+        let (own, theirs) = relationship.keys.first().ok_or_else(unavailable)?;
+        let property = target.property(theirs).ok_or_else(unavailable)?;
+
+        let mut values: Vec<Value> = Vec::new();
+        for parent in parents {
+            if let Some(value) = parent.object().resource_property(own)
+                && !value.is_null()
+                && !values.contains(&value)
+            {
+                values.push(value);
+            }
+        }
+        let loaded = if values.is_empty() {
+            Vec::new()
+        } else {
+            let kind = ValueKind::of(property);
+            let operand = values
+                .iter()
+                .filter_map(|value| kind.value_from_json(value))
+                .collect();
+            let query = Query {
+                filter: Some(Filter::Condition(Condition {
+                    property,
+                    operator: Operator::In,
+                    operand: Operand::List(operand),
+                })),
+                sort: Vec::new(),
+                fields: ctx.query().fields.clone(),
+                include: Vec::new(),
+                page: None,
+            };
+            let related = related_context(ctx, target, query);
+            handler.related(related).await?
+        };
+
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, object) in loaded.iter().enumerate() {
+            if let Some(value) = object.resource_property(theirs) {
+                by_key.entry(value.to_string()).or_default().push(index);
+            }
+        }
+        for parent in parents {
+            let parent = parent.object();
+            let matches: Vec<(&'static str, String)> = parent
+                .resource_property(own)
+                .and_then(|value| by_key.get(&value.to_string()))
+                .map(|indexes| {
+                    indexes
+                        .iter()
+                        .map(|index| {
+                            let object = &loaded[*index];
+                            (
+                                object.resource_meta().short_name,
+                                object.resource_id().into_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let linkage = if relationship.many {
+                Linkage::Many(matches)
+            } else {
+                Linkage::One(matches.into_iter().next())
+            };
+            included.link(parent, relationship.name, linkage);
+        }
+        Ok(loaded)
+    }
+}
+
+/// The context of a related load: the request's head and fieldsets, the target resource, and
+/// a filter on the key instead of uri variables.
+fn related_context(ctx: &Context, target: &'static ResourceMeta, query: Query) -> Context {
+    Context {
+        parts: ctx.parts.clone(),
+        application: Arc::clone(&ctx.application),
+        resource: target,
+        operation: target
+            .operation(OperationKind::GetCollection)
+            .unwrap_or(&RELATED),
+        uri_variables: Vec::new(),
+        id_variable: None,
+        params: QueryParams::default(),
+        query,
+        include: true,
+    }
+}
