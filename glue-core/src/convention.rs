@@ -230,8 +230,8 @@ impl RenderContext<'_> {
 pub struct PageInfo {
     /// Whether the collection was paginated; when not, only `records` (and `self`) apply.
     pub paginated: bool,
-    /// The 1-based page number.
-    pub page: u64,
+    /// The 1-based page number; `None` for cursor pages.
+    pub page: Option<u64>,
     /// How many pages there are, when the total is known.
     pub pages: Option<u64>,
     /// How many items this page holds.

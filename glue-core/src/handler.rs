@@ -17,7 +17,7 @@ use crate::error::{ErrorObject, ErrorSource, FieldError, GlueError};
 use crate::include::Included;
 use crate::links::Links;
 use crate::meta::{OperationKind, ResourceMeta};
-use crate::pagination::{PageRequest, Total};
+use crate::pagination::Total;
 use crate::provider::{Processor, Provider};
 use crate::query::memory;
 use crate::resource::{Resource, ResourceObject, WriteInput, WriteMode};
@@ -25,16 +25,13 @@ use crate::router::AppInner;
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// How a collection request is paged.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Paging {
-    /// Not a collection request, or pagination is off: every item.
-    Off,
-    /// This window, with links in the form of this strategy (if any is registered).
-    On {
-        strategy: Option<usize>,
-        request: PageRequest,
-    },
+/// Which pagination strategies serve a request: the one that read the client's page (if
+/// any; it finishes the answer), and the one whose form links use. The page itself is
+/// `ctx.query().page()`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Paging {
+    pub(crate) parsed_by: Option<usize>,
+    pub(crate) links: Option<usize>,
 }
 
 /// Everything a handler needs for one request.
@@ -57,6 +54,7 @@ pub(crate) enum Output {
         status: StatusCode,
         body: Vec<u8>,
         location: Option<String>,
+        headers: http::HeaderMap,
     },
     /// No body (204).
     Empty(StatusCode),
@@ -147,9 +145,9 @@ impl<R: Resource> TypedHandler<R> {
     async fn collection(&self, call: &Call<'_>) -> Result<Output, GlueError> {
         let page = self.provider.collection(&call.ctx).await?;
         let (mut items, total) = page.into_parts();
+        let query = call.ctx.query();
         let total = if total == Total::Unpaginated {
             // A plain list: the framework applies the query (SPEC §5.5).
-            let query = call.ctx.query();
             if let Some(filter) = query.filter() {
                 items.retain(|item| memory::matches(item, filter));
             }
@@ -157,19 +155,12 @@ impl<R: Resource> TypedHandler<R> {
             if !query.sort().is_empty() {
                 memory::sort(&mut items, query.sort());
             }
-            match call.paging {
-                Paging::On { request, .. } => {
-                    let total = items.len() as u64;
-                    let start = request.offset_usize().min(items.len());
-                    let end = start.saturating_add(request.limit_usize()).min(items.len());
-                    items.truncate(end);
-                    items.drain(..start);
-                    Total::Known(total)
-                }
-                Paging::Off => total,
+            match query.page() {
+                Some(request) => memory::window(&mut items, request, query.sort()),
+                None => total,
             }
         } else {
-            if let Paging::On { request, .. } = call.paging {
+            if let Some(request) = query.page() {
                 items.truncate(request.limit_usize());
             }
             total
@@ -179,6 +170,8 @@ impl<R: Resource> TypedHandler<R> {
             .iter()
             .map(|item| item as &dyn ResourceObject)
             .collect();
+        // A range past the end is refused before anything else is loaded.
+        let page = call.app.page_info(call, &objects, total)?;
         let included = includes(call, &objects).await?;
         let ctx = RenderContext {
             links: &call.links,
@@ -197,15 +190,17 @@ impl<R: Resource> TypedHandler<R> {
                 .write_member(&mut out, index, item, &ctx)
                 .map_err(GlueError::internal)?;
         }
-        let info = call.app.page_info(call, items.len() as u64, total);
         convention
-            .end_collection(&mut out, &info, &ctx)
+            .end_collection(&mut out, &page.info, &ctx)
             .map_err(GlueError::internal)?;
         self.collection_size.store(out.len(), Ordering::Relaxed);
         Ok(Output::Document {
-            status: call.ctx.operation.success_status(),
+            status: page
+                .status
+                .unwrap_or_else(|| call.ctx.operation.success_status()),
             body: out,
             location: None,
+            headers: page.headers,
         })
     }
 
@@ -308,6 +303,7 @@ impl<R: Resource> TypedHandler<R> {
             status: call.ctx.operation.success_status(),
             body: out,
             location,
+            headers: http::HeaderMap::new(),
         })
     }
 }

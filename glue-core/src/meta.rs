@@ -303,6 +303,9 @@ pub struct ResourceMeta {
     pub idempotent_delete: bool,
     /// Relationships to other resources (SPEC §3.3).
     pub relationships: &'static [RelationshipMeta],
+    /// The property that makes every order total (the last sort key, and part of every
+    /// cursor); `None` for the identifier.
+    pub tie_breaker: Option<&'static str>,
 }
 
 impl ResourceMeta {
@@ -318,12 +321,23 @@ impl ResourceMeta {
         pagination: PaginationMeta::DEFAULT,
         idempotent_delete: false,
         relationships: &[],
+        tie_breaker: None,
     };
 
     /// The property marked as identifier.
     #[must_use]
     pub fn identifier(&self) -> Option<&'static PropertyMeta> {
         self.properties.iter().find(|property| property.identifier)
+    }
+
+    /// The property that breaks ties in every order: the declared tie-breaker, else the
+    /// identifier.
+    #[must_use]
+    pub fn order_key(&self) -> Option<&'static PropertyMeta> {
+        match self.tie_breaker {
+            Some(name) => self.property(name),
+            None => self.identifier(),
+        }
     }
 
     /// A property by its name on the wire.

@@ -126,15 +126,106 @@ pub fn parse_non_negative(raw: &str, parameter: &str) -> Result<u64, GlueError> 
     })
 }
 
-/// The window of a collection a client asked for: `limit` items from `offset`, which is page
-/// `number` (1-based) of pages of `limit` items.
+/// Which way a cursor points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The items after the cursor (`page[after]`).
+    After,
+    /// The items before the cursor (`page[before]`).
+    Before,
+}
+
+/// A position in a sorted collection (SPEC §5.2, cursor form): the values of the sort keys,
+/// then of the tie-breaker, of the item next to which the page starts. Clients see it as an
+/// opaque token; it holds the sort it was made for, so it cannot be replayed under another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    direction: Direction,
+    values: Vec<serde_json::Value>,
+}
+
+impl Cursor {
+    /// A cursor at these key values.
+    #[must_use]
+    pub fn new(direction: Direction, values: Vec<serde_json::Value>) -> Self {
+        Self { direction, values }
+    }
+
+    /// Which way the page goes from the cursor.
+    #[must_use]
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// The values of the sort keys and the tie-breaker, in order.
+    #[must_use]
+    pub fn values(&self) -> &[serde_json::Value] {
+        &self.values
+    }
+
+    /// The opaque token of a position under a sort (`sort` as the client wrote it).
+    #[must_use]
+    pub fn encode(values: &[serde_json::Value], sort: &str) -> String {
+        use base64::Engine;
+        let mut document = Vec::with_capacity(values.len() + 1);
+        document.push(serde_json::Value::String(sort.to_owned()));
+        document.extend(values.iter().cloned());
+        let json = serde_json::Value::Array(document).to_string();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// Reads a token made under `sort`.
+    ///
+    /// # Errors
+    ///
+    /// When the token is not one or was made under another sort; the message is for a 400.
+    pub fn decode(token: &str, direction: Direction, sort: &str) -> Result<Self, String> {
+        use base64::Engine;
+        let invalid = || "is not a cursor this API gave out".to_owned();
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token.trim())
+            .map_err(|_| invalid())?;
+        let serde_json::Value::Array(mut document) =
+            serde_json::from_slice::<serde_json::Value>(&json).map_err(|_| invalid())?
+        else {
+            return Err(invalid());
+        };
+        if document.is_empty() {
+            return Err(invalid());
+        }
+        let made_for = document.remove(0);
+        if made_for.as_str() != Some(sort) {
+            return Err("was made for another sort; start again from the first page".to_owned());
+        }
+        if document.is_empty() {
+            return Err(invalid());
+        }
+        Ok(Self {
+            direction,
+            values: document,
+        })
+    }
+}
+
+/// How a page is addressed.
+#[derive(Debug, Clone, PartialEq)]
+enum Mode {
+    /// By offset (offset, page-number and `Range` forms).
+    Offset,
+    /// By position in the sort (cursor form); `None` on the first page.
+    Keyset(Option<Cursor>),
+}
+
+/// The window of a collection a client asked for: `limit` items from `offset` (page
+/// `number` of pages of `limit` items), or `limit` items next to a cursor.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageRequest {
-    /// How many items to skip.
+    /// How many items to skip (0 for cursor pages).
     pub offset: u64,
     /// How many items to return at most.
     pub limit: u64,
     number: u64,
+    mode: Mode,
 }
 
 impl PageRequest {
@@ -146,6 +237,7 @@ impl PageRequest {
             offset,
             limit,
             number: offset / limit + 1,
+            mode: Mode::Offset,
         }
     }
 
@@ -159,41 +251,73 @@ impl PageRequest {
             offset: (number - 1).saturating_mul(size),
             limit: size,
             number,
+            mode: Mode::Offset,
         }
     }
 
-    /// The 1-based page number this window falls on.
+    /// A cursor page: `size` items next to `cursor`, or the first `size` items.
+    #[must_use]
+    pub fn keyset(size: u64, cursor: Option<Cursor>) -> Self {
+        Self {
+            offset: 0,
+            limit: size.max(1),
+            number: 1,
+            mode: Mode::Keyset(cursor),
+        }
+    }
+
+    /// Whether the page is addressed by cursor (keyset pagination).
+    #[must_use]
+    pub fn is_keyset(&self) -> bool {
+        matches!(self.mode, Mode::Keyset(_))
+    }
+
+    /// The cursor of a keyset page after the first.
+    #[must_use]
+    pub fn cursor(&self) -> Option<&Cursor> {
+        match &self.mode {
+            Mode::Keyset(cursor) => cursor.as_ref(),
+            Mode::Offset => None,
+        }
+    }
+
+    /// The 1-based page number this window falls on (1 for cursor pages).
     #[must_use]
     pub const fn page_number(&self) -> u64 {
         self.number
     }
 
-    /// The first page of the same size.
+    /// The first page of the same size (and mode).
     #[must_use]
-    pub const fn first(&self) -> Self {
-        Self::page(1, self.limit)
+    pub fn first(&self) -> Self {
+        match self.mode {
+            Mode::Offset => Self::page(1, self.limit),
+            Mode::Keyset(_) => Self::keyset(self.limit, None),
+        }
     }
 
-    /// The window before this one, or `None` on the first page.
+    /// The offset window before this one, or `None` on the first page.
     #[must_use]
-    pub const fn previous(&self) -> Option<Self> {
-        if self.offset == 0 {
+    pub fn previous(&self) -> Option<Self> {
+        if self.offset == 0 || self.is_keyset() {
             return None;
         }
         Some(Self {
             offset: self.offset.saturating_sub(self.limit),
             limit: self.limit,
             number: if self.number > 1 { self.number - 1 } else { 1 },
+            mode: Mode::Offset,
         })
     }
 
-    /// The window after this one.
+    /// The offset window after this one.
     #[must_use]
-    pub const fn next(&self) -> Self {
+    pub fn next(&self) -> Self {
         Self {
             offset: self.offset.saturating_add(self.limit),
             limit: self.limit,
             number: self.number.saturating_add(1),
+            mode: Mode::Offset,
         }
     }
 
@@ -337,6 +461,19 @@ pub struct PageInput<'a> {
     pub resource_type: &'a str,
 }
 
+/// A page as answered, for [`PaginationStrategy::finish`].
+#[derive(Debug, Clone, Copy)]
+pub struct PageOutcome<'a> {
+    /// The page asked for.
+    pub request: &'a PageRequest,
+    /// How many items the page holds.
+    pub records: u64,
+    /// The size of the whole collection, when known.
+    pub total: Option<u64>,
+    /// The resource type (`customers`).
+    pub resource_type: &'a str,
+}
+
 /// A request form of pagination (`page[offset]`/`page[limit]`, `page`/`itemsPerPage`...).
 ///
 /// The application asks each registered strategy, in order, whether the request uses its
@@ -363,6 +500,28 @@ pub trait PaginationStrategy: Send + Sync + 'static {
 
     /// Whether a query parameter belongs to this form (it is replaced in links).
     fn owns(&self, key: &str) -> bool;
+
+    /// Whether links can be written in this form; a form carried in a header (`Range`) cannot,
+    /// and its links use the resource's configured form.
+    fn in_links(&self) -> bool {
+        true
+    }
+
+    /// Adjusts the answer once the page is known (the `Range` form answers 206 with
+    /// `Content-Range`), or refuses it (416): returns the status to answer with, if not the
+    /// usual one.
+    ///
+    /// # Errors
+    ///
+    /// The error to answer with instead of the page.
+    fn finish(
+        &self,
+        outcome: &PageOutcome<'_>,
+        headers: &mut HeaderMap,
+    ) -> Result<Option<http::StatusCode>, GlueError> {
+        let _ = (outcome, headers);
+        Ok(None)
+    }
 
     /// The query parameters of a link to `target` in this form; `input` is the request, so a
     /// form can keep the parameter names the client chose.

@@ -170,13 +170,18 @@ impl Convention for PlainJson {
 /// Writes `{"page":3,"pages":3,"records":5,"records_per_page":20,"records_total":55}`, leaving
 /// out what is not known.
 pub fn write_page_meta(out: &mut Vec<u8>, page: &PageInfo) {
-    out.extend_from_slice(b"{\"page\":");
-    write_u64(out, page.page);
-    if let Some(pages) = page.pages {
-        out.extend_from_slice(b",\"pages\":");
-        write_u64(out, pages);
+    out.push(b'{');
+    if let Some(number) = page.page {
+        out.extend_from_slice(b"\"page\":");
+        write_u64(out, number);
+        out.push(b',');
     }
-    out.extend_from_slice(b",\"records\":");
+    if let Some(pages) = page.pages {
+        out.extend_from_slice(b"\"pages\":");
+        write_u64(out, pages);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"records\":");
     write_u64(out, page.records);
     out.extend_from_slice(b",\"records_per_page\":");
     write_u64(out, page.records_per_page);

@@ -28,8 +28,12 @@ use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
 use crate::negotiate::{
     Accepted, Accepts, MediaRange, accept_header, negotiate_accept, negotiate_content_type,
 };
-use crate::pagination::{PageInput, PageRequest, PaginationSettings, PaginationStrategy, Total};
+use crate::pagination::{
+    Cursor, Direction, PageInput, PageOutcome, PageRequest, PaginationSettings, PaginationStrategy,
+    Total,
+};
 use crate::query::{Query, QueryParams};
+use crate::resource::ResourceObject;
 
 /// Errors of request bodies, as `http-body` reports them.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -131,6 +135,86 @@ where
             inner: Box::pin(inner.handle(request)),
         }
     }
+}
+
+/// The pagination part of a collection answer.
+pub(crate) struct PageAnswer {
+    pub(crate) info: PageInfo,
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) headers: http::HeaderMap,
+}
+
+impl From<PageInfo> for PageAnswer {
+    fn from(info: PageInfo) -> Self {
+        Self {
+            info,
+            status: None,
+            headers: http::HeaderMap::new(),
+        }
+    }
+}
+
+/// The cursor pages around a keyset page (SPEC §5.2): the positions of its first and last
+/// items under the sort, then the tie-breaker.
+fn keyset_neighbours(
+    call: &Call<'_>,
+    request: &PageRequest,
+    items: &[&dyn ResourceObject],
+    total: Total,
+) -> (Option<PageRequest>, Option<PageRequest>) {
+    let has_more = matches!(total, Total::Partial { has_more: true });
+    let position = |item: &dyn ResourceObject| -> Vec<serde_json::Value> {
+        order_keys(call.ctx.resource, call.ctx.query())
+            .into_iter()
+            .map(|name| {
+                item.resource_property(name)
+                    .unwrap_or(serde_json::Value::Null)
+            })
+            .collect()
+    };
+    let at = |direction, item: Option<&&dyn ResourceObject>, fallback: Option<&Cursor>| {
+        let values = match (item, fallback) {
+            (Some(item), _) => position(*item),
+            (None, Some(cursor)) => cursor.values().to_vec(),
+            (None, None) => return None,
+        };
+        Some(PageRequest::keyset(
+            request.limit,
+            Some(Cursor::new(direction, values)),
+        ))
+    };
+    let cursor = request.cursor();
+    match cursor.map(Cursor::direction) {
+        None => (
+            None,
+            has_more
+                .then(|| at(Direction::After, items.last(), None))
+                .flatten(),
+        ),
+        Some(Direction::After) => (
+            at(Direction::Before, items.first(), cursor),
+            has_more
+                .then(|| at(Direction::After, items.last(), None))
+                .flatten(),
+        ),
+        Some(Direction::Before) => (
+            has_more
+                .then(|| at(Direction::Before, items.first(), None))
+                .flatten(),
+            at(Direction::After, items.last(), cursor),
+        ),
+    }
+}
+
+/// The properties a keyset position holds: the sort keys, then the tie-breaker.
+pub(crate) fn order_keys(meta: &'static ResourceMeta, query: &Query) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = query.sort().iter().map(|key| key.property.name).collect();
+    if let Some(tie_breaker) = meta.order_key()
+        && !keys.contains(&tie_breaker.name)
+    {
+        keys.push(tie_breaker.name);
+    }
+    keys
 }
 
 /// One route of the application and the operations declared on it.
@@ -292,10 +376,10 @@ impl AppInner {
             call_body,
         } = prepared;
         let params = QueryParams::parse(parts.uri.query().unwrap_or(""));
-        let paging = if route.operation.kind == OperationKind::GetCollection {
+        let (paging, page) = if route.operation.kind == OperationKind::GetCollection {
             self.resolve_paging(route, &params, &parts, convention)?
         } else {
-            Paging::Off
+            (Paging::default(), None)
         };
         let links = Links::new(
             request_base(
@@ -315,10 +399,7 @@ impl AppInner {
         let mut query = Query::parse(route.resource_meta, &params, collection, &|name| {
             self.resource_type(name)
         })?;
-        query.page = match paging {
-            Paging::On { request, .. } => Some(request),
-            Paging::Off => None,
-        };
+        query.page = page;
         let ctx = Context {
             parts,
             application: Arc::clone(&self.name),
@@ -366,22 +447,24 @@ impl AppInner {
             .find(|meta| meta.short_name == name)
     }
 
+    /// The page a collection request asks for (`None`: every item), which strategy read it,
+    /// and which one writes the links.
     fn resolve_paging(
         &self,
         route: &RouteOperation,
         params: &QueryParams,
         parts: &Parts,
         convention: &dyn Convention,
-    ) -> Result<Paging, GlueError> {
+    ) -> Result<(Paging, Option<PageRequest>), GlueError> {
         let settings = &self.settings[route.resource];
         if !settings.enabled {
-            return Ok(Paging::Off);
+            return Ok((Paging::default(), None));
         }
         if settings.client_enabled
             && let Some(raw) = params.get("pagination")
         {
             match raw {
-                "false" | "0" => return Ok(Paging::Off),
+                "false" | "0" => return Ok((Paging::default(), None)),
                 "true" | "1" => {}
                 _ => {
                     return Err(GlueError::invalid_parameter(
@@ -391,6 +474,11 @@ impl AppInner {
                 }
             }
         }
+        let configured = settings
+            .form
+            .or_else(|| convention.default_page_form())
+            .and_then(|form| self.strategies.iter().position(|s| s.name() == form))
+            .or_else(|| (!self.strategies.is_empty()).then_some(0));
         let input = PageInput {
             query: params,
             headers: &parts.headers,
@@ -398,62 +486,75 @@ impl AppInner {
         };
         for (index, strategy) in self.strategies.iter().enumerate() {
             if let Some(request) = strategy.parse(&input, settings)? {
-                return Ok(Paging::On {
-                    strategy: Some(index),
-                    request,
-                });
+                let links = if strategy.in_links() {
+                    Some(index)
+                } else {
+                    configured
+                };
+                let paging = Paging {
+                    parsed_by: Some(index),
+                    links,
+                };
+                return Ok((paging, Some(request)));
             }
         }
-        let form = settings.form.or_else(|| convention.default_page_form());
-        let strategy = form
-            .and_then(|form| self.strategies.iter().position(|s| s.name() == form))
-            .or_else(|| (!self.strategies.is_empty()).then_some(0));
-        Ok(Paging::On {
-            strategy,
-            request: PageRequest::new(0, settings.items_per_page),
-        })
+        let paging = Paging {
+            parsed_by: None,
+            links: configured,
+        };
+        Ok((paging, Some(PageRequest::new(0, settings.items_per_page))))
     }
 
-    /// Links and meta of a collection page (SPEC §3.2, §5.4).
-    pub(crate) fn page_info(&self, call: &Call<'_>, records: u64, total: Total) -> PageInfo {
-        let Paging::On { strategy, request } = call.paging else {
-            return PageInfo {
+    /// Links and meta of a collection page (SPEC §3.2, §5.4), and what the strategy that read
+    /// the page adds to the answer (SPEC §5.2: 206 and `Content-Range`, or 416).
+    pub(crate) fn page_info(
+        &self,
+        call: &Call<'_>,
+        items: &[&dyn ResourceObject],
+        total: Total,
+    ) -> Result<PageAnswer, GlueError> {
+        let records = items.len() as u64;
+        let Some(request) = call.ctx.query().page() else {
+            return Ok(PageAnswer::from(PageInfo {
                 paginated: false,
-                page: 1,
+                page: Some(1),
                 pages: Some(1),
                 records,
                 records_per_page: records,
                 records_total: Some(records),
                 ..PageInfo::default()
-            };
+            }));
         };
         let limit = request.limit;
         let known = match total {
             Total::Known(total) => Some(total),
             Total::Partial { .. } | Total::Unpaginated => None,
         };
-        let pages = known.map(|total| total.div_ceil(limit).max(1));
-        let has_next = match total {
-            Total::Known(total) => request.offset.saturating_add(limit) < total,
-            Total::Partial { has_more } => has_more,
-            Total::Unpaginated => false,
-        };
-        let mut info = PageInfo {
-            paginated: true,
-            page: request.page_number(),
-            pages,
-            records,
-            records_per_page: limit,
-            records_total: known,
-            ..PageInfo::default()
-        };
-        let Some(strategy) = strategy.map(|index| &self.strategies[index]) else {
-            return info;
-        };
         let input = PageInput {
             query: &call.ctx.params,
             headers: &call.ctx.parts.headers,
             resource_type: call.ctx.resource.short_name,
+        };
+        let mut answer = PageAnswer::from(PageInfo {
+            paginated: true,
+            page: (!request.is_keyset()).then(|| request.page_number()),
+            pages: known.map(|total| total.div_ceil(limit).max(1)),
+            records,
+            records_per_page: limit,
+            records_total: known,
+            ..PageInfo::default()
+        });
+        if let Some(strategy) = call.paging.parsed_by.map(|index| &self.strategies[index]) {
+            let outcome = PageOutcome {
+                request,
+                records,
+                total: known,
+                resource_type: call.ctx.resource.short_name,
+            };
+            answer.status = strategy.finish(&outcome, &mut answer.headers)?;
+        }
+        let Some(strategy) = call.paging.links.map(|index| &self.strategies[index]) else {
+            return Ok(answer);
         };
         let link = |target: PageRequest| {
             let mut extra = Vec::new();
@@ -468,15 +569,27 @@ impl AppInner {
             );
             url
         };
+        let info = &mut answer.info;
         info.first = Some(link(request.first()));
-        info.prev = request.previous().map(link);
+        if request.is_keyset() {
+            let (prev, next) = keyset_neighbours(call, request, items, total);
+            info.prev = prev.map(&link);
+            info.next = next.map(&link);
+            return Ok(answer);
+        }
+        info.prev = request.previous().map(&link);
+        let has_next = match total {
+            Total::Known(total) => request.offset.saturating_add(limit) < total,
+            Total::Partial { has_more } => has_more,
+            Total::Unpaginated => false,
+        };
         if has_next {
             info.next = Some(link(request.next()));
         }
-        if let Some(pages) = pages {
+        if let Some(pages) = info.pages {
             info.last = Some(link(PageRequest::page(pages, limit)));
         }
-        info
+        Ok(answer)
     }
 
     fn success_response(&self, convention: &dyn Convention, output: Output) -> Response<Body> {
@@ -490,8 +603,10 @@ impl AppInner {
                 status,
                 body,
                 location,
+                headers,
             } => {
                 let mut response = document_response(status, convention, body);
+                response.headers_mut().extend(headers);
                 if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
                     response.headers_mut().insert(header::LOCATION, location);
                 }

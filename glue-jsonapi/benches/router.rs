@@ -89,7 +89,7 @@ impl Provider<Customer> for Store {
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Customer>, GlueError> {
         let page = ctx
             .page()
-            .copied()
+            .cloned()
             .unwrap_or(glue_core::PageRequest::new(0, 20));
         Ok(Paginated::new(
             self.page(page.offset as usize, page.limit as usize),

@@ -148,6 +148,7 @@ struct Model {
     identifier: Option<usize>,
     validate: bool,
     relationships: Vec<Relationship>,
+    tie_breaker: Option<String>,
 }
 
 struct Relationship {
@@ -498,6 +499,27 @@ impl Model {
             }
         }
 
+        let tie_breaker = match &input.tie_breaker {
+            None => None,
+            Some(name) => match find_field(&fields, name) {
+                Some(index) if fields[index].readable => Some(fields[index].name.clone()),
+                Some(_) => {
+                    errors.push(
+                        Error::custom("the tie-breaker must be a readable property")
+                            .with_span(&name.span()),
+                    );
+                    None
+                }
+                None => {
+                    errors.push(
+                        Error::custom(format!("`{}` is not a field of `{ident_text}`", **name))
+                            .with_span(&name.span()),
+                    );
+                    None
+                }
+            },
+        };
+
         errors.finish()?;
 
         let krate = input
@@ -535,6 +557,7 @@ impl Model {
             identifier,
             validate,
             relationships,
+            tie_breaker,
         })
     }
 
@@ -634,6 +657,7 @@ impl Model {
             }
         };
         let idempotent_delete = self.idempotent_delete;
+        let tie_breaker = option_str(self.tie_breaker.as_deref());
         let relationships = self.relationships.iter().map(|relationship| {
             let name = &relationship.name;
             let target = &relationship.target;
@@ -763,6 +787,7 @@ impl Model {
                     pagination: #pagination,
                     idempotent_delete: #idempotent_delete,
                     relationships: &[#(#relationships),*],
+                    tie_breaker: #tie_breaker,
                 };
 
                 #[automatically_derived]

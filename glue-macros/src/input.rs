@@ -26,6 +26,7 @@ pub(crate) struct ResourceInput {
     pub(crate) pagination: Option<PaginationInput>,
     pub(crate) uri_variables: Option<UriVariables>,
     pub(crate) relationships: Option<Relationships>,
+    pub(crate) tie_breaker: Option<SpannedValue<String>>,
     pub(crate) idempotent_delete: Flag,
     #[darling(rename = "crate")]
     pub(crate) krate: Option<syn::Path>,

@@ -7,6 +7,8 @@
 //! |---|---|---|
 //! | offset (Glue storefront) | `page[offset]=20&page[limit]=10` | [`OffsetPagination`] |
 //! | page number (API Platform) | `page=3&itemsPerPage=10` (`limit` is a synonym) | [`PageNumberPagination`] |
+//! | cursor | `page[size]=10&page[after]=<cursor>`, `page[before]=<cursor>` | [`CursorPagination`] |
+//! | header | `Range: customers=0-9` (206, `Content-Range`, 416) | [`RangePagination`] |
 //!
 //! Sizes above the maximum are clamped; non-numeric, negative or zero sizes and pages are
 //! answered with 400 naming the parameter; a size the client may not choose is ignored.
@@ -30,7 +32,12 @@
 
 use std::borrow::Cow;
 
-use glue_core::pagination::{PageInput, PaginationStrategy, parse_non_negative, parse_positive};
+use glue_core::http::header::{ACCEPT_RANGES, CONTENT_RANGE, HeaderValue, RANGE};
+use glue_core::http::{HeaderMap, StatusCode};
+use glue_core::pagination::{
+    Cursor, Direction, PageInput, PageOutcome, PaginationStrategy, parse_non_negative,
+    parse_positive,
+};
 use glue_core::{Application, GlueError, PageRequest, PaginationSettings};
 
 pub use glue_core::pagination::Total;
@@ -153,6 +160,189 @@ impl PaginationStrategy for PageNumberPagination {
     }
 }
 
+/// `Range: customers=0-9` (0-based, inclusive, any start): answered with 206 and
+/// `Content-Range: customers 0-9/55` (and `Accept-Ranges: customers`) when the page is not the
+/// whole collection, 200 when it is, 416 with `Content-Range: customers */55` when it starts
+/// at or past the end. A malformed range, or one in another unit, is ignored (RFC 9110). Links
+/// cannot carry a header: they use the resource's configured form.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RangePagination;
+
+impl RangePagination {
+    /// `<unit>=<first>-<last>` for this resource type; `None` when malformed or in another
+    /// unit.
+    fn read(headers: &HeaderMap, resource_type: &str) -> Option<(u64, u64)> {
+        let text = headers.get(RANGE)?.to_str().ok()?;
+        let (unit, range) = text.trim().split_once('=')?;
+        if !unit.trim().eq_ignore_ascii_case(resource_type) {
+            return None;
+        }
+        let (first, last) = range.trim().split_once('-')?;
+        let digits = |text: &str| {
+            let text = text.trim();
+            (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse::<u64>().ok())
+                .flatten()
+        };
+        let (first, last) = (digits(first)?, digits(last)?);
+        (first <= last).then_some((first, last))
+    }
+}
+
+impl PaginationStrategy for RangePagination {
+    fn name(&self) -> &'static str {
+        "range"
+    }
+
+    fn parse(
+        &self,
+        input: &PageInput<'_>,
+        settings: &PaginationSettings,
+    ) -> Result<Option<PageRequest>, GlueError> {
+        let Some((first, last)) = Self::read(input.headers, input.resource_type) else {
+            return Ok(None);
+        };
+        let size = (last - first).saturating_add(1);
+        let size = if settings.client_items_per_page {
+            size.min(settings.maximum_items_per_page)
+        } else {
+            settings.items_per_page
+        };
+        Ok(Some(PageRequest::new(first, size)))
+    }
+
+    fn owns(&self, _key: &str) -> bool {
+        false
+    }
+
+    fn in_links(&self) -> bool {
+        false
+    }
+
+    fn link_params(
+        &self,
+        _target: &PageRequest,
+        _input: &PageInput<'_>,
+        _out: &mut Vec<(Cow<'static, str>, String)>,
+    ) {
+    }
+
+    fn finish(
+        &self,
+        outcome: &PageOutcome<'_>,
+        headers: &mut HeaderMap,
+    ) -> Result<Option<StatusCode>, GlueError> {
+        let unit = outcome.resource_type;
+        let total = outcome
+            .total
+            .map_or_else(|| "*".to_owned(), |total| total.to_string());
+        let value = |text: String| HeaderValue::from_str(&text).ok();
+        let offset = outcome.request.offset;
+        if outcome.total.is_some_and(|total| offset >= total) {
+            let mut error = GlueError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                format!("The range starts at {offset}, past the {total} {unit}."),
+            )
+            .with_source(glue_core::ErrorSource::Header("Range".to_owned()));
+            if let Some(range) = value(format!("{unit} */{total}")) {
+                error = error.with_header(CONTENT_RANGE, range);
+            }
+            return Err(error);
+        }
+        if let Some(accept) = value(unit.to_owned()) {
+            headers.insert(ACCEPT_RANGES, accept);
+        }
+        let whole = offset == 0 && outcome.total == Some(outcome.records);
+        if whole {
+            return Ok(None);
+        }
+        let last = offset + outcome.records.saturating_sub(1);
+        if let Some(range) = value(format!("{unit} {offset}-{last}/{total}")) {
+            headers.insert(CONTENT_RANGE, range);
+        }
+        Ok(Some(StatusCode::PARTIAL_CONTENT))
+    }
+}
+
+/// `page[size]=10&page[after]=<cursor>` / `page[before]=<cursor>`: keyset pagination, stable
+/// under inserts. Cursors are opaque tokens holding the position (the values of the sort keys
+/// and the tie-breaker) under the sort they were made for. There is no total: links offer the
+/// first page, and the next and previous pages when they exist.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CursorPagination;
+
+/// The cursor page size parameter.
+pub const SIZE: &str = "page[size]";
+/// The parameter of the page after a cursor.
+pub const AFTER: &str = "page[after]";
+/// The parameter of the page before a cursor.
+pub const BEFORE: &str = "page[before]";
+
+impl PaginationStrategy for CursorPagination {
+    fn name(&self) -> &'static str {
+        "cursor"
+    }
+
+    fn parse(
+        &self,
+        input: &PageInput<'_>,
+        settings: &PaginationSettings,
+    ) -> Result<Option<PageRequest>, GlueError> {
+        let size = input.query.get(SIZE);
+        let after = input.query.get(AFTER);
+        let before = input.query.get(BEFORE);
+        if size.is_none() && after.is_none() && before.is_none() {
+            return Ok(None);
+        }
+        let size = settings.page_size(size, SIZE)?;
+        let sort = input.query.get("sort").unwrap_or_default().trim();
+        let cursor = match (after, before) {
+            (Some(_), Some(_)) => {
+                return Err(GlueError::invalid_parameter(
+                    BEFORE,
+                    "page[after] and page[before] cannot be combined.",
+                ));
+            }
+            (Some(token), None) => Some((token, Direction::After, AFTER)),
+            (None, Some(token)) => Some((token, Direction::Before, BEFORE)),
+            (None, None) => None,
+        };
+        let cursor = match cursor {
+            Some((token, direction, parameter)) => {
+                Some(Cursor::decode(token, direction, sort).map_err(|message| {
+                    GlueError::invalid_parameter(parameter, format!("{parameter} {message}."))
+                })?)
+            }
+            None => None,
+        };
+        Ok(Some(PageRequest::keyset(size, cursor)))
+    }
+
+    fn owns(&self, key: &str) -> bool {
+        key == SIZE || key == AFTER || key == BEFORE
+    }
+
+    fn link_params(
+        &self,
+        target: &PageRequest,
+        input: &PageInput<'_>,
+        out: &mut Vec<(Cow<'static, str>, String)>,
+    ) {
+        out.push((Cow::Borrowed(SIZE), target.limit.to_string()));
+        if let Some(cursor) = target.cursor() {
+            let sort = input.query.get("sort").unwrap_or_default().trim();
+            let parameter = match cursor.direction() {
+                Direction::After => AFTER,
+                Direction::Before => BEFORE,
+            };
+            out.push((
+                Cow::Borrowed(parameter),
+                Cursor::encode(cursor.values(), sort),
+            ));
+        }
+    }
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for glue_core::Application {}
@@ -160,7 +350,8 @@ mod sealed {
 
 /// Registers this crate's strategies on an application.
 pub trait PaginationExt: sealed::Sealed + Sized {
-    /// Accepts the offset form and the page-number form, in that order.
+    /// Accepts every form: offset, page number, cursor and the `Range` header (query forms
+    /// first: a request that uses one and also sends `Range` is paged by the query).
     #[must_use]
     fn standard_pagination(self) -> Self;
 }
@@ -169,6 +360,8 @@ impl PaginationExt for Application {
     fn standard_pagination(self) -> Self {
         self.pagination_strategy(OffsetPagination)
             .pagination_strategy(PageNumberPagination)
+            .pagination_strategy(CursorPagination)
+            .pagination_strategy(RangePagination)
     }
 }
 

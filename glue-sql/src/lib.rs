@@ -31,6 +31,7 @@
 //! );
 //! ```
 
+use glue_core::pagination::{Cursor, Direction};
 use glue_core::query::{Condition, Filter, FilterValue, Operand, Operator};
 use glue_core::{PropertyMeta, PropertyType, Query, ResourceMeta};
 use sea_query::{
@@ -242,53 +243,127 @@ impl Select<'_> {
         statement
     }
 
+    /// The order of the statement: the sort keys, then the tie-breaker (the table's, else the
+    /// column of the resource's tie-breaker property), each with its direction, whether it
+    /// holds text, and its property when it is one.
+    fn order(&self) -> Vec<OrderKey<'_>> {
+        let meta = self.table.meta;
+        let mut keys: Vec<OrderKey<'_>> = Vec::new();
+        for key in self.query.sort() {
+            if let Some(column) = self.table.stored(key.property) {
+                keys.push(OrderKey {
+                    column,
+                    descending: key.descending,
+                    text: text_stored(key.property),
+                    property: Some(key.property),
+                });
+            }
+        }
+        let tie_breaker = match &self.table.tie_breaker {
+            Some(column) => Some((
+                column.as_str(),
+                meta.properties
+                    .iter()
+                    .find(|p| self.table.stored(p) == Some(column.as_str())),
+            )),
+            None => meta
+                .order_key()
+                .and_then(|property| self.table.stored(property).map(|c| (c, Some(property)))),
+        };
+        if let Some((column, property)) = tie_breaker
+            && !keys.iter().any(|key| key.column == column)
+        {
+            keys.push(OrderKey {
+                column,
+                descending: false,
+                text: property.is_some_and(text_stored),
+                property,
+            });
+        }
+        keys
+    }
+
     /// `SELECT <columns> ... ORDER BY ... LIMIT ... OFFSET ...` for the page of the query (or
-    /// every row when the query has no page).
+    /// every row when the query has no page). A cursor page selects by position instead of
+    /// offset, and one row more than the page, so that [`Select::page`] can tell whether more
+    /// follow.
     #[must_use]
     pub fn rows(&self, dialect: Dialect) -> Statement {
         let mut statement = self.base(dialect);
-        for column in self.columns() {
-            statement.column(Alias::new(column));
+        let mut columns = self.columns();
+        let order = self.order();
+        let keyset = self.query.page().filter(|page| page.is_keyset());
+        if keyset.is_some() {
+            // The outer query orders by the sort columns: they must be selected.
+            for key in &order {
+                if !columns.contains(&key.column) {
+                    columns.push(key.column);
+                }
+            }
         }
-        let meta = self.table.meta;
-        let mut ordered: Vec<&str> = Vec::new();
-        for key in self.query.sort() {
-            let Some(column) = self.table.stored(key.property) else {
-                continue;
-            };
-            let (order, nulls) = if key.descending {
-                (Order::Desc, NullOrdering::Last)
-            } else {
-                (Order::Asc, NullOrdering::First)
-            };
-            statement.order_by_expr_with_nulls(
-                sortable(column, text_stored(key.property), dialect),
-                order,
-                nulls,
-            );
-            ordered.push(column);
+        for column in &columns {
+            statement.column(Alias::new(*column));
         }
-        let tie_breaker = self.table.tie_breaker.as_deref().or_else(|| {
-            meta.identifier()
-                .and_then(|identifier| self.table.stored(identifier))
-        });
-        if let Some(column) = tie_breaker.filter(|column| !ordered.contains(column)) {
-            let text = meta
-                .properties
-                .iter()
-                .find(|p| self.table.stored(p) == Some(column))
-                .is_some_and(text_stored);
-            statement.order_by_expr_with_nulls(
-                sortable(column, text, dialect),
-                Order::Asc,
-                NullOrdering::First,
-            );
+        let backwards = keyset
+            .and_then(|page| page.cursor())
+            .is_some_and(|cursor| cursor.direction() == Direction::Before);
+        for key in &order {
+            add_order(&mut statement, key, backwards, dialect);
         }
-        if let Some(page) = self.query.page() {
-            statement.limit(page.limit);
-            statement.offset(page.offset);
+        match self.query.page() {
+            Some(page) if page.is_keyset() => {
+                if let Some(cursor) = page.cursor() {
+                    statement.and_where(beyond(&order, cursor, dialect));
+                }
+                statement.limit(page.limit.saturating_add(1));
+            }
+            Some(page) => {
+                statement.limit(page.limit);
+                statement.offset(page.offset);
+            }
+            None => {}
         }
-        build(&statement, dialect)
+        if !backwards {
+            return build(&statement, dialect);
+        }
+        // Backwards, the nearest rows come first: turn them round in an outer query.
+        let mut outer = SelectStatement::new();
+        for column in &columns {
+            outer.column(Alias::new(*column));
+        }
+        outer.from_subquery(statement, Alias::new("page"));
+        for key in &order {
+            add_order(&mut outer, key, false, dialect);
+        }
+        build(&outer, dialect)
+    }
+
+    /// The page of the rows [`rows`](Self::rows) fetched: with `total` (from
+    /// [`count`](Self::count)) for offset pages; for cursor pages, without the extra row and
+    /// saying whether more rows follow in the direction of travel.
+    #[must_use]
+    pub fn page<T>(&self, mut items: Vec<T>, total: Option<u64>) -> glue_core::Paginated<T> {
+        match self.query.page() {
+            Some(page) if page.is_keyset() => {
+                let limit = page.limit_usize();
+                let has_more = items.len() > limit;
+                if has_more {
+                    let backwards = page
+                        .cursor()
+                        .is_some_and(|cursor| cursor.direction() == Direction::Before);
+                    if backwards {
+                        items.drain(..items.len() - limit);
+                    } else {
+                        items.truncate(limit);
+                    }
+                }
+                glue_core::Paginated::partial(items, has_more)
+            }
+            _ => {
+                let total = total.unwrap_or(items.len() as u64);
+                glue_core::Paginated::new(items, total)
+            }
+        }
     }
 
     /// `SELECT COUNT(*) ...` of every row the filter and conditions let through.
@@ -386,6 +461,66 @@ impl Select<'_> {
             Operator::IsNotEmpty => plain.ne(""),
         }
     }
+}
+
+/// One key of an order.
+#[derive(Debug, Clone, Copy)]
+struct OrderKey<'a> {
+    column: &'a str,
+    descending: bool,
+    text: bool,
+    property: Option<&'static PropertyMeta>,
+}
+
+/// Orders by a key (null first ascending, last descending, as in memory), or the reverse.
+fn add_order(statement: &mut SelectStatement, key: &OrderKey<'_>, reverse: bool, dialect: Dialect) {
+    let descending = key.descending != reverse;
+    let (order, nulls) = if descending {
+        (Order::Desc, NullOrdering::Last)
+    } else {
+        (Order::Asc, NullOrdering::First)
+    };
+    statement.order_by_expr_with_nulls(sortable(key.column, key.text, dialect), order, nulls);
+}
+
+/// The rows beyond a cursor position in its direction (keyset pagination): for each key,
+/// "equal on the keys before it and past it on this one", with null before every value.
+fn beyond(order: &[OrderKey<'_>], cursor: &Cursor, dialect: Dialect) -> Expr {
+    let forward = cursor.direction() == Direction::After;
+    let mut alternatives: Vec<Expr> = Vec::new();
+    let mut equal_so_far: Vec<Expr> = Vec::new();
+    for (key, value) in order.iter().zip(cursor.values()) {
+        let typed = key
+            .property
+            .and_then(|property| glue_core::query::typed_value(property, value));
+        if !value.is_null() && typed.is_none() {
+            // A position that does not fit the key's type selects nothing.
+            return Expr::cust("1 = 0");
+        }
+        let plain = Expr::col(Alias::new(key.column));
+        let ordered = sortable(key.column, key.text, dialect);
+        // Whether travel goes towards larger values on this key.
+        let upwards = forward != key.descending;
+        let past = match (&typed, upwards) {
+            (None, true) => plain.clone().is_not_null(),
+            (None, false) => Expr::cust("1 = 0"),
+            (Some(value), true) => ordered.gt(bind(value)),
+            (Some(value), false) => ordered.lt(bind(value)).or(plain.clone().is_null()),
+        };
+        let alternative = equal_so_far
+            .iter()
+            .cloned()
+            .fold(past, |condition, equal| equal.and(condition));
+        alternatives.push(alternative);
+        equal_so_far.push(match &typed {
+            None => plain.is_null(),
+            Some(value) => plain.eq(bind(value)),
+        });
+    }
+    alternatives
+        .into_iter()
+        .reduce(ExprTrait::or)
+        .unwrap_or_else(|| Expr::cust("1 = 0"))
 }
 
 /// `contains`, `starts_with`, `ends_with`, case-sensitive in both dialects (SQLite's `LIKE`

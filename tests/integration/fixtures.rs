@@ -166,7 +166,7 @@ impl Provider<Event> for EventLog {
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Event>, GlueError> {
         let page = ctx
             .page()
-            .copied()
+            .cloned()
             .unwrap_or(glue_core::PageRequest::new(0, 25));
         let events: Vec<Event> = (page.offset + 1..=25)
             .take(page.limit as usize)

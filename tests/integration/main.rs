@@ -7,6 +7,7 @@ mod fixtures;
 mod includes;
 mod jsonapi;
 mod negotiation;
+mod pages;
 mod pagination;
 mod plain;
 mod postgres;

@@ -101,10 +101,7 @@ impl AddressStore {
     pub fn new(db: Db) -> Self {
         Self {
             db,
-            table: Arc::new(
-                Table::new("customer_addresses", Address::meta())
-                    .tie_breaker("id_customer_address"),
-            ),
+            table: Arc::new(Table::new("customer_addresses", Address::meta())),
         }
     }
 
@@ -178,7 +175,7 @@ impl Provider<Address> for AddressStore {
             let reference = self.require_customer(ctx).await?;
             select.and_where(Expr::col("customer_reference").eq(reference))
         };
-        fetch_page(&self.db, &select, ctx.page().is_some(), Address::from_row).await
+        fetch_page(&self.db, &select, ctx.query(), Address::from_row).await
     }
 }
 

@@ -31,6 +31,7 @@ use crate::password;
         client_enabled = true,
         client_items_per_page = true
     ),
+    tie_breaker = "idCustomer",
     relationships(addresses(
         target = crate::addresses::Address,
         many,
@@ -106,9 +107,7 @@ impl Customer {
 
     /// How customers are stored, for queries pushed down to SQL.
     fn table() -> Table {
-        Table::new("customers", Self::meta())
-            .without("password")
-            .tie_breaker("id_customer")
+        Table::new("customers", Self::meta()).without("password")
     }
 }
 
@@ -216,7 +215,7 @@ impl Provider<Customer> for CustomerStore {
 
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Customer>, GlueError> {
         let select = self.table.select(ctx.query());
-        fetch_page(&self.db, &select, ctx.page().is_some(), Customer::from_row).await
+        fetch_page(&self.db, &select, ctx.query(), Customer::from_row).await
     }
 }
 

@@ -3,10 +3,12 @@
 //! Both run through sqlx's `Any` driver with the same SQL (`$1` placeholders work on both);
 //! only the migrations differ. Timestamps are stored as RFC 3339 text in UTC.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use glue_core::{GlueError, Paginated};
+use glue_core::{GlueError, Paginated, Query};
 use glue_sql::{Dialect, Select};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
@@ -29,6 +31,7 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    statements: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -72,7 +75,11 @@ impl Db {
         if backend == Backend::Sqlite && !memory {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            statements: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// The pool.
@@ -85,6 +92,17 @@ impl Db {
     #[must_use]
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many statements the providers' collection queries have run (for benchmarks that
+    /// report statements per request).
+    #[must_use]
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_statement(&self) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The SQL dialect of the database.
@@ -168,14 +186,16 @@ pub(crate) fn get_date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>, 
 }
 
 /// Runs the statements of a collection request: the page of rows, and their count when the
-/// request is paginated. Two statements whatever the page size.
+/// request is paginated by offset (cursor pages need none). At most two statements, whatever
+/// the page size.
 pub(crate) async fn fetch_page<T>(
     db: &Db,
     select: &Select<'_>,
-    paginated: bool,
+    query: &Query,
     from_row: fn(&AnyRow) -> Result<T, sqlx::Error>,
 ) -> Result<Paginated<T>, GlueError> {
     let dialect = db.dialect();
+    db.count_statement();
     let rows = select
         .rows(dialect)
         .query()
@@ -188,19 +208,21 @@ pub(crate) async fn fetch_page<T>(
         .map(from_row)
         .collect::<Result<Vec<_>, _>>()
         .map_err(db_error)?;
-    let total = if paginated {
-        let row = select
-            .count(dialect)
-            .query()
-            .map_err(db_error)?
-            .fetch_one(db.pool())
-            .await
-            .map_err(db_error)?;
-        count(&row).map_err(db_error)?
-    } else {
-        items.len() as u64
+    let total = match query.page() {
+        Some(page) if !page.is_keyset() => {
+            db.count_statement();
+            let row = select
+                .count(dialect)
+                .query()
+                .map_err(db_error)?
+                .fetch_one(db.pool())
+                .await
+                .map_err(db_error)?;
+            Some(count(&row).map_err(db_error)?)
+        }
+        _ => None,
     };
-    Ok(Paginated::new(items, total))
+    Ok(select.page(items, total))
 }
 
 /// Writes an instant the way the tables store it.

@@ -139,10 +139,8 @@ impl ProductStore {
     pub fn new(db: Db) -> Self {
         Self {
             db,
-            backend: Arc::new(Table::new("products", Product::meta()).tie_breaker("id_product")),
-            storefront: Arc::new(
-                Table::new("products", StorefrontProduct::meta()).tie_breaker("id_product"),
-            ),
+            backend: Arc::new(Table::new("products", Product::meta())),
+            storefront: Arc::new(Table::new("products", StorefrontProduct::meta())),
         }
     }
 
@@ -186,7 +184,7 @@ impl Provider<Product> for ProductStore {
 
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Product>, GlueError> {
         let select = self.backend.select(ctx.query());
-        fetch_page(&self.db, &select, ctx.page().is_some(), Product::from_row).await
+        fetch_page(&self.db, &select, ctx.query(), Product::from_row).await
     }
 }
 
@@ -204,13 +202,7 @@ impl Provider<StorefrontProduct> for ProductStore {
             .storefront
             .select(ctx.query())
             .and_where(Expr::col("is_active").eq(true));
-        fetch_page(
-            &self.db,
-            &select,
-            ctx.page().is_some(),
-            StorefrontProduct::from_row,
-        )
-        .await
+        fetch_page(&self.db, &select, ctx.query(), StorefrontProduct::from_row).await
     }
 }
 

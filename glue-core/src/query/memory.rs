@@ -29,11 +29,11 @@ use serde_json::Value;
 use super::filter::{Condition, Filter, FilterValue, Operand, Operator, ValueKind, parse_decimal};
 use super::{Query, SortKey};
 use crate::date::parse_date_time;
-use crate::pagination::Paginated;
+use crate::pagination::{Direction, PageRequest, Paginated, Total};
 use crate::resource::{Resource, ResourceObject};
 
 /// Filters, sorts and pages `items` as `query` asks; the total counts every item that
-/// passed the filter.
+/// passed the filter (cursor pages say only whether more follow).
 #[must_use]
 pub fn apply<R: Resource>(items: Vec<R>, query: &Query) -> Paginated<R> {
     let mut items: Vec<R> = match query.filter() {
@@ -44,29 +44,94 @@ pub fn apply<R: Resource>(items: Vec<R>, query: &Query) -> Paginated<R> {
         None => items,
     };
     sort(&mut items, query.sort());
-    let total = items.len() as u64;
-    match query.page() {
-        Some(page) => {
-            let start = page.offset_usize().min(items.len());
-            let end = start.saturating_add(page.limit_usize()).min(items.len());
-            items.truncate(end);
-            items.drain(..start);
-            Paginated::new(items, total)
-        }
-        None => Paginated::new(items, total),
+    let total = match query.page() {
+        Some(page) => window(&mut items, page, query.sort()),
+        None => Total::Known(items.len() as u64),
+    };
+    match total {
+        Total::Partial { has_more } => Paginated::partial(items, has_more),
+        Total::Known(total) => Paginated::new(items, total),
+        Total::Unpaginated => Paginated::unpaginated(items),
     }
 }
 
-/// Sorts items by the keys, then by identifier.
+/// Keeps the page `page` of filtered, sorted items: by offset (the total is known), or next
+/// to a cursor (whether more items follow in that direction is known).
+pub fn window<R: Resource>(items: &mut Vec<R>, page: &PageRequest, keys: &[SortKey]) -> Total {
+    let limit = page.limit_usize();
+    if !page.is_keyset() {
+        let total = items.len() as u64;
+        let start = page.offset_usize().min(items.len());
+        let end = start.saturating_add(limit).min(items.len());
+        items.truncate(end);
+        items.drain(..start);
+        return Total::Known(total);
+    }
+    let Some(cursor) = page.cursor() else {
+        let has_more = items.len() > limit;
+        items.truncate(limit);
+        return Total::Partial { has_more };
+    };
+    let position = |item: &R| compare_with_cursor(item, keys, cursor.values());
+    match cursor.direction() {
+        Direction::After => {
+            items.retain(|item| position(item) == Ordering::Greater);
+            let has_more = items.len() > limit;
+            items.truncate(limit);
+            Total::Partial { has_more }
+        }
+        Direction::Before => {
+            items.retain(|item| position(item) == Ordering::Less);
+            let has_more = items.len() > limit;
+            let start = items.len().saturating_sub(limit);
+            items.drain(..start);
+            Total::Partial { has_more }
+        }
+    }
+}
+
+/// Where an item stands relative to a cursor position (the values of the sort keys, then of
+/// the tie-breaker).
+fn compare_with_cursor<R: Resource>(item: &R, keys: &[SortKey], position: &[Value]) -> Ordering {
+    let meta = R::meta();
+    let mut values = position.iter();
+    for key in keys {
+        let kind = ValueKind::of(key.property);
+        let order = compare_values(
+            kind,
+            item.property_value(key.property.name).as_ref(),
+            values.next(),
+        );
+        let order = if key.descending {
+            order.reverse()
+        } else {
+            order
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    match meta.order_key() {
+        Some(tie_breaker) if !keys.iter().any(|key| key.property.name == tie_breaker.name) => {
+            compare_values(
+                ValueKind::of(tie_breaker),
+                item.property_value(tie_breaker.name).as_ref(),
+                values.next(),
+            )
+        }
+        _ => Ordering::Equal,
+    }
+}
+
+/// Sorts items by the keys, then by the tie-breaker.
 pub fn sort<R: Resource>(items: &mut [R], keys: &[SortKey]) {
-    let identifier = R::meta().identifier();
-    if keys.is_empty() && identifier.is_none() {
+    if keys.is_empty() && R::meta().order_key().is_none() {
         return;
     }
     items.sort_by(|a, b| compare(a, b, keys));
 }
 
-/// The order of two items under the sort keys, ties broken by identifier.
+/// The order of two items under the sort keys, ties broken by the tie-breaker.
 pub fn compare(a: &dyn ResourceObject, b: &dyn ResourceObject, keys: &[SortKey]) -> Ordering {
     for key in keys {
         let kind = ValueKind::of(key.property);
@@ -82,11 +147,11 @@ pub fn compare(a: &dyn ResourceObject, b: &dyn ResourceObject, keys: &[SortKey])
             return order;
         }
     }
-    match a.resource_meta().identifier() {
-        Some(identifier) => compare_values(
-            ValueKind::of(identifier),
-            a.resource_property(identifier.name).as_ref(),
-            b.resource_property(identifier.name).as_ref(),
+    match a.resource_meta().order_key() {
+        Some(tie_breaker) => compare_values(
+            ValueKind::of(tie_breaker),
+            a.resource_property(tie_breaker.name).as_ref(),
+            b.resource_property(tie_breaker.name).as_ref(),
         ),
         None => Ordering::Equal,
     }

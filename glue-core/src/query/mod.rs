@@ -82,6 +82,13 @@ impl QueryParams {
     }
 }
 
+/// A property value as it appears on the wire (JSON), typed as filters type it (date-times as
+/// instants, numbers as exact decimals); `None` for null or a value of another type.
+#[must_use]
+pub fn typed_value(property: &PropertyMeta, value: &serde_json::Value) -> Option<FilterValue> {
+    ValueKind::of(property).value_from_json(value)
+}
+
 /// One key of a sort: a property, ascending or descending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SortKey {
