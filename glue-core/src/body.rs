@@ -1,38 +1,84 @@
 //! The response body of the router.
 
-use std::convert::Infallible;
+use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures_util::Stream;
 use http_body::{Frame, SizeHint};
 
-/// The body of every response the router sends: empty or one buffer.
-#[derive(Debug, Default)]
+use crate::router::BoxError;
+
+/// A stream of body chunks.
+pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
+
+/// The body of every response the router sends: empty, one buffer, or a stream of chunks
+/// (collections written as their items arrive, SPEC §5.3).
+#[derive(Default)]
 pub struct Body {
-    data: Option<Bytes>,
+    kind: Kind,
+}
+
+#[derive(Default)]
+enum Kind {
+    #[default]
+    Empty,
+    Full(Bytes),
+    Stream(ChunkStream),
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Empty => f.write_str("Body::Empty"),
+            Kind::Full(bytes) => write!(f, "Body::Full({} bytes)", bytes.len()),
+            Kind::Stream(_) => f.write_str("Body::Stream"),
+        }
+    }
 }
 
 impl Body {
     /// An empty body.
     #[must_use]
     pub const fn empty() -> Self {
-        Self { data: None }
+        Self { kind: Kind::Empty }
     }
 
     /// A body of one buffer.
     #[must_use]
     pub fn full(data: impl Into<Bytes>) -> Self {
         let data = data.into();
-        Self {
-            data: (!data.is_empty()).then_some(data),
+        if data.is_empty() {
+            Self::empty()
+        } else {
+            Self {
+                kind: Kind::Full(data),
+            }
         }
     }
 
-    /// The bytes of the body, without consuming it (for tests and logs).
+    /// A body written chunk by chunk as the stream yields them.
+    #[must_use]
+    pub fn stream(chunks: ChunkStream) -> Self {
+        Self {
+            kind: Kind::Stream(chunks),
+        }
+    }
+
+    /// The bytes of a body held in one buffer (empty for a stream), without consuming it.
     #[must_use]
     pub fn as_bytes(&self) -> &[u8] {
-        self.data.as_deref().unwrap_or_default()
+        match &self.kind {
+            Kind::Full(bytes) => bytes,
+            Kind::Empty | Kind::Stream(_) => &[],
+        }
+    }
+
+    /// Whether the body is a stream.
+    #[must_use]
+    pub fn is_stream(&self) -> bool {
+        matches!(self.kind, Kind::Stream(_))
     }
 }
 
@@ -44,20 +90,34 @@ impl From<Vec<u8>> for Body {
 
 impl http_body::Body for Body {
     type Data = Bytes;
-    type Error = Infallible;
+    type Error = BoxError;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        Poll::Ready(self.data.take().map(|data| Ok(Frame::data(data))))
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut self.kind {
+            Kind::Empty => Poll::Ready(None),
+            Kind::Full(_) => match std::mem::take(&mut self.kind) {
+                Kind::Full(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                _ => Poll::Ready(None),
+            },
+            Kind::Stream(chunks) => chunks
+                .as_mut()
+                .poll_next(cx)
+                .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.data.is_none()
+        matches!(self.kind, Kind::Empty)
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.data.as_ref().map_or(0, |data| data.len() as u64))
+        match &self.kind {
+            Kind::Empty => SizeHint::with_exact(0),
+            Kind::Full(bytes) => SizeHint::with_exact(bytes.len() as u64),
+            Kind::Stream(_) => SizeHint::default(),
+        }
     }
 }

@@ -11,17 +11,19 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde_json::value::RawValue;
 
+use crate::body::ChunkStream;
 use crate::context::Context;
-use crate::convention::{Convention, DecodeTarget, RenderContext, WriteDocument};
+use crate::convention::{Convention, DecodeTarget, PageInfo, RenderContext, WriteDocument};
 use crate::error::{ErrorObject, ErrorSource, FieldError, GlueError};
 use crate::include::Included;
 use crate::links::Links;
 use crate::meta::{OperationKind, ResourceMeta};
 use crate::pagination::Total;
-use crate::provider::{Processor, Provider};
+use crate::provider::{ItemStream, Processor, Provider};
 use crate::query::memory;
 use crate::resource::{Resource, ResourceObject, WriteInput, WriteMode};
 use crate::router::AppInner;
+use crate::router::BoxError;
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -39,6 +41,7 @@ pub(crate) struct Call<'a> {
     pub(crate) app: &'a AppInner,
     pub(crate) ctx: Context,
     pub(crate) convention: &'a dyn Convention,
+    pub(crate) convention_index: usize,
     pub(crate) body: Option<(Bytes, &'a dyn Convention)>,
     pub(crate) links: Links,
     pub(crate) path: String,
@@ -47,7 +50,6 @@ pub(crate) struct Call<'a> {
 }
 
 /// What a handler answers.
-#[derive(Debug)]
 pub(crate) enum Output {
     /// A document in the negotiated convention.
     Document {
@@ -58,6 +60,8 @@ pub(crate) enum Output {
     },
     /// No body (204).
     Empty(StatusCode),
+    /// A collection written as its items arrive.
+    Stream(StatusCode, ChunkStream),
 }
 
 /// The object-safe face of [`TypedHandler`].
@@ -143,6 +147,15 @@ impl<R: Resource> TypedHandler<R> {
     }
 
     async fn collection(&self, call: &Call<'_>) -> Result<Output, GlueError> {
+        let query = call.ctx.query();
+        let including = !query.include().is_empty() && call.convention.renders_includes();
+        if query.page().is_none()
+            && !including
+            && let Some(items) = self.provider.stream(&call.ctx)
+        {
+            let chunks = stream_collection(call, items);
+            return Ok(Output::Stream(call.ctx.operation.success_status(), chunks));
+        }
         let page = self.provider.collection(&call.ctx).await?;
         let (mut items, total) = page.into_parts();
         let query = call.ctx.query();
@@ -306,6 +319,92 @@ impl<R: Resource> TypedHandler<R> {
             headers: http::HeaderMap::new(),
         })
     }
+}
+
+/// How much of a streamed collection is written before it is sent.
+const STREAM_CHUNK: usize = 32 * 1024;
+
+/// A collection written as its items arrive (SPEC §5.3): the opening, then the members in
+/// chunks of about 32 KiB, then the closing with the count; memory holds one chunk at a time.
+fn stream_collection<R: Resource>(call: &Call<'_>, items: ItemStream<R>) -> ChunkStream {
+    enum Phase {
+        Begin,
+        Items,
+        Done,
+    }
+    struct State<R> {
+        items: ItemStream<R>,
+        convention: Arc<dyn Convention>,
+        links: Links,
+        document_url: String,
+        query: crate::query::Query,
+        phase: Phase,
+        count: u64,
+    }
+    let state = State {
+        items,
+        convention: Arc::clone(&call.app.conventions[call.convention_index]),
+        links: call.links.clone(),
+        document_url: call.document_url.clone(),
+        query: call.ctx.query().clone(),
+        phase: Phase::Begin,
+        count: 0,
+    };
+    let chunks = futures_util::stream::unfold(state, |mut state| async move {
+        let mut out = Vec::with_capacity(STREAM_CHUNK + 1024);
+        let ctx = RenderContext {
+            links: &state.links,
+            document_url: &state.document_url,
+            query: &state.query,
+            included: None,
+        };
+        let written = match state.phase {
+            Phase::Done => return None,
+            Phase::Begin => {
+                state.phase = Phase::Items;
+                state.convention.begin_collection(&mut out, &ctx)
+            }
+            Phase::Items => loop {
+                match futures_util::StreamExt::next(&mut state.items).await {
+                    Some(Ok(item)) => {
+                        let index = usize::try_from(state.count).unwrap_or(usize::MAX);
+                        if let Err(error) =
+                            state.convention.write_member(&mut out, index, &item, &ctx)
+                        {
+                            break Err(error);
+                        }
+                        state.count += 1;
+                        if out.len() >= STREAM_CHUNK {
+                            break Ok(());
+                        }
+                    }
+                    Some(Err(error)) => {
+                        tracing::error!(error = %error, cause = ?std::error::Error::source(&error).map(ToString::to_string), "a streamed collection failed");
+                        state.phase = Phase::Done;
+                        return Some((Err(Box::new(error) as BoxError), state));
+                    }
+                    None => {
+                        state.phase = Phase::Done;
+                        let page = PageInfo {
+                            paginated: false,
+                            page: Some(1),
+                            pages: Some(1),
+                            records: state.count,
+                            records_per_page: state.count,
+                            records_total: Some(state.count),
+                            ..PageInfo::default()
+                        };
+                        break state.convention.end_collection(&mut out, &page, &ctx);
+                    }
+                }
+            },
+        };
+        let chunk = written
+            .map(|()| bytes::Bytes::from(out))
+            .map_err(|error| Box::new(error) as BoxError);
+        Some((chunk, state))
+    });
+    Box::pin(chunks)
 }
 
 /// The resources `include` asks for around `items`, when the convention shows them.

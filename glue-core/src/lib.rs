@@ -97,7 +97,7 @@ pub mod wire;
 pub use http;
 
 pub use app::{Application, BuildError, DEFAULT_BODY_LIMIT};
-pub use body::Body;
+pub use body::{Body, ChunkStream};
 pub use context::Context;
 pub use convention::{
     Convention, DecodeTarget, PageInfo, RelationshipView, RenderContext, WriteDocument,
@@ -112,7 +112,7 @@ pub use meta::{
 pub use negotiate::MediaRange;
 pub use pagination::{PageRequest, Paginated, PaginationSettings, PaginationStrategy};
 pub use plain::{PlainJson, write_page_meta};
-pub use provider::{Processor, Provider};
+pub use provider::{ItemStream, Processor, Provider};
 pub use query::{Filter, Query, QueryParams, SortKey};
 pub use resource::{PropertyWriter, Resource, ResourceId, ResourceObject, WriteInput, WriteMode};
 pub use router::{BoxError, RouteFuture, Router};

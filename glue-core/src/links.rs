@@ -135,7 +135,7 @@ impl Routes {
 }
 
 /// The link builder of one request.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Links {
     base: String,
     routes: Arc<Routes>,

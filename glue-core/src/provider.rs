@@ -4,6 +4,9 @@
 //! object-safe twin, so implementations stay plain generic code.
 
 use std::future::Future;
+use std::pin::Pin;
+
+use futures_util::Stream;
 
 use crate::context::Context;
 use crate::error::{FieldError, GlueError};
@@ -55,7 +58,20 @@ pub trait Provider<R: Resource>: Send + Sync + 'static {
         let _ = ctx;
         async { Ok(Paginated::unpaginated(Vec::new())) }
     }
+
+    /// Every item of the collection, one by one, for requests that turn pagination off
+    /// (`pagination=false`, SPEC §5.3): the response is written as the items arrive, so memory
+    /// stays flat however large the collection. The items must already be filtered and sorted
+    /// as `ctx.query()` asks. `None` (the default) lets the framework call
+    /// [`collection`](Self::collection) and write the whole list at once.
+    fn stream(&self, ctx: &Context) -> Option<ItemStream<R>> {
+        let _ = ctx;
+        None
+    }
 }
+
+/// The items of a collection, one by one (for [`Provider::stream`]).
+pub type ItemStream<R> = Pin<Box<dyn Stream<Item = Result<R, GlueError>> + Send + 'static>>;
 
 /// Writes items of a resource.
 ///

@@ -258,6 +258,7 @@ impl Accepts for Arc<dyn Convention> {
 struct Prepared<'a> {
     route: &'a RouteOperation,
     convention: &'a dyn Convention,
+    convention_index: usize,
     call_body: Option<(Bytes, &'a dyn Convention)>,
 }
 
@@ -358,6 +359,7 @@ impl AppInner {
         let prepared = Prepared {
             route,
             convention,
+            convention_index,
             call_body,
         };
         self.dispatch(parts, path, uri_variables, prepared).await
@@ -373,6 +375,7 @@ impl AppInner {
         let Prepared {
             route,
             convention,
+            convention_index,
             call_body,
         } = prepared;
         let params = QueryParams::parse(parts.uri.query().unwrap_or(""));
@@ -415,6 +418,7 @@ impl AppInner {
             app: self,
             ctx,
             convention,
+            convention_index,
             body: call_body,
             links,
             path,
@@ -594,6 +598,17 @@ impl AppInner {
 
     fn success_response(&self, convention: &dyn Convention, output: Output) -> Response<Body> {
         match output {
+            Output::Stream(status, chunks) => {
+                let mut response = Response::new(Body::stream(chunks));
+                *response.status_mut() = status;
+                let headers = response.headers_mut();
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(convention.media_type()),
+                );
+                headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+                response
+            }
             Output::Empty(status) => {
                 let mut response = Response::new(Body::empty());
                 *response.status_mut() = status;

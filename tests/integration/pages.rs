@@ -226,3 +226,58 @@ async fn cursor_links_keep_the_other_parameters() {
         assert_eq!(names, ["email"]);
     }
 }
+
+#[tokio::test]
+async fn pagination_false_streams_the_filtered_sorted_collection() {
+    use tower::ServiceExt;
+    let router = shop().await.backend();
+    let request = call(
+        Method::GET,
+        "/customers?pagination=false&filter[status]=pending&sort=-creditLimit&fields[customers]=creditLimit",
+    )
+    .build();
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.body().is_stream(),
+        "the shop streams a collection without pagination"
+    );
+    let answer = get("/customers?pagination=false&filter[status]=pending&sort=-creditLimit&fields[customers]=creditLimit")
+        .send(&router)
+        .await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    // Customer n is pending when n % 3 == 2: 18 of the 55, largest credit limit first.
+    let expected: Vec<String> = customers((1..=55).rev().filter(|n| n % 3 == 2));
+    assert_eq!(ids(&document), expected);
+    assert_eq!(document["meta"], json!({"records": 18}));
+    assert_eq!(
+        document["links"]["self"],
+        "http://shop.test/customers?pagination=false&filter%5Bstatus%5D=pending&sort=-creditLimit&fields%5Bcustomers%5D=creditLimit"
+    );
+    for customer in document["data"].as_array().unwrap() {
+        let names: Vec<&String> = customer["attributes"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["creditLimit"]);
+    }
+}
+
+#[tokio::test]
+async fn pagination_false_with_includes_is_written_whole() {
+    use tower::ServiceExt;
+    let router = shop().await.backend();
+    let request = call(Method::GET, "/customers?pagination=false&include=addresses").build();
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    assert!(
+        !response.body().is_stream(),
+        "includes need every item first"
+    );
+    let answer = get("/customers?pagination=false&include=addresses")
+        .send(&router)
+        .await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    assert_eq!(ids(&document).len(), 55);
+    let addresses: u32 = (1..=55).map(|n| n % 4).sum();
+    assert_eq!(
+        document["included"].as_array().unwrap().len(),
+        addresses as usize
+    );
+}

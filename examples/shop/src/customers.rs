@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
 use glue_core::{
-    ApiResource, Context, FieldError, GlueError, Paginated, Processor, Provider, Resource,
+    ApiResource, Context, FieldError, GlueError, ItemStream, Paginated, Processor, Provider,
+    Resource,
 };
 use glue_sql::Table;
 use sqlx::Row;
@@ -13,7 +14,7 @@ use validator::Validate;
 
 use crate::db::{
     Db, count, date_time_text, db_error, fetch_page, get, get_bool, get_date, get_date_time,
-    is_unique_violation,
+    is_unique_violation, stream_rows,
 };
 use crate::password;
 
@@ -216,6 +217,11 @@ impl Provider<Customer> for CustomerStore {
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Customer>, GlueError> {
         let select = self.table.select(ctx.query());
         fetch_page(&self.db, &select, ctx.query(), Customer::from_row).await
+    }
+
+    fn stream(&self, ctx: &Context) -> Option<ItemStream<Customer>> {
+        let statement = self.table.select(ctx.query()).rows(self.db.dialect());
+        Some(stream_rows(&self.db, &statement, Customer::from_row))
     }
 }
 

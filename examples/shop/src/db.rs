@@ -8,11 +8,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use glue_core::{GlueError, Paginated, Query};
-use glue_sql::{Dialect, Select};
+use futures_util::StreamExt;
+use glue_core::{GlueError, ItemStream, Paginated, Query};
+use glue_sql::{Dialect, Select, Statement};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
+use tokio::sync::mpsc;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -223,6 +225,41 @@ pub(crate) async fn fetch_page<T>(
         _ => None,
     };
     Ok(select.page(items, total))
+}
+
+/// The rows of a statement as a stream of items, read from the database as the response is
+/// written: a bounded channel between the query task and the body keeps memory flat.
+pub(crate) fn stream_rows<T: Send + 'static>(
+    db: &Db,
+    statement: &Statement,
+    from_row: fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> ItemStream<T> {
+    let (sender, receiver) = mpsc::channel::<Result<T, GlueError>>(64);
+    let pool = db.pool().clone();
+    let query = statement.query();
+    db.count_statement();
+    tokio::spawn(async move {
+        let query = match query {
+            Ok(query) => query,
+            Err(error) => {
+                let _ = sender.send(Err(db_error(error))).await;
+                return;
+            }
+        };
+        let mut rows = query.fetch(&pool);
+        while let Some(row) = rows.next().await {
+            let item = row.and_then(|row| from_row(&row)).map_err(db_error);
+            let failed = item.is_err();
+            if sender.send(item).await.is_err() || failed {
+                // The client went away, or the rest cannot be read.
+                break;
+            }
+        }
+    });
+    Box::pin(futures_util::stream::unfold(
+        receiver,
+        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
+    ))
 }
 
 /// Writes an instant the way the tables store it.
