@@ -26,6 +26,7 @@ use crate::common::{get, jsonapi_document, jsonapi_errors, plain_document, shop}
 pub(crate) struct Author {
     #[api(identifier)]
     id: u32,
+    #[api(filterable = false, sortable = false)]
     name: String,
 }
 
@@ -413,4 +414,25 @@ async fn the_shop_includes_customer_addresses() {
             [("customers".to_owned(), "DE--3".to_owned())]
         );
     }
+}
+
+#[tokio::test]
+async fn properties_may_opt_out_of_filtering_and_sorting() {
+    let router = library(&Library::new());
+    for (uri, parameter) in [
+        ("/authors?filter[name]=Author%201", "filter[name]"),
+        (
+            "/authors?filter=%7B%22rules%22%3A%5B%7B%22field%22%3A%22name%22%2C%22operator%22%3A%22equal%22%2C%22value%22%3A%22x%22%7D%5D%7D",
+            "filter",
+        ),
+        ("/authors?sort=-name", "sort"),
+    ] {
+        let answer = get(uri).send(&router).await;
+        let errors = jsonapi_errors(&answer, StatusCode::BAD_REQUEST);
+        assert_eq!(errors[0]["source"]["parameter"], parameter, "{uri}");
+    }
+    // The property is still shown.
+    let answer = get("/authors/1").send(&router).await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    assert_eq!(document["data"]["attributes"]["name"], "Author 1");
 }
