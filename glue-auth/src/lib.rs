@@ -1,131 +1,162 @@
 //! Authentication and authorization for Glue.
 //!
-//! This crate starts with the [`Principal`]: the one type that back-office users, customers
-//! and API keys become once authenticated. An authentication layer puts it into the request
-//! extensions; providers and processors read it with [`PrincipalExt::principal`].
+//! This crate holds the transport-independent core of authentication (SPEC §6):
+//!
+//! - [`AccessTokens`]: signed, expiring access tokens (HS256 JWTs) that carry a [`Principal`]
+//!   and name the application they were issued for as audience, so that any replica verifies
+//!   them and a storefront token is refused by the backend and vice versa;
+//! - [`hash_password`] and [`verify_password`]: Argon2id password hashes;
+//! - opaque, single-use refresh tokens, stored hashed in a [`RefreshTokenStore`];
+//! - [`TokenService`]: the OAuth2 password and refresh-token grants over a [`UserStore`];
+//! - API keys (`glk_<id>_<secret>`) kept hashed in an [`ApiKeyStore`] or configured as
+//!   [`StaticApiKeys`], checked by [`authenticate_api_key`];
+//! - [`MemoryStore`], an in-memory implementation of the three stores.
+//!
+//! Principals, voters and the security-expression language come from `glue-security` and are
+//! re-exported here.
 //!
 //! ```
-//! use glue_auth::{Principal, PrincipalKind};
+//! use glue_auth::{AccessTokens, Principal, PrincipalKind, TokenError, TokenKeys, TokenSettings};
 //!
-//! let admin = Principal::new("1", "admin@example.com", PrincipalKind::User)
-//!     .with_role("ROLE_ADMIN");
-//! assert!(admin.has_role("ROLE_ADMIN"));
-//! assert!(!admin.has_role("ROLE_VIEWER"));
+//! let tokens = AccessTokens::new(TokenKeys::random(), TokenSettings::default());
+//! let ada = Principal::new("42", "ada", PrincipalKind::User).with_role("ROLE_ADMIN");
+//!
+//! let issued = tokens.issue(&ada, "backend")?;
+//! assert_eq!(issued.expires_in, 28_800);
+//! assert_eq!(tokens.verify(&issued.token, "backend")?, ada);
+//!
+//! // A backend token is no storefront token.
+//! assert_eq!(tokens.verify(&issued.token, "storefront"), Err(TokenError::WrongAudience));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeMap;
+mod admin;
+mod api_key;
+mod authenticators;
+mod endpoint;
+mod error;
+mod grant;
+mod memory;
+mod password;
+mod refresh;
+mod storefront;
+mod token;
+mod users;
 
-use glue_core::Context;
-use serde::{Deserialize, Serialize};
+pub use admin::{ApiKey, ApiKeyAdmin};
+pub use api_key::{
+    ApiKeyStore, NewApiKey, StaticApiKeys, StoredApiKey, authenticate_api_key, generate_api_key,
+    parse_api_key, secret_matches,
+};
+pub use authenticators::{
+    API_KEY_HEADER, API_KEY_PARAMETER, ApiKeyAuthenticator, BearerAuthenticator,
+};
+pub use endpoint::{TokenEndpoint, TokenGrants};
+pub use error::AuthError;
+pub use glue_security::{
+    Expression, ExpressionError, Principal, PrincipalKind, Subject, Vote, Voter,
+};
+pub use grant::{GrantError, TokenPair, TokenService};
+pub use memory::MemoryStore;
+pub use password::{hash_password, verify_dummy, verify_password};
+pub use refresh::{RefreshRecord, RefreshTokenStore, generate_refresh_token, hash_token};
+pub use storefront::{AccessToken, RefreshToken, TokenProcessor};
+pub use token::{AccessTokens, IssuedToken, TokenError, TokenKeys, TokenSettings};
+pub use users::{StoredUser, UserStore};
 
-/// What kind of party a principal is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PrincipalKind {
-    /// A back-office user.
-    User,
-    /// A storefront customer.
-    Customer,
-    /// An integration calling with an API key.
-    ApiKey,
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest as _, Sha256};
+
+/// Seconds since the Unix epoch (0 if the clock is before it): the unit of every instant
+/// the stores keep.
+#[must_use]
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
-/// An authenticated party: its id, name, roles, kind and extra claims (such as
-/// `customerReference`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Principal {
-    id: String,
-    username: String,
-    roles: Vec<String>,
-    kind: PrincipalKind,
-    claims: BTreeMap<String, serde_json::Value>,
+/// `N` bytes from the operating system's random source.
+///
+/// Panics when that source fails, as `rand`'s thread RNG does: there is nothing sensible to
+/// issue without randomness.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    bytes
 }
 
-impl Principal {
-    /// A principal without roles or claims.
-    #[must_use]
-    pub fn new(id: impl Into<String>, username: impl Into<String>, kind: PrincipalKind) -> Self {
-        Self {
-            id: id.into(),
-            username: username.into(),
-            roles: Vec::new(),
-            kind,
-            claims: BTreeMap::new(),
-        }
-    }
-
-    /// Adds a role.
-    #[must_use]
-    pub fn with_role(mut self, role: impl Into<String>) -> Self {
-        let role = role.into();
-        if !self.roles.contains(&role) {
-            self.roles.push(role);
-        }
-        self
-    }
-
-    /// Adds a claim.
-    #[must_use]
-    pub fn with_claim(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.claims.insert(name.into(), value.into());
-        self
-    }
-
-    /// The principal's id.
-    #[must_use]
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// The login name.
-    #[must_use]
-    pub fn username(&self) -> &str {
-        &self.username
-    }
-
-    /// The roles.
-    #[must_use]
-    pub fn roles(&self) -> &[String] {
-        &self.roles
-    }
-
-    /// Whether the principal holds a role.
-    #[must_use]
-    pub fn has_role(&self, role: &str) -> bool {
-        self.roles.iter().any(|held| held == role)
-    }
-
-    /// What kind of party this is.
-    #[must_use]
-    pub fn kind(&self) -> PrincipalKind {
-        self.kind
-    }
-
-    /// An extra claim.
-    #[must_use]
-    pub fn claim(&self, name: &str) -> Option<&serde_json::Value> {
-        self.claims.get(name)
-    }
+/// `len` random bytes in base64url without padding.
+fn random_token(len: usize) -> String {
+    let mut bytes = vec![0; len];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for glue_core::Context {}
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|byte| {
+            [
+                DIGITS[usize::from(byte >> 4)],
+                DIGITS[usize::from(byte & 0x0f)],
+            ]
+        })
+        .map(char::from)
+        .collect()
 }
 
-/// Reads the principal of a request.
-pub trait PrincipalExt: sealed::Sealed {
-    /// The authenticated principal, when an authentication layer set one.
-    fn principal(&self) -> Option<&Principal>;
+/// The SHA-256 of `data` in lowercase hex.
+fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
 }
 
-impl PrincipalExt for Context {
-    fn principal(&self) -> Option<&Principal> {
-        self.extensions().get::<Principal>()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_encodes_lowercase() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
+    }
+
+    #[test]
+    fn now_is_after_2024() {
+        assert!(now() > 1_704_067_200);
+    }
+
+    #[test]
+    fn random_values_differ() {
+        assert_ne!(random_bytes::<16>(), random_bytes::<16>());
+        assert_eq!(random_token(32).len(), 43);
+    }
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<AccessTokens>();
+        assert_send_sync::<TokenService<MemoryStore, MemoryStore>>();
+        assert_send_sync::<StaticApiKeys>();
+        assert_send_sync::<GrantError>();
+        assert_send_sync::<TokenError>();
+    }
+
+    #[test]
+    fn grant_futures_are_send() {
+        fn assert_send<T: Send>(_: T) {}
+        let store = MemoryStore::new();
+        let service = TokenService::new(
+            AccessTokens::new(TokenKeys::random(), TokenSettings::default()),
+            "backend",
+            store.clone(),
+            store.clone(),
+        );
+        assert_send(service.password_grant("ada", "pw"));
+        assert_send(service.refresh_grant("token"));
+        assert_send(authenticate_api_key(&store, &StaticApiKeys::new(), "key"));
     }
 }

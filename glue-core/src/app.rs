@@ -3,16 +3,20 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use glue_security::Voter;
 use http::{HeaderValue, Method};
 use thiserror::Error;
 
+use crate::auth::{Authenticator, ErasedAuthenticator};
 use crate::convention::Convention;
+use crate::endpoint::{Endpoint, ErasedEndpoint};
 use crate::handler::{ErasedHandler, TypedHandler};
 use crate::links::{Routes, Template};
 use crate::meta::{OperationMeta, ResourceMeta};
 use crate::pagination::{PaginationSettings, PaginationStrategy};
 use crate::resource::Resource;
 use crate::router::{AppInner, RouteEntry, RouteOperation, Router};
+use crate::security::OperationSecurity;
 
 /// The default limit on request bodies: 1 MiB (SPEC §2.3).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -40,6 +44,9 @@ pub struct Application {
     mount_path: String,
     body_limit: usize,
     resources: Vec<Arc<dyn ErasedHandler>>,
+    authenticators: Vec<Arc<dyn ErasedAuthenticator>>,
+    voters: Vec<Arc<dyn Voter>>,
+    endpoints: Vec<(String, Vec<Method>, Arc<dyn ErasedEndpoint>)>,
 }
 
 impl std::fmt::Debug for Application {
@@ -79,6 +86,9 @@ impl Application {
             mount_path: String::new(),
             body_limit: DEFAULT_BODY_LIMIT,
             resources: Vec::new(),
+            authenticators: Vec::new(),
+            voters: Vec::new(),
+            endpoints: Vec::new(),
         }
     }
 
@@ -156,6 +166,37 @@ impl Application {
     pub fn resource<R: Resource>(mut self, provider: R::Provider, processor: R::Processor) -> Self {
         self.resources
             .push(Arc::new(TypedHandler::<R>::new(provider, processor)));
+        self
+    }
+
+    /// Adds an authenticator (SPEC §6.3 to §6.5); they are asked in the order added, and the
+    /// first that recognises the request's credentials decides.
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.authenticators.push(Arc::new(authenticator));
+        self
+    }
+
+    /// Adds a voter: it decides `is_granted(attribute, subject)` for attributes that are not
+    /// roles (SPEC §6.6). Access is granted when one voter grants.
+    pub fn voter(mut self, voter: impl Voter) -> Self {
+        self.voters.push(Arc::new(voter));
+        self
+    }
+
+    /// Serves a route outside the resource model (`POST /token`, `GET /openapi.json`) for
+    /// the given methods; `OPTIONS` and `405` with `Allow` come for free, and `HEAD` follows
+    /// `GET`.
+    pub fn route(
+        mut self,
+        path: impl Into<String>,
+        methods: impl IntoIterator<Item = Method>,
+        endpoint: impl Endpoint,
+    ) -> Self {
+        self.endpoints.push((
+            path.into(),
+            methods.into_iter().collect(),
+            Arc::new(endpoint),
+        ));
         self
     }
 
@@ -237,6 +278,7 @@ impl Application {
                         routes.push(RouteEntry {
                             template: template.clone(),
                             operations: Vec::new(),
+                            endpoints: Vec::new(),
                             allow: HeaderValue::from_static(""),
                         });
                         routes.len() - 1
@@ -252,6 +294,14 @@ impl Application {
                         second: meta.short_name,
                     });
                 }
+                let security = OperationSecurity::compile(meta, operation).map_err(|error| {
+                    BuildError::Security {
+                        resource: meta.short_name,
+                        operation: operation.kind.name(),
+                        attribute: error.attribute,
+                        error: error.error.to_string(),
+                    }
+                })?;
                 entry.operations.push(RouteOperation {
                     method,
                     resource: resource_index,
@@ -259,13 +309,70 @@ impl Application {
                     operation,
                     id_variable: variables.id,
                     variables: variables.names,
+                    security,
                 });
             }
         }
+        let mut endpoints = Vec::with_capacity(self.endpoints.len());
+        for (path, methods, endpoint) in self.endpoints {
+            let template = normalize_template(&path);
+            let index = match route_index.get(&template) {
+                Some(index) => *index,
+                None => {
+                    matcher
+                        .insert(template.clone(), routes.len())
+                        .map_err(|error| BuildError::Route {
+                            route: template.clone(),
+                            reason: error.to_string(),
+                        })?;
+                    route_index.insert(template.clone(), routes.len());
+                    routes.push(RouteEntry {
+                        template: template.clone(),
+                        operations: Vec::new(),
+                        endpoints: Vec::new(),
+                        allow: HeaderValue::from_static(""),
+                    });
+                    routes.len() - 1
+                }
+            };
+            let entry = &mut routes[index];
+            for method in methods {
+                let taken = entry.operations.iter().any(|op| op.method == method)
+                    || entry.endpoints.iter().any(|(m, _)| *m == method);
+                if taken {
+                    return Err(BuildError::DuplicateEndpoint {
+                        route: template,
+                        method: method.to_string(),
+                    });
+                }
+                entry.endpoints.push((method, endpoints.len()));
+            }
+            endpoints.push(endpoint);
+        }
         for entry in &mut routes {
-            let methods: Vec<&Method> = entry.operations.iter().map(|op| &op.method).collect();
+            let methods: Vec<&Method> = entry
+                .operations
+                .iter()
+                .map(|op| &op.method)
+                .chain(entry.endpoints.iter().map(|(method, _)| method))
+                .collect();
             entry.allow = allow_header(&methods);
         }
+        let challenges = self
+            .authenticators
+            .iter()
+            .filter_map(|authenticator| authenticator.challenge())
+            .collect();
+        let credential_parameters = self
+            .authenticators
+            .iter()
+            .flat_map(|authenticator| authenticator.credential_parameters().iter().copied())
+            .collect();
+        let resource_metas = self
+            .resources
+            .iter()
+            .map(|handler| handler.meta())
+            .collect();
 
         Ok(Router::from_inner(AppInner {
             name: Arc::from(self.name),
@@ -280,6 +387,12 @@ impl Application {
             matcher,
             routes,
             link_routes: Arc::new(routes_by_type),
+            authenticators: self.authenticators,
+            voters: self.voters,
+            challenges,
+            credential_parameters,
+            endpoints,
+            resource_metas,
         }))
     }
 }
@@ -339,6 +452,27 @@ pub enum BuildError {
         target: &'static str,
         /// The missing property.
         property: &'static str,
+    },
+    /// An endpoint takes a route and method already served.
+    #[error("`{method} {route}` is served twice")]
+    DuplicateEndpoint {
+        /// The route.
+        route: String,
+        /// The method.
+        method: String,
+    },
+    /// A security expression does not parse, or names what its point of evaluation lacks
+    /// (the derive reports these at compile time; this catches hand-written metadata).
+    #[error("`{attribute}` of `{resource}` {operation}: {error}")]
+    Security {
+        /// The resource.
+        resource: &'static str,
+        /// The operation.
+        operation: &'static str,
+        /// `security`, `security_post_denormalize` or `security_post_validation`.
+        attribute: &'static str,
+        /// What is wrong, with the expression underlined.
+        error: String,
     },
     /// An item operation's route does not carry the identifier.
     #[error("item operation `{operation}` of `{resource}` has no identifier variable in `{route}`")]

@@ -88,6 +88,24 @@ impl From<Vec<u8>> for Body {
     }
 }
 
+impl From<Bytes> for Body {
+    fn from(data: Bytes) -> Self {
+        Self::full(data)
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Self::full(text)
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(text: &'static str) -> Self {
+        Self::full(Bytes::from_static(text.as_bytes()))
+    }
+}
+
 impl http_body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use glue_security::Principal;
 use http::request::Parts;
 use http::{Extensions, HeaderMap, Method, Uri};
 
@@ -60,6 +61,13 @@ impl Context {
     #[must_use]
     pub fn headers(&self) -> &HeaderMap {
         &self.parts.headers
+    }
+
+    /// The authenticated principal: from the application's authenticators, or set by a tower
+    /// layer in front of the router.
+    #[must_use]
+    pub fn principal(&self) -> Option<&Principal> {
+        self.parts.extensions.get::<Principal>()
     }
 
     /// The request extensions (set by tower layers, such as an authenticated principal).

@@ -24,6 +24,7 @@ use crate::query::memory;
 use crate::resource::{Resource, ResourceObject, WriteInput, WriteMode};
 use crate::router::AppInner;
 use crate::router::BoxError;
+use crate::security::{OperationSecurity, Rule};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -47,6 +48,36 @@ pub(crate) struct Call<'a> {
     pub(crate) path: String,
     pub(crate) document_url: String,
     pub(crate) paging: Paging,
+    pub(crate) security: &'a OperationSecurity,
+}
+
+impl Call<'_> {
+    /// `security` on an item operation, once the item is loaded (SPEC §6.6); rules that do
+    /// not read the item already ran before the provider.
+    fn check_loaded<R: Resource>(&self, item: Option<&R>) -> Result<(), GlueError> {
+        match &self.security.security {
+            Some(rule) if rule.reads_object() => {
+                self.app.guard().check(rule, &self.ctx, item, None)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `securityPostDenormalize` or `securityPostValidation` on the new state.
+    fn check_write<R: Resource>(
+        &self,
+        rule: Option<&Rule>,
+        item: &R,
+        previous: Option<&R>,
+    ) -> Result<(), GlueError> {
+        match rule {
+            Some(rule) => self
+                .app
+                .guard()
+                .check(rule, &self.ctx, Some(item), previous),
+            None => Ok(()),
+        }
+    }
 }
 
 /// What a handler answers.
@@ -142,6 +173,7 @@ impl<R: Resource> TypedHandler<R> {
 
     async fn get(&self, call: &Call<'_>) -> Result<Output, GlueError> {
         let item = self.load(&call.ctx).await?;
+        call.check_loaded(Some(&item))?;
         self.render_item(call, &item, &call.document_url, None)
             .await
     }
@@ -231,12 +263,16 @@ impl<R: Resource> TypedHandler<R> {
             prepare_attributes(document, R::meta(), WriteMode::Create, None)?;
         let mut input = WriteInput::new(WriteMode::Create, attributes, id, &call.ctx.uri_variables);
         let item = R::from_input(&mut input, None);
+        if let Some(item) = &item {
+            call.check_write(call.security.post_denormalize.as_ref(), item, None)?;
+        }
         let mut errors = input_errors(input, item.as_ref(), unknown);
         if let Some(item) = &item {
             let failed = self.processor.validate(&call.ctx, item, None).await?;
             merge_field_errors(&mut errors, failed);
         }
         let item = finish_input(item, errors)?;
+        call.check_write(call.security.post_validation.as_ref(), &item, None)?;
         let created = self.processor.create(&call.ctx, item).await?;
         let location = call.links.item_url(&created);
         let self_url = location
@@ -247,6 +283,7 @@ impl<R: Resource> TypedHandler<R> {
 
     async fn write_existing(&self, call: &Call<'_>, mode: WriteMode) -> Result<Output, GlueError> {
         let previous = self.load(&call.ctx).await?;
+        call.check_loaded(Some(&previous))?;
         let (bytes, reader) = request_body(call)?;
         let url_id = call.ctx.id();
         let document = reader.decode(
@@ -260,6 +297,13 @@ impl<R: Resource> TypedHandler<R> {
         let (attributes, _, unknown) = prepare_attributes(document, R::meta(), mode, url_id)?;
         let mut input = WriteInput::new(mode, attributes, None, &call.ctx.uri_variables);
         let item = R::from_input(&mut input, Some(previous.clone()));
+        if let Some(item) = &item {
+            call.check_write(
+                call.security.post_denormalize.as_ref(),
+                item,
+                Some(&previous),
+            )?;
+        }
         let mut errors = input_errors(input, item.as_ref(), unknown);
         if let Some(item) = &item {
             let failed = self
@@ -269,6 +313,11 @@ impl<R: Resource> TypedHandler<R> {
             merge_field_errors(&mut errors, failed);
         }
         let item = finish_input(item, errors)?;
+        call.check_write(
+            call.security.post_validation.as_ref(),
+            &item,
+            Some(&previous),
+        )?;
         let stored = match mode {
             WriteMode::Replace => self.processor.replace(&call.ctx, item, previous).await?,
             _ => self.processor.update(&call.ctx, item, previous).await?,
@@ -282,7 +331,9 @@ impl<R: Resource> TypedHandler<R> {
 
     async fn delete(&self, call: &Call<'_>) -> Result<Output, GlueError> {
         let status = call.ctx.operation.success_status();
-        match self.provider.item(&call.ctx).await? {
+        let item = self.provider.item(&call.ctx).await?;
+        call.check_loaded(item.as_ref())?;
+        match item {
             Some(item) => {
                 self.processor.delete(&call.ctx, item).await?;
                 Ok(Output::Empty(status))

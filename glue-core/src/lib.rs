@@ -73,10 +73,12 @@
 extern crate self as glue_core;
 
 mod app;
+mod auth;
 mod body;
 mod context;
 mod convention;
 pub mod date;
+mod endpoint;
 mod error;
 mod handler;
 mod include;
@@ -90,6 +92,7 @@ mod provider;
 pub mod query;
 mod resource;
 mod router;
+mod security;
 pub mod validation;
 pub mod wire;
 
@@ -97,17 +100,20 @@ pub mod wire;
 pub use http;
 
 pub use app::{Application, BuildError, DEFAULT_BODY_LIMIT};
+pub use auth::{AuthRequest, Authenticator};
 pub use body::{Body, ChunkStream};
 pub use context::Context;
 pub use convention::{
     Convention, DecodeTarget, PageInfo, RelationshipView, RenderContext, WriteDocument,
 };
+pub use endpoint::{Endpoint, EndpointRequest};
 pub use error::{ErrorObject, ErrorSource, FieldError, GlueError, default_code, property_pointer};
+pub use glue_security::{Principal, PrincipalKind, Subject, Vote, Voter};
 pub use include::{Included, Linkage};
 pub use links::{Links, encode_segment};
 pub use meta::{
     OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType, RelationshipMeta,
-    ResourceMeta, UriVariableMeta,
+    ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta,
 };
 pub use negotiate::MediaRange;
 pub use pagination::{PageRequest, Paginated, PaginationSettings, PaginationStrategy};

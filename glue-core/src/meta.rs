@@ -117,6 +117,9 @@ pub struct OperationMeta {
     pub status: Option<u16>,
     /// A description for documentation.
     pub description: Option<&'static str>,
+    /// Security rules of this operation; each one declared replaces the resource's rule at
+    /// the same point.
+    pub security: SecurityMeta,
 }
 
 impl OperationMeta {
@@ -126,6 +129,7 @@ impl OperationMeta {
         uri_template: None,
         status: None,
         description: None,
+        security: SecurityMeta::NONE,
     };
 
     /// The success status of this operation.
@@ -134,6 +138,53 @@ impl OperationMeta {
         self.status
             .and_then(|code| StatusCode::from_u16(code).ok())
             .unwrap_or_else(|| self.kind.default_status())
+    }
+}
+
+/// A security expression (SPEC §6.6) and the error detail when it denies access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityRule {
+    /// The expression (`is_granted('ROLE_ADMIN')`).
+    pub expression: &'static str,
+    /// The error detail when access is denied; a generic one otherwise.
+    pub message: Option<&'static str>,
+}
+
+/// The security rules of a resource or an operation, one per point of evaluation (SPEC §6.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SecurityMeta {
+    /// `security`: before the provider for collections and `Post`, after the item is loaded
+    /// for item operations (`object` is it).
+    pub security: Option<SecurityRule>,
+    /// `securityPostDenormalize`: after the body is decoded (`object` is the new state,
+    /// `previous_object` the stored one).
+    pub post_denormalize: Option<SecurityRule>,
+    /// `securityPostValidation`: after validation passes.
+    pub post_validation: Option<SecurityRule>,
+}
+
+impl SecurityMeta {
+    /// No rule at any point.
+    pub const NONE: Self = Self {
+        security: None,
+        post_denormalize: None,
+        post_validation: None,
+    };
+
+    /// These rules, each replaced by the one `overrides` declares at the same point.
+    #[must_use]
+    pub fn overridden_by(&self, overrides: &Self) -> Self {
+        Self {
+            security: overrides.security.or(self.security),
+            post_denormalize: overrides.post_denormalize.or(self.post_denormalize),
+            post_validation: overrides.post_validation.or(self.post_validation),
+        }
+    }
+
+    /// Whether no rule is declared.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::NONE
     }
 }
 
@@ -306,6 +357,8 @@ pub struct ResourceMeta {
     /// The property that makes every order total (the last sort key, and part of every
     /// cursor); `None` for the identifier.
     pub tie_breaker: Option<&'static str>,
+    /// Security rules of every operation, unless the operation declares its own.
+    pub security: SecurityMeta,
 }
 
 impl ResourceMeta {
@@ -322,7 +375,14 @@ impl ResourceMeta {
         idempotent_delete: false,
         relationships: &[],
         tie_breaker: None,
+        security: SecurityMeta::NONE,
     };
+
+    /// The security rules in force for an operation: the operation's, else the resource's.
+    #[must_use]
+    pub fn security_of(&self, operation: &OperationMeta) -> SecurityMeta {
+        self.security.overridden_by(&operation.security)
+    }
 
     /// The property marked as identifier.
     #[must_use]

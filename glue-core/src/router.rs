@@ -18,9 +18,13 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use percent_encoding::percent_decode_str;
 use tower_service::Service;
 
+use glue_security::{Principal, Voter};
+
+use crate::auth::{AuthRequest, ErasedAuthenticator};
 use crate::body::Body;
 use crate::context::Context;
 use crate::convention::{Convention, PageInfo};
+use crate::endpoint::{EndpointRequest, ErasedEndpoint};
 use crate::error::GlueError;
 use crate::handler::{Call, ErasedHandler, Output, Paging};
 use crate::links::{Links, Routes, request_base};
@@ -34,6 +38,7 @@ use crate::pagination::{
 };
 use crate::query::{Query, QueryParams};
 use crate::resource::ResourceObject;
+use crate::security::{Guard, OperationSecurity};
 
 /// Errors of request bodies, as `http-body` reports them.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -221,6 +226,8 @@ pub(crate) fn order_keys(meta: &'static ResourceMeta, query: &Query) -> Vec<&'st
 pub(crate) struct RouteEntry {
     pub(crate) template: String,
     pub(crate) operations: Vec<RouteOperation>,
+    /// Methods served by endpoints, with the endpoint's index.
+    pub(crate) endpoints: Vec<(Method, usize)>,
     pub(crate) allow: HeaderValue,
 }
 
@@ -231,6 +238,7 @@ pub(crate) struct RouteOperation {
     pub(crate) operation: &'static OperationMeta,
     pub(crate) id_variable: Option<usize>,
     pub(crate) variables: Vec<String>,
+    pub(crate) security: OperationSecurity,
 }
 
 pub(crate) struct AppInner {
@@ -246,6 +254,14 @@ pub(crate) struct AppInner {
     pub(crate) matcher: matchit::Router<usize>,
     pub(crate) routes: Vec<RouteEntry>,
     pub(crate) link_routes: Arc<Routes>,
+    pub(crate) authenticators: Vec<Arc<dyn ErasedAuthenticator>>,
+    pub(crate) voters: Vec<Arc<dyn Voter>>,
+    /// `WWW-Authenticate` challenges of the authenticators, for 401 answers.
+    pub(crate) challenges: Vec<HeaderValue>,
+    /// Query parameters that carry credentials.
+    pub(crate) credential_parameters: Vec<&'static str>,
+    pub(crate) endpoints: Vec<Arc<dyn ErasedEndpoint>>,
+    pub(crate) resource_metas: Arc<[&'static ResourceMeta]>,
 }
 
 impl Accepts for Arc<dyn Convention> {
@@ -319,6 +335,11 @@ impl AppInner {
         } else {
             parts.method.clone()
         };
+        if let Some((_, endpoint)) = entry.endpoints.iter().find(|(m, _)| *m == method) {
+            return self
+                .serve_endpoint(*endpoint, parts, body, &raw_variables)
+                .await;
+        }
         let Some(route) = entry.operations.iter().find(|op| op.method == method) else {
             return Err(GlueError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -330,6 +351,8 @@ impl AppInner {
             return Err(self.not_acceptable());
         };
         let convention = &*self.conventions[convention_index];
+        let mut parts = parts;
+        self.authenticate(&mut parts).await?;
 
         let call_body = if route.operation.kind.has_body() {
             let reader =
@@ -378,7 +401,10 @@ impl AppInner {
             convention_index,
             call_body,
         } = prepared;
-        let params = QueryParams::parse(parts.uri.query().unwrap_or(""));
+        let mut params = QueryParams::parse(parts.uri.query().unwrap_or(""));
+        for name in &self.credential_parameters {
+            params.remove(name);
+        }
         let (paging, page) = if route.operation.kind == OperationKind::GetCollection {
             self.resolve_paging(route, &params, &parts, convention)?
         } else {
@@ -414,6 +440,12 @@ impl AppInner {
             query,
             include: false,
         };
+        let security = &route.security;
+        if security.security_is_early(route.operation.kind)
+            && let Some(rule) = &security.security
+        {
+            self.guard().check_early(rule, &ctx)?;
+        }
         let call = Call {
             app: self,
             ctx,
@@ -424,6 +456,7 @@ impl AppInner {
             path,
             document_url,
             paging,
+            security,
         };
         let handler = &self.handlers[route.resource];
         let output = AssertUnwindSafe(handler.handle(call))
@@ -441,6 +474,89 @@ impl AppInner {
                 GlueError::internal(format!("panic: {message}"))
             })??;
         Ok(self.success_response(convention, output))
+    }
+
+    /// What security checks need from the application.
+    pub(crate) fn guard(&self) -> Guard<'_> {
+        Guard {
+            voters: &self.voters,
+            challenges: &self.challenges,
+        }
+    }
+
+    /// Runs the authenticators (SPEC §6.3 to §6.5) unless a layer in front of the router
+    /// already put a principal into the request; the principal lands in the extensions.
+    async fn authenticate(&self, parts: &mut Parts) -> Result<(), GlueError> {
+        if self.authenticators.is_empty() || parts.extensions.get::<Principal>().is_some() {
+            return Ok(());
+        }
+        let mut found = None;
+        {
+            let request = AuthRequest::new(parts, &self.name);
+            for authenticator in &self.authenticators {
+                if let Some(principal) = authenticator.authenticate(&request).await? {
+                    found = Some(principal);
+                    break;
+                }
+            }
+        }
+        if let Some(principal) = found {
+            parts.extensions.insert(principal);
+        }
+        Ok(())
+    }
+
+    /// Serves a route of an endpoint: reads the body within the limit and hands over.
+    async fn serve_endpoint<B>(
+        &self,
+        index: usize,
+        parts: Parts,
+        body: B,
+        raw_variables: &[(&str, &str)],
+    ) -> Result<Response<Body>, GlueError>
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        let bytes = if matches!(parts.method, Method::GET | Method::HEAD | Method::DELETE) {
+            drop(body);
+            Bytes::new()
+        } else {
+            read_body(body, self.body_limit, &parts).await?
+        };
+        let base_url = request_base(
+            self.base_url.as_deref(),
+            &self.mount_path,
+            &parts.uri,
+            &parts.headers,
+        );
+        let params = raw_variables
+            .iter()
+            .map(|(name, raw)| {
+                (
+                    (*name).to_owned(),
+                    percent_decode_str(raw).decode_utf8_lossy().into_owned(),
+                )
+            })
+            .collect();
+        let request = EndpointRequest {
+            parts,
+            body: bytes,
+            application: Arc::clone(&self.name),
+            base_url,
+            params,
+            resources: Arc::clone(&self.resource_metas),
+        };
+        let endpoint = &self.endpoints[index];
+        AssertUnwindSafe(endpoint.call(request))
+            .catch_unwind()
+            .await
+            .map_err(|panic| {
+                let message = panic_message(&*panic);
+                tracing::error!(application = %self.name, panic = %message, "an endpoint panicked");
+                GlueError::internal(format!("panic: {message}"))
+            })?
     }
 
     /// The metadata of a resource type of this application.
@@ -647,7 +763,7 @@ impl AppInner {
         convention.write_error(&mut body, error);
         let mut response = document_response(error.status(), convention, body);
         for (name, value) in error.headers() {
-            response.headers_mut().insert(name, value.clone());
+            response.headers_mut().append(name, value.clone());
         }
         response
     }

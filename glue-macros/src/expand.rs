@@ -9,8 +9,8 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Expr, Ident, Lit, Type};
 
 use crate::input::{
-    FieldInput, OperationInput, PaginationInput, ResourceInput, doc_text, expr_json, has_validate,
-    literal_json,
+    FieldInput, OperationInput, PaginationInput, ResourceInput, SecurityInput, doc_text, expr_json,
+    has_validate, literal_json,
 };
 use crate::naming;
 use crate::types::{self, Kind, TYPE_NAMES, WireType};
@@ -107,6 +107,7 @@ struct Operation {
     uri_template: Option<String>,
     status: Option<u16>,
     description: Option<String>,
+    security: SecurityInput,
 }
 
 struct Field {
@@ -149,6 +150,7 @@ struct Model {
     validate: bool,
     relationships: Vec<Relationship>,
     tie_breaker: Option<String>,
+    security: SecurityInput,
 }
 
 struct Relationship {
@@ -520,6 +522,8 @@ impl Model {
             },
         };
 
+        check_security(input, &operations, &fields, &mut errors);
+
         errors.finish()?;
 
         let krate = input
@@ -558,6 +562,7 @@ impl Model {
             validate,
             relationships,
             tie_breaker,
+            security: input.security.clone(),
         })
     }
 
@@ -582,15 +587,18 @@ impl Model {
                 None => quote!(::core::option::Option::None),
             };
             let description = option_str(op.description.as_deref());
+            let security = security_meta(krate, &op.security, Some(&self.security));
             quote! {
                 #krate::OperationMeta {
                     kind: #krate::OperationKind::#kind,
                     uri_template: #template,
                     status: #status,
                     description: #description,
+                    security: #security,
                 }
             }
         });
+        let security = security_meta(krate, &self.security, None);
         let properties = self.fields.iter().map(|field| {
             let name = &field.name;
             let rust = field.ident.unraw().to_string();
@@ -788,6 +796,7 @@ impl Model {
                     idempotent_delete: #idempotent_delete,
                     relationships: &[#(#relationships),*],
                     tie_breaker: #tie_breaker,
+                    security: #security,
                 };
 
                 #[automatically_derived]
@@ -1010,6 +1019,170 @@ fn operation(input: &OperationInput, errors: &mut darling::error::Accumulator) -
         uri_template: input.options.uri_template.as_ref().map(|t| t.to_string()),
         status: input.options.status.as_ref().map(|s| **s),
         description: input.options.description.clone(),
+        security: input.options.security.clone(),
+    }
+}
+
+/// Parses every security expression and checks it at each operation it applies to
+/// (SPEC §6.6, §7.2): syntax, functions, and the `object` / `previous_object` properties
+/// available at that point.
+fn check_security(
+    input: &ResourceInput,
+    operations: &[Operation],
+    fields: &[Field],
+    errors: &mut darling::error::Accumulator,
+) {
+    let mut names: Vec<String> = Vec::with_capacity(fields.len() * 2);
+    for field in fields {
+        names.push(field.name.clone());
+        let rust = field.ident.unraw().to_string();
+        if rust != field.name {
+            names.push(rust);
+        }
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut reported: Vec<String> = Vec::new();
+    let mut report = |errors: &mut darling::error::Accumulator, message: String, span: Span| {
+        if !reported.contains(&message) {
+            errors.push(Error::custom(&message).with_span(&span));
+            reported.push(message);
+        }
+    };
+
+    let resource_points = input.security.points();
+    // Each literal is parsed once, however many operations it applies to.
+    let mut parsed: Vec<(
+        *const SpannedValue<String>,
+        Option<glue_security::Expression>,
+    )> = Vec::new();
+    let mut parse = |errors: &mut darling::error::Accumulator,
+                     attribute: &str,
+                     rule: &SpannedValue<String>|
+     -> Option<glue_security::Expression> {
+        let span = rule.span();
+        if let Some((_, expression)) = parsed.iter().find(|(seen, _)| std::ptr::eq(*seen, rule)) {
+            return expression.clone();
+        }
+        let expression = match glue_security::Expression::parse(rule) {
+            Ok(expression) => Some(expression),
+            Err(error) => {
+                errors.push(
+                    Error::custom(format!("invalid `{attribute}` expression: {error}"))
+                        .with_span(&span),
+                );
+                None
+            }
+        };
+        parsed.push((std::ptr::from_ref(rule), expression.clone()));
+        expression
+    };
+
+    for (attribute, rule, message) in resource_points {
+        if let (None, Some(message)) = (rule, message) {
+            errors.push(
+                Error::custom(format!("`{attribute}_message` needs `{attribute}`"))
+                    .with_span(&message.span()),
+            );
+        }
+    }
+    for op in operations {
+        let kind = op.kind.to_string();
+        let writes = matches!(kind.as_str(), "Post" | "Put" | "Patch");
+        for (index, (attribute, rule, message)) in op.security.points().into_iter().enumerate() {
+            let (_, resource_rule, _) = resource_points[index];
+            if index > 0 && !writes {
+                if let Some(declared) = rule.or(message) {
+                    errors.push(
+                        Error::custom(format!(
+                            "`{attribute}` applies to Post, Put and Patch, not to `{kind}`"
+                        ))
+                        .with_span(&declared.span()),
+                    );
+                }
+                continue;
+            }
+            if rule.is_none()
+                && resource_rule.is_none()
+                && let Some(message) = message
+            {
+                errors.push(
+                    Error::custom(format!(
+                        "`{attribute}_message` needs `{attribute}` on the operation or the resource"
+                    ))
+                    .with_span(&message.span()),
+                );
+            }
+            let Some(rule) = rule.or(resource_rule) else {
+                continue;
+            };
+            let Some(expression) = parse(errors, attribute, rule) else {
+                continue;
+            };
+            let schema = match index {
+                0 if op.is_item => glue_security::Schema::with_object(&names),
+                0 => glue_security::Schema::without_object(),
+                _ => glue_security::Schema::with_previous(&names),
+            };
+            if let Err(error) = expression.check(&schema) {
+                let hint = if index == 0 && !op.is_item {
+                    format!(
+                        "\nor give `{kind}` a `security` of its own (an operation's rule replaces the resource's)"
+                    )
+                } else {
+                    String::new()
+                };
+                report(
+                    errors,
+                    format!("`{attribute}` of operation `{kind}`: {error}{hint}"),
+                    rule.span(),
+                );
+            }
+        }
+    }
+}
+
+/// The `SecurityMeta` of a declaration; an operation that only overrides a message keeps the
+/// resource's expression.
+fn security_meta(
+    krate: &TokenStream,
+    own: &SecurityInput,
+    resource: Option<&SecurityInput>,
+) -> TokenStream {
+    let inherited = resource.map(SecurityInput::points);
+    let rules = own
+        .points()
+        .into_iter()
+        .enumerate()
+        .map(|(index, (_, rule, message))| {
+            let rule = match (rule, message, &inherited) {
+                (Some(rule), ..) => Some(rule),
+                (None, Some(_), Some(points)) => points[index].1,
+                _ => None,
+            };
+            match rule {
+                Some(rule) => {
+                    let expression = rule.as_str();
+                    let message = option_str(message.map(|m| m.as_str()));
+                    quote! {
+                        ::core::option::Option::Some(#krate::SecurityRule {
+                            expression: #expression,
+                            message: #message,
+                        })
+                    }
+                }
+                None => quote!(::core::option::Option::None),
+            }
+        });
+    let [security, post_denormalize, post_validation]: [TokenStream; 3] = rules
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("three points of evaluation"));
+    quote! {
+        #krate::SecurityMeta {
+            security: #security,
+            post_denormalize: #post_denormalize,
+            post_validation: #post_validation,
+        }
     }
 }
 

@@ -28,6 +28,8 @@ pub(crate) struct ResourceInput {
     pub(crate) relationships: Option<Relationships>,
     pub(crate) tie_breaker: Option<SpannedValue<String>>,
     pub(crate) idempotent_delete: Flag,
+    #[darling(flatten)]
+    pub(crate) security: SecurityInput,
     #[darling(rename = "crate")]
     pub(crate) krate: Option<syn::Path>,
 }
@@ -74,6 +76,49 @@ pub(crate) struct OperationOptions {
     pub(crate) uri_template: Option<SpannedValue<String>>,
     pub(crate) status: Option<SpannedValue<u16>>,
     pub(crate) description: Option<String>,
+    #[darling(flatten)]
+    pub(crate) security: SecurityInput,
+}
+
+/// `security = "..."`, `security_post_denormalize = "..."`, `security_post_validation =
+/// "..."` and their `*_message`s, on the resource or on one operation.
+#[derive(Debug, Clone, Default, FromMeta)]
+pub(crate) struct SecurityInput {
+    pub(crate) security: Option<SpannedValue<String>>,
+    pub(crate) security_message: Option<SpannedValue<String>>,
+    pub(crate) security_post_denormalize: Option<SpannedValue<String>>,
+    pub(crate) security_post_denormalize_message: Option<SpannedValue<String>>,
+    pub(crate) security_post_validation: Option<SpannedValue<String>>,
+    pub(crate) security_post_validation_message: Option<SpannedValue<String>>,
+}
+
+impl SecurityInput {
+    /// The three points, each with its rule and message: (attribute name, rule, message).
+    pub(crate) fn points(
+        &self,
+    ) -> [(
+        &'static str,
+        Option<&SpannedValue<String>>,
+        Option<&SpannedValue<String>>,
+    ); 3] {
+        [
+            (
+                "security",
+                self.security.as_ref(),
+                self.security_message.as_ref(),
+            ),
+            (
+                "security_post_denormalize",
+                self.security_post_denormalize.as_ref(),
+                self.security_post_denormalize_message.as_ref(),
+            ),
+            (
+                "security_post_validation",
+                self.security_post_validation.as_ref(),
+                self.security_post_validation_message.as_ref(),
+            ),
+        ]
+    }
 }
 
 /// `operations(Get, GetCollection, Post(...))`.

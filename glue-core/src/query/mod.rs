@@ -57,6 +57,12 @@ impl QueryParams {
             .map(|(key, value)| (key.as_str(), value.as_str()))
     }
 
+    /// Removes every occurrence of a parameter (credentials such as `api_key`, which must not
+    /// reach links).
+    pub fn remove(&mut self, key: &str) {
+        self.pairs.retain(|(name, _)| name != key);
+    }
+
     /// Whether there are no parameters.
     #[must_use]
     pub fn is_empty(&self) -> bool {

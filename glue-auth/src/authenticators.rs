@@ -1,0 +1,141 @@
+//! The two authenticators of SPEC §6.4 and §6.5: Bearer access tokens and API keys.
+
+use std::sync::Arc;
+
+use glue_core::http::HeaderValue;
+use glue_core::http::header::WWW_AUTHENTICATE;
+use glue_core::{AuthRequest, Authenticator, GlueError, Principal};
+
+use crate::api_key::{ApiKeyStore, StaticApiKeys, authenticate_api_key};
+use crate::token::{AccessTokens, TokenError};
+
+/// Authenticates `Authorization: Bearer <token>` with the application's name as the token's
+/// audience (SPEC §6.4): a token of another application, or a malformed, tampered or expired
+/// one, is refused with 401 and `WWW-Authenticate: Bearer error="invalid_token"`.
+#[derive(Debug, Clone)]
+pub struct BearerAuthenticator {
+    tokens: Arc<AccessTokens>,
+}
+
+impl BearerAuthenticator {
+    /// Verifies tokens with these keys and settings.
+    #[must_use]
+    pub fn new(tokens: Arc<AccessTokens>) -> Self {
+        Self { tokens }
+    }
+}
+
+/// What `error_description` says of a refused token.
+fn describe(error: &TokenError) -> &'static str {
+    match error {
+        TokenError::Expired => "The access token expired.",
+        TokenError::WrongAudience => "The access token was issued for another application.",
+        TokenError::BadSignature => "The access token signature does not verify.",
+        TokenError::NotYetValid => "The access token is not valid yet.",
+        TokenError::WrongIssuer => "The access token was issued by someone else.",
+        _ => "The access token is malformed.",
+    }
+}
+
+fn invalid_token(description: &'static str) -> GlueError {
+    GlueError::unauthorized(description).with_header(
+        WWW_AUTHENTICATE,
+        HeaderValue::from_str(&format!(
+            "Bearer error=\"invalid_token\", error_description=\"{description}\""
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static("Bearer error=\"invalid_token\"")),
+    )
+}
+
+impl Authenticator for BearerAuthenticator {
+    async fn authenticate(
+        &self,
+        request: &AuthRequest<'_>,
+    ) -> Result<Option<Principal>, GlueError> {
+        let Some(header) = request
+            .headers()
+            .get(glue_core::http::header::AUTHORIZATION)
+        else {
+            return Ok(None);
+        };
+        let Ok(text) = header.to_str() else {
+            return Err(invalid_token("The Authorization header is not text."));
+        };
+        let (scheme, token) = text.split_once(' ').unwrap_or((text, ""));
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            // Another scheme: another authenticator's business.
+            return Ok(None);
+        }
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(invalid_token("The Bearer credentials are empty."));
+        }
+        match self.tokens.verify(token, request.application()) {
+            Ok(principal) => Ok(Some(principal)),
+            Err(error) => Err(invalid_token(describe(&error))),
+        }
+    }
+
+    fn challenge(&self) -> Option<HeaderValue> {
+        Some(HeaderValue::from_static("Bearer"))
+    }
+}
+
+/// The header that carries an API key.
+pub const API_KEY_HEADER: &str = "x-api-key";
+/// The query parameter that carries an API key.
+pub const API_KEY_PARAMETER: &str = "api_key";
+
+/// Authenticates `X-Api-Key: <key>` or `?api_key=<key>` (SPEC §6.5) against keys configured
+/// in the application ([`StaticApiKeys`]) and keys created through the store; an unknown or
+/// revoked key is refused with 401.
+#[derive(Debug, Clone)]
+pub struct ApiKeyAuthenticator<S> {
+    store: S,
+    statics: Arc<StaticApiKeys>,
+}
+
+impl<S: ApiKeyStore> ApiKeyAuthenticator<S> {
+    /// Keys of `store`, and those of `statics`.
+    #[must_use]
+    pub fn new(store: S, statics: StaticApiKeys) -> Self {
+        Self {
+            store,
+            statics: Arc::new(statics),
+        }
+    }
+}
+
+impl<S: ApiKeyStore> Authenticator for ApiKeyAuthenticator<S> {
+    async fn authenticate(
+        &self,
+        request: &AuthRequest<'_>,
+    ) -> Result<Option<Principal>, GlueError> {
+        let presented = match request.headers().get(API_KEY_HEADER) {
+            Some(value) => match value.to_str() {
+                Ok(text) => text.trim().to_owned(),
+                Err(_) => return Err(invalid_key()),
+            },
+            None => match request.query_parameter(API_KEY_PARAMETER) {
+                Some(value) => value.into_owned(),
+                None => return Ok(None),
+            },
+        };
+        if presented.is_empty() {
+            return Err(invalid_key());
+        }
+        match authenticate_api_key(&self.store, &self.statics, &presented).await {
+            Ok(Some(principal)) => Ok(Some(principal)),
+            Ok(None) => Err(invalid_key()),
+            Err(error) => Err(GlueError::internal(error)),
+        }
+    }
+
+    fn credential_parameters(&self) -> &'static [&'static str] {
+        &[API_KEY_PARAMETER]
+    }
+}
+
+fn invalid_key() -> GlueError {
+    GlueError::unauthorized("The API key is unknown or revoked.")
+}

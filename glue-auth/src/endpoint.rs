@@ -1,0 +1,213 @@
+//! `POST /token` (SPEC §6.1): the OAuth 2.0 token endpoint of the backend, with the password
+//! and refresh_token grants and RFC 6749 §5.2 error bodies.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use glue_core::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
+use glue_core::http::{HeaderValue, Response, StatusCode};
+use glue_core::{Body, Endpoint, EndpointRequest, GlueError};
+use serde::Serialize;
+
+use crate::grant::{GrantError, TokenPair, TokenService};
+use crate::refresh::RefreshTokenStore;
+use crate::users::UserStore;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The two grants, behind a trait object so that endpoints and resources need not carry the
+/// stores' types.
+pub trait TokenGrants: Send + Sync + 'static {
+    /// The password grant.
+    fn password<'a>(
+        &'a self,
+        username: &'a str,
+        password: &'a str,
+    ) -> BoxFuture<'a, Result<TokenPair, GrantError>>;
+
+    /// The refresh_token grant.
+    fn refresh<'a>(
+        &'a self,
+        refresh_token: &'a str,
+    ) -> BoxFuture<'a, Result<TokenPair, GrantError>>;
+}
+
+impl<U: UserStore, R: RefreshTokenStore> TokenGrants for TokenService<U, R> {
+    fn password<'a>(
+        &'a self,
+        username: &'a str,
+        password: &'a str,
+    ) -> BoxFuture<'a, Result<TokenPair, GrantError>> {
+        Box::pin(self.password_grant(username, password))
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        refresh_token: &'a str,
+    ) -> BoxFuture<'a, Result<TokenPair, GrantError>> {
+        Box::pin(self.refresh_grant(refresh_token))
+    }
+}
+
+/// The token endpoint: mount it with
+/// `Application::route("/token", [Method::POST], TokenEndpoint::new(service))`.
+///
+/// The body is `application/x-www-form-urlencoded` (RFC 6749) or a JSON object of strings.
+#[derive(Clone)]
+pub struct TokenEndpoint {
+    grants: Arc<dyn TokenGrants>,
+}
+
+impl std::fmt::Debug for TokenEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenEndpoint").finish_non_exhaustive()
+    }
+}
+
+impl TokenEndpoint {
+    /// Grants tokens through `grants` (a [`TokenService`]).
+    #[must_use]
+    pub fn new(grants: impl TokenGrants) -> Self {
+        Self {
+            grants: Arc::new(grants),
+        }
+    }
+
+    /// Grants tokens through a shared service.
+    #[must_use]
+    pub fn shared(grants: Arc<dyn TokenGrants>) -> Self {
+        Self { grants }
+    }
+
+    async fn grant(&self, request: &EndpointRequest) -> Result<TokenPair, GrantError> {
+        let params = parameters(request)?;
+        let get = |name: &str| -> Result<&str, GrantError> {
+            params
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
+                .filter(|value| !value.is_empty())
+                .ok_or_else(|| {
+                    GrantError::InvalidRequest(format!("The `{name}` parameter is missing."))
+                })
+        };
+        match get("grant_type")? {
+            "password" => {
+                let username = get("username")?;
+                let password = get("password")?;
+                self.grants.password(username, password).await
+            }
+            "refresh_token" => self.grants.refresh(get("refresh_token")?).await,
+            other => Err(GrantError::UnsupportedGrantType(other.to_owned())),
+        }
+    }
+}
+
+/// The parameters of the body; a repeated parameter is an error (RFC 6749 §3.2).
+fn parameters(request: &EndpointRequest) -> Result<Vec<(String, String)>, GrantError> {
+    let media = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| {
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let params: Vec<(String, String)> = match media.as_str() {
+        "application/x-www-form-urlencoded" => form_urlencoded::parse(request.body())
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect(),
+        "application/json" => {
+            let object: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(request.body()).map_err(|_| {
+                    GrantError::InvalidRequest("The body is not a JSON object.".to_owned())
+                })?;
+            object
+                .into_iter()
+                .map(|(key, value)| match value {
+                    serde_json::Value::String(text) => Ok((key, text)),
+                    _ => Err(GrantError::InvalidRequest(format!(
+                        "The `{key}` parameter must be a string."
+                    ))),
+                })
+                .collect::<Result<_, _>>()?
+        }
+        _ => {
+            return Err(GrantError::InvalidRequest(
+                "Send the parameters as application/x-www-form-urlencoded.".to_owned(),
+            ));
+        }
+    };
+    for (index, (key, _)) in params.iter().enumerate() {
+        if params[..index].iter().any(|(earlier, _)| earlier == key) {
+            return Err(GrantError::InvalidRequest(format!(
+                "The `{key}` parameter is repeated."
+            )));
+        }
+    }
+    Ok(params)
+}
+
+#[derive(Serialize)]
+struct Success<'a> {
+    token_type: &'a str,
+    expires_in: u64,
+    access_token: &'a str,
+    refresh_token: &'a str,
+}
+
+#[derive(Serialize)]
+struct Failure<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+/// A JSON answer that caches may not keep (RFC 6749 §5.1).
+fn answer(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+impl Endpoint for TokenEndpoint {
+    async fn call(&self, request: EndpointRequest) -> Result<Response<Body>, GlueError> {
+        match self.grant(&request).await {
+            Ok(pair) => {
+                let body = serde_json::to_vec(&Success {
+                    token_type: pair.token_type,
+                    expires_in: pair.expires_in,
+                    access_token: &pair.access_token,
+                    refresh_token: &pair.refresh_token,
+                })
+                .map_err(GlueError::internal)?;
+                Ok(answer(StatusCode::OK, body))
+            }
+            Err(error) => {
+                let status = match &error {
+                    GrantError::Server(cause) => {
+                        tracing::error!(error = %cause, "the token endpoint failed");
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    }
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                let description = error.description();
+                let body = serde_json::to_vec(&Failure {
+                    error: error.code(),
+                    error_description: &description,
+                })
+                .map_err(GlueError::internal)?;
+                Ok(answer(status, body))
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Authentication: how a request becomes a [`Principal`] (SPEC §6.3 to §6.5).
+//!
+//! An application runs its authenticators in the order they were added, after routing and
+//! negotiation and before the query is parsed. The first one that recognises credentials
+//! decides: it yields a principal, or an error (401) when the credentials are bad. A request
+//! whose extensions already hold a [`Principal`] (set by the user's own tower layer) is not
+//! authenticated again.
+
+use std::borrow::Cow;
+use std::future::Future;
+
+use glue_security::Principal;
+use http::request::Parts;
+use http::{Extensions, HeaderMap, HeaderValue, Method, Uri};
+
+use crate::error::GlueError;
+use crate::handler::BoxFuture;
+
+/// The request head an authenticator reads.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthRequest<'a> {
+    parts: &'a Parts,
+    application: &'a str,
+}
+
+impl<'a> AuthRequest<'a> {
+    /// A request to authenticate for an application (its name is the audience of its tokens).
+    #[must_use]
+    pub fn new(parts: &'a Parts, application: &'a str) -> Self {
+        Self { parts, application }
+    }
+
+    /// The application the request is addressed to (`backend`).
+    #[must_use]
+    pub fn application(&self) -> &'a str {
+        self.application
+    }
+
+    /// The request method.
+    #[must_use]
+    pub fn method(&self) -> &'a Method {
+        &self.parts.method
+    }
+
+    /// The request URI.
+    #[must_use]
+    pub fn uri(&self) -> &'a Uri {
+        &self.parts.uri
+    }
+
+    /// The request headers.
+    #[must_use]
+    pub fn headers(&self) -> &'a HeaderMap {
+        &self.parts.headers
+    }
+
+    /// The request extensions.
+    #[must_use]
+    pub fn extensions(&self) -> &'a Extensions {
+        &self.parts.extensions
+    }
+
+    /// A query parameter, percent-decoded (`api_key`).
+    #[must_use]
+    pub fn query_parameter(&self, name: &str) -> Option<Cow<'a, str>> {
+        let query = self.parts.uri.query()?;
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    /// The credentials of an `Authorization` header of the given scheme (`Bearer`), compared
+    /// without regard to case as RFC 9110 says.
+    #[must_use]
+    pub fn authorization(&self, scheme: &str) -> Option<&'a str> {
+        let value = self
+            .parts
+            .headers
+            .get(http::header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        let (given, credentials) = value.split_once(' ')?;
+        given
+            .eq_ignore_ascii_case(scheme)
+            .then(|| credentials.trim())
+    }
+}
+
+/// Turns credentials into a [`Principal`].
+///
+/// ```
+/// use glue_core::{AuthRequest, Authenticator, GlueError, Principal, PrincipalKind};
+///
+/// /// Trusts an `X-User` header set by a gateway in front of the service.
+/// struct GatewayHeader;
+///
+/// impl Authenticator for GatewayHeader {
+///     async fn authenticate(
+///         &self,
+///         request: &AuthRequest<'_>,
+///     ) -> Result<Option<Principal>, GlueError> {
+///         let Some(user) = request.headers().get("x-user") else {
+///             return Ok(None);
+///         };
+///         let user = user
+///             .to_str()
+///             .map_err(|_| GlueError::unauthorized("The X-User header is not text."))?;
+///         Ok(Some(
+///             Principal::new(user, user, PrincipalKind::User).with_role("ROLE_VIEWER"),
+///         ))
+///     }
+/// }
+/// ```
+pub trait Authenticator: Send + Sync + 'static {
+    /// `Ok(None)` when the request carries no credentials of this kind (the next
+    /// authenticator is asked); `Ok(Some(_))` when they are valid; `Err` (401, with a
+    /// `WWW-Authenticate` header where the scheme has one) when they are present but wrong.
+    fn authenticate(
+        &self,
+        request: &AuthRequest<'_>,
+    ) -> impl Future<Output = Result<Option<Principal>, GlueError>> + Send;
+
+    /// The `WWW-Authenticate` challenge sent with a 401 when an operation needs a principal
+    /// and the request has none (`Bearer`).
+    fn challenge(&self) -> Option<HeaderValue> {
+        None
+    }
+
+    /// The query parameters that carry this authenticator's credentials (`api_key`): they
+    /// never reach the query parser and never appear in links.
+    fn credential_parameters(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+/// The object-safe face of [`Authenticator`].
+pub(crate) trait ErasedAuthenticator: Send + Sync {
+    fn authenticate<'a>(
+        &'a self,
+        request: &'a AuthRequest<'a>,
+    ) -> BoxFuture<'a, Result<Option<Principal>, GlueError>>;
+    fn challenge(&self) -> Option<HeaderValue>;
+    fn credential_parameters(&self) -> &'static [&'static str];
+}
+
+impl<A: Authenticator> ErasedAuthenticator for A {
+    fn authenticate<'a>(
+        &'a self,
+        request: &'a AuthRequest<'a>,
+    ) -> BoxFuture<'a, Result<Option<Principal>, GlueError>> {
+        Box::pin(Authenticator::authenticate(self, request))
+    }
+
+    fn challenge(&self) -> Option<HeaderValue> {
+        Authenticator::challenge(self)
+    }
+
+    fn credential_parameters(&self) -> &'static [&'static str] {
+        Authenticator::credential_parameters(self)
+    }
+}

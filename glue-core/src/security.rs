@@ -1,0 +1,298 @@
+//! Security rules at their three points of evaluation (SPEC §6.6): compiled once when the
+//! application is built, evaluated per request.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use glue_security::{Environment, Expression, Principal, Root, Schema, Subject, SubjectRef, Voter};
+use http::header::{self, HeaderValue};
+
+use crate::context::Context;
+use crate::error::GlueError;
+use crate::meta::{OperationKind, OperationMeta, ResourceMeta, SecurityRule};
+use crate::resource::Resource;
+
+/// Where a rule is evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Point {
+    Security,
+    PostDenormalize,
+    PostValidation,
+}
+
+impl Point {
+    fn attribute(self) -> &'static str {
+        match self {
+            Self::Security => "security",
+            Self::PostDenormalize => "security_post_denormalize",
+            Self::PostValidation => "security_post_validation",
+        }
+    }
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    expression: Expression,
+    message: Option<&'static str>,
+    /// Whether the rule reads `object` or `previous_object` (and so waits for the item).
+    reads_object: bool,
+}
+
+impl Rule {
+    pub(crate) fn reads_object(&self) -> bool {
+        self.reads_object
+    }
+}
+
+/// The rules of one operation.
+#[derive(Debug, Default)]
+pub(crate) struct OperationSecurity {
+    pub(crate) security: Option<Rule>,
+    pub(crate) post_denormalize: Option<Rule>,
+    pub(crate) post_validation: Option<Rule>,
+}
+
+/// Why a declared rule cannot be used.
+#[derive(Debug)]
+pub(crate) struct RuleError {
+    pub(crate) attribute: &'static str,
+    pub(crate) error: glue_security::ExpressionError,
+}
+
+impl OperationSecurity {
+    /// Parses and checks the rules in force for an operation.
+    pub(crate) fn compile(
+        meta: &'static ResourceMeta,
+        operation: &OperationMeta,
+    ) -> Result<Self, RuleError> {
+        let rules = meta.security_of(operation);
+        let mut names: Vec<&str> = Vec::with_capacity(meta.properties.len() * 2);
+        for property in meta.properties {
+            names.push(property.name);
+            if property.field != property.name && !property.field.is_empty() {
+                names.push(property.field);
+            }
+        }
+        let kind = operation.kind;
+        let security_schema = if kind.is_item() {
+            Schema::with_object(&names)
+        } else {
+            Schema::without_object()
+        };
+        let write_schema = Schema::with_previous(&names);
+        let writes = kind.has_body();
+        Ok(Self {
+            security: compile(rules.security, Point::Security, &security_schema)?,
+            post_denormalize: if writes {
+                compile(
+                    rules.post_denormalize,
+                    Point::PostDenormalize,
+                    &write_schema,
+                )?
+            } else {
+                None
+            },
+            post_validation: if writes {
+                compile(rules.post_validation, Point::PostValidation, &write_schema)?
+            } else {
+                None
+            },
+        })
+    }
+
+    /// Whether `security` can run before the provider: it does not read the item, or the
+    /// operation has none to read.
+    pub(crate) fn security_is_early(&self, kind: OperationKind) -> bool {
+        self.security
+            .as_ref()
+            .is_some_and(|rule| !rule.reads_object || !kind.is_item())
+    }
+}
+
+fn compile(
+    rule: Option<SecurityRule>,
+    point: Point,
+    schema: &Schema<'_>,
+) -> Result<Option<Rule>, RuleError> {
+    let Some(rule) = rule else {
+        return Ok(None);
+    };
+    let attribute = point.attribute();
+    let expression =
+        Expression::parse(rule.expression).map_err(|error| RuleError { attribute, error })?;
+    expression
+        .check(schema)
+        .map_err(|error| RuleError { attribute, error })?;
+    let reads_object = expression.uses(Root::Object) || expression.uses(Root::PreviousObject);
+    Ok(Some(Rule {
+        expression,
+        message: rule.message,
+        reads_object,
+    }))
+}
+
+/// What a check needs from the application.
+#[derive(Clone, Copy)]
+pub(crate) struct Guard<'a> {
+    pub(crate) voters: &'a [Arc<dyn Voter>],
+    pub(crate) challenges: &'a [HeaderValue],
+}
+
+impl Guard<'_> {
+    /// Evaluates a rule; denied is 401 without a principal, 403 with one.
+    pub(crate) fn check<R: Resource>(
+        &self,
+        rule: &Rule,
+        ctx: &Context,
+        object: Option<&R>,
+        previous: Option<&R>,
+    ) -> Result<(), GlueError> {
+        let env = Env {
+            ctx,
+            voters: self.voters,
+            object,
+            previous,
+        };
+        if rule.expression.evaluate(&env) {
+            return Ok(());
+        }
+        Err(self.denied(ctx.principal().is_some(), rule.message))
+    }
+
+    /// Evaluates a rule that reads no item.
+    pub(crate) fn check_early(&self, rule: &Rule, ctx: &Context) -> Result<(), GlueError> {
+        let env = Env::<NoItem> {
+            ctx,
+            voters: self.voters,
+            object: None,
+            previous: None,
+        };
+        if rule.expression.evaluate(&env) {
+            return Ok(());
+        }
+        Err(self.denied(ctx.principal().is_some(), rule.message))
+    }
+
+    fn denied(&self, authenticated: bool, message: Option<&'static str>) -> GlueError {
+        let detail = message.unwrap_or("Access Denied.");
+        if authenticated {
+            return GlueError::forbidden(detail);
+        }
+        let mut error = GlueError::unauthorized(if message.is_some() {
+            detail
+        } else {
+            "Full authentication is required to access this resource."
+        });
+        if self.challenges.is_empty() {
+            error = error.with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        for challenge in self.challenges {
+            error = error.with_header(header::WWW_AUTHENTICATE, challenge.clone());
+        }
+        error
+    }
+}
+
+/// A stand-in item type for checks that read none.
+#[derive(Debug, Clone)]
+enum NoItem {}
+
+/// The environment of one evaluation.
+struct Env<'a, R> {
+    ctx: &'a Context,
+    voters: &'a [Arc<dyn Voter>],
+    object: Option<&'a R>,
+    previous: Option<&'a R>,
+}
+
+trait Item: Send + Sync + 'static {
+    fn property(&self, name: &str) -> Option<serde_json::Value>;
+    fn type_name(&self) -> &'static str;
+}
+
+impl<R: Resource> Item for R {
+    fn property(&self, name: &str) -> Option<serde_json::Value> {
+        let meta = R::meta();
+        let wire = meta
+            .properties
+            .iter()
+            .find(|property| property.name == name || property.field == name)?
+            .name;
+        self.property_value(wire)
+    }
+
+    fn type_name(&self) -> &'static str {
+        R::meta().short_name
+    }
+}
+
+impl Item for NoItem {
+    fn property(&self, _: &str) -> Option<serde_json::Value> {
+        match *self {}
+    }
+
+    fn type_name(&self) -> &'static str {
+        match *self {}
+    }
+}
+
+impl<R: Item> Env<'_, R> {
+    fn item(&self, root: Root) -> Option<&R> {
+        match root {
+            Root::Object => self.object,
+            Root::PreviousObject => self.previous,
+            Root::User | Root::Request => None,
+        }
+    }
+}
+
+impl<R: Item> Environment for Env<'_, R> {
+    fn user(&self) -> Option<&Principal> {
+        self.ctx.principal()
+    }
+
+    fn has_object(&self, root: Root) -> bool {
+        self.item(root).is_some()
+    }
+
+    fn object_property(&self, root: Root, name: &str) -> Option<serde_json::Value> {
+        self.item(root)?.property(name)
+    }
+
+    fn request_attribute(&self, name: &str) -> Option<serde_json::Value> {
+        let text = |value: &str| Some(serde_json::Value::String(value.to_owned()));
+        match name {
+            "method" => text(self.ctx.method().as_str()),
+            "path" => text(self.ctx.uri().path()),
+            "application" => text(self.ctx.application()),
+            "variables" => Some(serde_json::Value::Object(
+                self.ctx
+                    .uri_variables()
+                    .iter()
+                    .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
+                    .collect(),
+            )),
+            _ => None,
+        }
+    }
+
+    fn vote(&self, attribute: &str, subject: SubjectRef<'_>) -> bool {
+        let user = self.ctx.principal();
+        let subject = match subject {
+            SubjectRef::None => Subject::none(),
+            SubjectRef::Root(Root::User) => Subject::user(),
+            SubjectRef::Root(root @ (Root::Object | Root::PreviousObject)) => {
+                match self.item(root) {
+                    Some(item) => {
+                        Subject::resource(item as &(dyn Any + Send + Sync), item.type_name())
+                    }
+                    None => Subject::none(),
+                }
+            }
+            SubjectRef::Root(Root::Request) => Subject::none(),
+            SubjectRef::Value(value) => Subject::value(value),
+        };
+        glue_security::decide(self.voters, attribute, &subject, user)
+    }
+}

@@ -1,0 +1,18 @@
+#![allow(unused_imports)]
+use glue_core::ApiResource;
+
+struct Customers;
+impl glue_core::Provider<Customer> for Customers {}
+
+#[derive(ApiResource, Clone)]
+#[api(
+    operations(Get, GetCollection),
+    provider = Customers,
+    security = "object.customerReference == user.customerReference"
+)]
+struct Customer {
+    #[api(identifier)]
+    customer_reference: String,
+}
+
+fn main() {}

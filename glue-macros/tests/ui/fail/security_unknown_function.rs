@@ -1,0 +1,18 @@
+#![allow(unused_imports)]
+use glue_core::ApiResource;
+
+struct Customers;
+impl glue_core::Provider<Customer> for Customers {}
+
+#[derive(ApiResource, Clone)]
+#[api(
+    operations(Get),
+    provider = Customers,
+    security = "has_role('ROLE_ADMIN')"
+)]
+struct Customer {
+    #[api(identifier)]
+    customer_reference: String,
+}
+
+fn main() {}

@@ -1,0 +1,258 @@
+//! Evaluation: literals are borrowed from the tree, only what the environment hands over is
+//! owned, and operators that yield booleans never build a value.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use serde_json::{Number, Value};
+
+use super::parser::{Comparison, Node, Path};
+use super::{Environment, Root, SubjectRef};
+
+/// A value during evaluation.
+#[derive(Debug)]
+enum Val<'a> {
+    /// A literal (borrowed), a value of the environment or a computed boolean (owned).
+    Json(Cow<'a, Value>),
+    /// A list with items that are not all literals.
+    List(Vec<Self>),
+    /// A bare variable that is present (an absent one is `null`).
+    Subject(Root),
+}
+
+const NULL: Val<'static> = Val::Json(Cow::Owned(Value::Null));
+
+impl Val<'_> {
+    fn json(&self) -> Option<&Value> {
+        match self {
+            Self::Json(value) => Some(value),
+            Self::List(_) | Self::Subject(_) => None,
+        }
+    }
+
+    fn truthy(&self) -> bool {
+        match self {
+            Self::Json(value) => truthy(value),
+            Self::List(items) => !items.is_empty(),
+            Self::Subject(_) => true,
+        }
+    }
+
+    /// The value as JSON, for a voter; a variable inside a list becomes `null`.
+    fn to_json(&self) -> Value {
+        match self {
+            Self::Json(value) => value.as_ref().clone(),
+            Self::List(items) => Value::Array(items.iter().map(Self::to_json).collect()),
+            Self::Subject(_) => Value::Null,
+        }
+    }
+}
+
+impl Node {
+    /// The truthiness of the node, without building a value where the node is a boolean.
+    pub(super) fn test(&self, env: &dyn Environment) -> bool {
+        match self {
+            Self::Literal(value) => truthy(value),
+            Self::List(items) => !items.is_empty(),
+            Self::Path(path) => path.eval(env).truthy(),
+            Self::Not(operand) => !operand.test(env),
+            Self::And(operands) => operands.iter().all(|operand| operand.test(env)),
+            Self::Or(operands) => operands.iter().any(|operand| operand.test(env)),
+            Self::Compare { op, left, right } => compare(*op, &left.eval(env), &right.eval(env)),
+            Self::IsGranted { attribute, subject } => {
+                is_granted(attribute, subject.as_deref(), env)
+            }
+            Self::IsAuthenticated => env.user().is_some(),
+        }
+    }
+
+    fn eval<'a>(&'a self, env: &dyn Environment) -> Val<'a> {
+        match self {
+            Self::Literal(value) => Val::Json(Cow::Borrowed(value)),
+            Self::List(items) => Val::List(items.iter().map(|item| item.eval(env)).collect()),
+            Self::Path(path) => path.eval(env),
+            Self::Not(_)
+            | Self::And(_)
+            | Self::Or(_)
+            | Self::Compare { .. }
+            | Self::IsGranted { .. }
+            | Self::IsAuthenticated => Val::Json(Cow::Owned(Value::Bool(self.test(env)))),
+        }
+    }
+}
+
+impl Path {
+    fn eval(&self, env: &dyn Environment) -> Val<'static> {
+        let Some((first, rest)) = self.segments.split_first() else {
+            let present = match self.root {
+                Root::User => env.user().is_some(),
+                Root::Object | Root::PreviousObject => env.has_object(self.root),
+                Root::Request => true,
+            };
+            return if present {
+                Val::Subject(self.root)
+            } else {
+                NULL
+            };
+        };
+        let value = match self.root {
+            Root::User => env.user().and_then(|user| user.attribute(&first.name)),
+            Root::Object | Root::PreviousObject => env.object_property(self.root, &first.name),
+            Root::Request => env.request_attribute(&first.name),
+        };
+        let mut value = value.unwrap_or(Value::Null);
+        for segment in rest {
+            value = match value {
+                Value::Object(mut map) => map.remove(&*segment.name).unwrap_or(Value::Null),
+                _ => return NULL,
+            };
+        }
+        Val::Json(Cow::Owned(value))
+    }
+}
+
+/// `null`, `false`, `0`, `""`, `[]` and `{}` are false.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(value) => *value,
+        Value::Number(number) => number.as_f64() != Some(0.0),
+        Value::String(string) => !string.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
+    }
+}
+
+fn compare(op: Comparison, left: &Val<'_>, right: &Val<'_>) -> bool {
+    match op {
+        Comparison::Eq => equals(left, right),
+        Comparison::Ne => !equals(left, right),
+        Comparison::Lt => order(left, right).is_some_and(Ordering::is_lt),
+        Comparison::Le => order(left, right).is_some_and(Ordering::is_le),
+        Comparison::Gt => order(left, right).is_some_and(Ordering::is_gt),
+        Comparison::Ge => order(left, right).is_some_and(Ordering::is_ge),
+        Comparison::In => contains(right, left),
+        Comparison::NotIn => !contains(right, left),
+    }
+}
+
+/// JSON equality with numbers compared by value; a variable equals only itself.
+fn equals(left: &Val<'_>, right: &Val<'_>) -> bool {
+    match (left, right) {
+        (Val::Subject(left), Val::Subject(right)) => left == right,
+        (Val::Subject(_), _) | (_, Val::Subject(_)) => false,
+        (Val::Json(left), Val::Json(right)) => json_equals(left, right),
+        (Val::List(left), Val::List(right)) => {
+            left.len() == right.len() && left.iter().zip(right).all(|(l, r)| equals(l, r))
+        }
+        (Val::List(list), Val::Json(json)) | (Val::Json(json), Val::List(list)) => {
+            json.as_array().is_some_and(|items| {
+                list.len() == items.len()
+                    && list
+                        .iter()
+                        .zip(items)
+                        .all(|(l, r)| equals(l, &Val::Json(Cow::Borrowed(r))))
+            })
+        }
+    }
+}
+
+fn json_equals(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Number(left), Value::Number(right)) => {
+            compare_numbers(left, right) == Some(Ordering::Equal)
+        }
+        (Value::Array(left), Value::Array(right)) => {
+            left.len() == right.len() && left.iter().zip(right).all(|(l, r)| json_equals(l, r))
+        }
+        (Value::Object(left), Value::Object(right)) => {
+            left.len() == right.len()
+                && left
+                    .iter()
+                    .all(|(key, l)| right.get(key).is_some_and(|r| json_equals(l, r)))
+        }
+        _ => left == right,
+    }
+}
+
+/// Numbers by value, strings by bytes; nothing else is ordered.
+fn order(left: &Val<'_>, right: &Val<'_>) -> Option<Ordering> {
+    match (left.json()?, right.json()?) {
+        (Value::Number(left), Value::Number(right)) => compare_numbers(left, right),
+        (Value::String(left), Value::String(right)) => Some(left.as_bytes().cmp(right.as_bytes())),
+        _ => None,
+    }
+}
+
+/// Numbers by value, exactly: integers as integers, an integer against a fraction without
+/// rounding the integer to `f64`.
+fn compare_numbers(left: &Number, right: &Number) -> Option<Ordering> {
+    match (integer(left), integer(right)) {
+        (Some(left), Some(right)) => Some(left.cmp(&right)),
+        (Some(left), None) => compare_float(right.as_f64()?, left).map(Ordering::reverse),
+        (None, Some(right)) => compare_float(left.as_f64()?, right),
+        (None, None) => left.as_f64()?.partial_cmp(&right.as_f64()?),
+    }
+}
+
+fn integer(number: &Number) -> Option<i128> {
+    number
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| number.as_u64().map(i128::from))
+}
+
+/// `float` against `integer` (which is within the `u64` and `i64` ranges).
+fn compare_float(float: f64, integer: i128) -> Option<Ordering> {
+    const BEYOND: f64 = 1e30;
+    if float.is_nan() {
+        return None;
+    }
+    if float.abs() >= BEYOND {
+        return Some(if float > 0.0 {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        });
+    }
+    let whole = float.trunc();
+    // Exact: `whole` is integral and far inside the `i128` range.
+    #[allow(clippy::cast_possible_truncation)]
+    let truncated = whole as i128;
+    match truncated.cmp(&integer) {
+        Ordering::Equal => float.partial_cmp(&whole),
+        unequal => Some(unequal),
+    }
+}
+
+/// Whether `item` is in `list`; `false` when `list` is not a list.
+fn contains(list: &Val<'_>, item: &Val<'_>) -> bool {
+    match list {
+        Val::List(items) => items.iter().any(|candidate| equals(item, candidate)),
+        Val::Json(value) => value.as_array().is_some_and(|items| {
+            items
+                .iter()
+                .any(|candidate| equals(item, &Val::Json(Cow::Borrowed(candidate))))
+        }),
+        Val::Subject(_) => false,
+    }
+}
+
+fn is_granted(attribute: &Node, subject: Option<&Node>, env: &dyn Environment) -> bool {
+    let attribute = attribute.eval(env);
+    let Some(attribute) = attribute.json().and_then(Value::as_str) else {
+        return false;
+    };
+    if attribute.starts_with("ROLE_") {
+        return env.user().is_some_and(|user| user.has_role(attribute));
+    }
+    let Some(subject) = subject else {
+        return env.vote(attribute, SubjectRef::None);
+    };
+    match subject.eval(env) {
+        Val::Subject(root) => env.vote(attribute, SubjectRef::Root(root)),
+        Val::Json(value) if value.is_null() => env.vote(attribute, SubjectRef::None),
+        Val::Json(value) => env.vote(attribute, SubjectRef::Value(&value)),
+        list @ Val::List(_) => env.vote(attribute, SubjectRef::Value(&list.to_json())),
+    }
+}
