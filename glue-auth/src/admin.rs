@@ -23,7 +23,10 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
     operations(
         Get,
         GetCollection,
-        Post(description = "Creates a key; the answer is the only one that shows it"),
+        Post(
+            description = "Creates a key; the answer is the only one that shows it",
+            cache_control = "no-store"
+        ),
         Delete(description = "Revokes a key; it stays listed with `revokedAt`")
     ),
     provider = ApiKeyAdmin,

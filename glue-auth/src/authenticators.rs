@@ -136,6 +136,12 @@ impl<S: ApiKeyStore> Authenticator for ApiKeyAuthenticator<S> {
     }
 }
 
+/// The challenge of a refused key (RFC 9110 §11.6.1: every 401 names a scheme).
+pub const API_KEY_CHALLENGE: &str = "ApiKey header=\"X-Api-Key\", query=\"api_key\"";
+
 fn invalid_key() -> GlueError {
-    GlueError::unauthorized("The API key is unknown or revoked.")
+    GlueError::unauthorized("The API key is unknown or revoked.").with_header(
+        WWW_AUTHENTICATE,
+        HeaderValue::from_static(API_KEY_CHALLENGE),
+    )
 }

@@ -49,7 +49,7 @@ pub use api_key::{
     parse_api_key, secret_matches,
 };
 pub use authenticators::{
-    API_KEY_HEADER, API_KEY_PARAMETER, ApiKeyAuthenticator, BearerAuthenticator,
+    API_KEY_CHALLENGE, API_KEY_HEADER, API_KEY_PARAMETER, ApiKeyAuthenticator, BearerAuthenticator,
 };
 pub use endpoint::{TokenEndpoint, TokenGrants};
 pub use error::AuthError;

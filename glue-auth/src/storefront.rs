@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use glue_core::http::HeaderValue;
+use glue_core::http::header::WWW_AUTHENTICATE;
 use glue_core::{ApiResource, Context, GlueError, Processor};
 
 use crate::endpoint::TokenGrants;
@@ -16,7 +18,8 @@ use crate::grant::{GrantError, TokenPair};
     label = "Access token",
     description = "Log in with a username and password to receive an access token and a refresh token.",
     operations(Post(description = "Logs in")),
-    processor = TokenProcessor
+    processor = TokenProcessor,
+    cache_control = "no-store"
 )]
 pub struct AccessToken {
     /// An id of this grant (the tokens themselves are the credentials).
@@ -54,7 +57,8 @@ pub struct AccessToken {
     label = "Refresh token",
     description = "Trade a refresh token for a new access token and refresh token.",
     operations(Post(description = "Renews the tokens")),
-    processor = TokenProcessor
+    processor = TokenProcessor,
+    cache_control = "no-store"
 )]
 pub struct RefreshToken {
     /// An id of this grant.
@@ -105,11 +109,14 @@ impl TokenProcessor {
     }
 }
 
-/// A refused grant: 401 for credentials (SPEC §6.2), 500 for failures.
+/// A refused grant: 401 for credentials (SPEC §6.2), with the scheme the tokens are used
+/// with as challenge; 500 for failures.
 fn refused(error: GrantError, detail: &str) -> GlueError {
     match error {
         GrantError::Server(cause) => GlueError::internal(cause),
-        _ => GlueError::unauthorized(detail).with_code("invalid_grant"),
+        _ => GlueError::unauthorized(detail)
+            .with_code("invalid_grant")
+            .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),
     }
 }
 

@@ -120,6 +120,8 @@ pub struct OperationMeta {
     /// Security rules of this operation; each one declared replaces the resource's rule at
     /// the same point.
     pub security: SecurityMeta,
+    /// The `Cache-Control` of successful answers (`no-store` for answers carrying secrets).
+    pub cache_control: Option<&'static str>,
 }
 
 impl OperationMeta {
@@ -130,6 +132,7 @@ impl OperationMeta {
         status: None,
         description: None,
         security: SecurityMeta::NONE,
+        cache_control: None,
     };
 
     /// The success status of this operation.

@@ -473,7 +473,15 @@ impl AppInner {
                 );
                 GlueError::internal(format!("panic: {message}"))
             })??;
-        Ok(self.success_response(convention, output))
+        let mut response = self.success_response(convention, output);
+        if let Some(value) = route
+            .operation
+            .cache_control
+            .and_then(|value| HeaderValue::from_str(value).ok())
+        {
+            response.headers_mut().insert(header::CACHE_CONTROL, value);
+        }
+        Ok(response)
     }
 
     /// What security checks need from the application.

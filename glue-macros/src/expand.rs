@@ -108,6 +108,7 @@ struct Operation {
     status: Option<u16>,
     description: Option<String>,
     security: SecurityInput,
+    cache_control: Option<String>,
 }
 
 struct Field {
@@ -211,7 +212,7 @@ impl Model {
             None => naming::short_name(&ident_text),
         };
 
-        let operations: Vec<Operation> = match &input.operations {
+        let mut operations: Vec<Operation> = match &input.operations {
             None => {
                 errors.push(
                     Error::custom(
@@ -228,6 +229,29 @@ impl Model {
             }
             Some(list) => list.0.iter().map(|op| operation(op, &mut errors)).collect(),
         };
+
+        // Cache-Control: the resource's for every operation that names none.
+        let declared = input
+            .operations
+            .iter()
+            .flat_map(|list| &list.0)
+            .filter_map(|op| op.options.cache_control.as_ref())
+            .chain(&input.cache_control);
+        for value in declared {
+            if value.is_empty() || !value.bytes().all(|byte| (0x20..0x7f).contains(&byte)) {
+                errors.push(
+                    Error::custom(
+                        "`cache_control` is a header value: visible ASCII, such as \"no-store\"",
+                    )
+                    .with_span(&value.span()),
+                );
+            }
+        }
+        if let Some(default) = &input.cache_control {
+            for op in &mut operations {
+                op.cache_control.get_or_insert_with(|| default.to_string());
+            }
+        }
 
         // Fields.
         let raw_fields: Vec<&FieldInput> = input
@@ -588,6 +612,7 @@ impl Model {
             };
             let description = option_str(op.description.as_deref());
             let security = security_meta(krate, &op.security, Some(&self.security));
+            let cache_control = option_str(op.cache_control.as_deref());
             quote! {
                 #krate::OperationMeta {
                     kind: #krate::OperationKind::#kind,
@@ -595,6 +620,7 @@ impl Model {
                     status: #status,
                     description: #description,
                     security: #security,
+                    cache_control: #cache_control,
                 }
             }
         });
@@ -1020,6 +1046,11 @@ fn operation(input: &OperationInput, errors: &mut darling::error::Accumulator) -
         status: input.options.status.as_ref().map(|s| **s),
         description: input.options.description.clone(),
         security: input.options.security.clone(),
+        cache_control: input
+            .options
+            .cache_control
+            .as_ref()
+            .map(|value| value.to_string()),
     }
 }
 

@@ -28,6 +28,7 @@ pub(crate) struct ResourceInput {
     pub(crate) relationships: Option<Relationships>,
     pub(crate) tie_breaker: Option<SpannedValue<String>>,
     pub(crate) idempotent_delete: Flag,
+    pub(crate) cache_control: Option<SpannedValue<String>>,
     #[darling(flatten)]
     pub(crate) security: SecurityInput,
     #[darling(rename = "crate")]
@@ -76,6 +77,7 @@ pub(crate) struct OperationOptions {
     pub(crate) uri_template: Option<SpannedValue<String>>,
     pub(crate) status: Option<SpannedValue<u16>>,
     pub(crate) description: Option<String>,
+    pub(crate) cache_control: Option<SpannedValue<String>>,
     #[darling(flatten)]
     pub(crate) security: SecurityInput,
 }

@@ -269,10 +269,56 @@ pub(crate) fn attribute_names(resource: &Value) -> Vec<String> {
 }
 
 /// A fresh demo shop on its own in-memory database.
-pub(crate) async fn shop() -> example_shop::Shop {
-    example_shop::Shop::open("sqlite::memory:")
-        .await
-        .expect("the shop opens on sqlite::memory:")
+pub(crate) async fn shop() -> TestShop {
+    TestShop(
+        example_shop::Shop::open("sqlite::memory:")
+            .await
+            .expect("the shop opens on sqlite::memory:"),
+    )
+}
+
+/// The demo shop for tests of everything but access control: its `backend()` treats a request
+/// without credentials as an administrator's. Tests of access control use
+/// [`TestShop::secured_backend`], the backend exactly as the shop serves it.
+#[derive(Debug, Clone)]
+pub(crate) struct TestShop(pub(crate) example_shop::Shop);
+
+impl std::ops::Deref for TestShop {
+    type Target = example_shop::Shop;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl TestShop {
+    /// The backend, an administrator's unless a request says otherwise.
+    pub(crate) fn backend(&self) -> Router {
+        self.0
+            .backend_application()
+            .authenticator(TrustedAdministrator)
+            .build()
+    }
+
+    /// The backend as the shop serves it.
+    pub(crate) fn secured_backend(&self) -> Router {
+        self.0.backend()
+    }
+}
+
+/// Asked last, after the shop's own authenticators found no credentials.
+struct TrustedAdministrator;
+
+impl glue_core::Authenticator for TrustedAdministrator {
+    async fn authenticate(
+        &self,
+        _request: &glue_core::AuthRequest<'_>,
+    ) -> Result<Option<glue_core::Principal>, glue_core::GlueError> {
+        Ok(Some(
+            glue_core::Principal::new("test", "test-admin", glue_core::PrincipalKind::User)
+                .with_role("ROLE_ADMIN"),
+        ))
+    }
 }
 
 /// Reads a header value.

@@ -4,6 +4,7 @@
 mod common;
 mod fixtures;
 
+mod auth;
 mod includes;
 mod jsonapi;
 mod negotiation;
@@ -13,6 +14,7 @@ mod plain;
 mod postgres;
 mod querying;
 mod routing;
+mod security;
 mod shop;
 mod socket;
 mod writes;

@@ -9,7 +9,7 @@ use http::{Method, StatusCode};
 use serde_json::json;
 use sqlx::Executor;
 
-use crate::common::{call, get, jsonapi_document, jsonapi_errors};
+use crate::common::{TestShop, call, get, jsonapi_document, jsonapi_errors};
 
 /// A fresh database on the test cluster, or `None` when no cluster is configured.
 pub(crate) async fn fresh_database() -> Option<String> {
@@ -41,13 +41,13 @@ pub(crate) async fn fresh_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
-async fn postgres_shop() -> Option<example_shop::Shop> {
+async fn postgres_shop() -> Option<TestShop> {
     let url = fresh_database().await?;
     let shop = example_shop::Shop::open(&url)
         .await
         .expect("the shop opens on PostgreSQL");
     assert_eq!(shop.db().backend(), example_shop::db::Backend::Postgres);
-    Some(shop)
+    Some(TestShop(shop))
 }
 
 #[tokio::test]
@@ -152,4 +152,100 @@ async fn product_writes_work_the_same_on_postgresql() {
     jsonapi_errors(&duplicate, StatusCode::CONFLICT);
     let storefront = get("/products/SKU-PG").send(&shop.storefront()).await;
     jsonapi_document(&storefront, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn authentication_works_the_same_on_postgresql() {
+    let Some(shop) = postgres_shop().await else {
+        return;
+    };
+    let backend = shop.secured_backend();
+    let denied = get("/customers").send(&backend).await;
+    jsonapi_errors(&denied, StatusCode::UNAUTHORIZED);
+
+    // Password grant against the seeded back-office users, then a single-use refresh.
+    let login = call(Method::POST, "/token")
+        .raw(
+            "application/x-www-form-urlencoded",
+            "grant_type=password&username=viewer%40example.com&password=change123",
+        )
+        .send(&backend)
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text());
+    let tokens = login.json();
+    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+    let read = get("/customers/DE--1")
+        .header("authorization", &bearer)
+        .send(&backend)
+        .await;
+    jsonapi_document(&read, StatusCode::OK);
+    let refresh = format!(
+        "grant_type=refresh_token&refresh_token={}",
+        tokens["refresh_token"].as_str().unwrap()
+    );
+    let renewed = call(Method::POST, "/token")
+        .raw("application/x-www-form-urlencoded", &refresh)
+        .send(&backend)
+        .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text());
+    let reused = call(Method::POST, "/token")
+        .raw("application/x-www-form-urlencoded", &refresh)
+        .send(&backend)
+        .await;
+    assert_eq!(reused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reused.json()["error"], "invalid_grant");
+
+    // An API key created by an administrator works until it is revoked.
+    let admin = shop.backend();
+    let created = call(Method::POST, "/api-keys")
+        .jsonapi(&json!({"data": {"type": "api-keys",
+            "attributes": {"name": "PG import", "roles": ["ROLE_VIEWER"]}}}))
+        .send(&admin)
+        .await;
+    let document = jsonapi_document(&created, StatusCode::CREATED);
+    let key = document["data"]["attributes"]["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = document["data"]["id"].as_str().unwrap().to_owned();
+    let with_key = get("/products/SKU-0001")
+        .header("x-api-key", &key)
+        .send(&backend)
+        .await;
+    jsonapi_document(&with_key, StatusCode::OK);
+    let revoked = call(Method::DELETE, &format!("/api-keys/{id}"))
+        .send(&admin)
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    let refused = get("/products/SKU-0001")
+        .header("x-api-key", &key)
+        .send(&backend)
+        .await;
+    jsonapi_errors(&refused, StatusCode::UNAUTHORIZED);
+
+    // A customer logs in to the storefront and sees only their own account.
+    let storefront = shop.storefront();
+    let login = call(Method::POST, "/access-tokens")
+        .jsonapi(&json!({"data": {"type": "access-tokens", "attributes": {
+            "username": "customer2@example.com", "password": "change123"}}}))
+        .send(&storefront)
+        .await;
+    let document = jsonapi_document(&login, StatusCode::CREATED);
+    let bearer = format!(
+        "Bearer {}",
+        document["data"]["attributes"]["accessToken"]
+            .as_str()
+            .unwrap()
+    );
+    let own = get("/customers/DE--2?include=addresses")
+        .header("authorization", &bearer)
+        .send(&storefront)
+        .await;
+    let document = jsonapi_document(&own, StatusCode::OK);
+    assert_eq!(document["included"].as_array().unwrap().len(), 2);
+    let other = get("/customers/DE--1")
+        .header("authorization", &bearer)
+        .send(&storefront)
+        .await;
+    jsonapi_errors(&other, StatusCode::FORBIDDEN);
 }

@@ -34,8 +34,32 @@ async fn send(request: reqwest::RequestBuilder) -> Reply {
     }
 }
 
+/// The API key the shops of these tests register (`SHOP_API_KEY`).
+const ADMIN_KEY: &str = "socket-tests-admin-key";
+
+/// A shop on free ports over `url`, with [`ADMIN_KEY`] registered.
+fn config(url: &str) -> Config {
+    Config {
+        api_key: Some(ADMIN_KEY.to_owned()),
+        ..Config::ephemeral(url)
+    }
+}
+
+/// A client that sends the administrator's API key.
+fn admin() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-api-key",
+        reqwest::header::HeaderValue::from_static(ADMIN_KEY),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client")
+}
+
 async fn memory_shop() -> RunningShop {
-    start(&Config::ephemeral("sqlite::memory:"))
+    start(&config("sqlite::memory:"))
         .await
         .expect("the shop starts")
 }
@@ -57,7 +81,7 @@ fn database_file(name: &str) -> (PathBuf, String) {
 async fn a_customer_round_trip_through_sqlite_over_http() {
     let shop = memory_shop().await;
     let backend = format!("http://{}", shop.backend_addr());
-    let client = reqwest::Client::new();
+    let client = admin();
 
     let created = send(
         client
@@ -124,7 +148,7 @@ async fn bodies_over_the_limit_are_refused_with_413_over_the_socket() {
         "x".repeat(2 * 1024 * 1024)
     );
     let reply = send(
-        reqwest::Client::new()
+        admin()
             .post(format!("{backend}/customers"))
             .header("content-type", JSONAPI)
             .body(big),
@@ -139,7 +163,7 @@ async fn bodies_over_the_limit_are_refused_with_413_over_the_socket() {
 async fn concurrent_requests_are_all_answered() {
     let shop = memory_shop().await;
     let backend = format!("http://{}", shop.backend_addr());
-    let client = reqwest::Client::new();
+    let client = admin();
     let requests = (1..=40).map(|n| {
         let client = client.clone();
         let url = format!("{backend}/customers/DE--{}", n % 55 + 1);
@@ -163,13 +187,14 @@ async fn both_applications_listen_and_keep_their_resources_apart() {
     let shop = memory_shop().await;
     let storefront = format!("http://{}", shop.storefront_addr());
     let backend = format!("http://{}", shop.backend_addr());
-    let products = send(reqwest::Client::new().get(format!("{storefront}/products"))).await;
+    let products = send(admin().get(format!("{storefront}/products"))).await;
     assert_eq!(products.status, 200);
     assert_eq!(products.body["data"].as_array().unwrap().len(), 12);
-    // Customers live on the backend only.
-    let customers = send(reqwest::Client::new().get(format!("{storefront}/customers"))).await;
+    // The customer collection lives on the backend only; the storefront serves a customer
+    // their own account.
+    let customers = send(admin().get(format!("{storefront}/customers"))).await;
     assert_eq!(customers.status, 404);
-    let customers = send(reqwest::Client::new().get(format!("{backend}/customers"))).await;
+    let customers = send(admin().get(format!("{backend}/customers"))).await;
     assert_eq!(customers.status, 200);
     shop.shutdown().await.expect("a clean shutdown");
 }
@@ -177,12 +202,12 @@ async fn both_applications_listen_and_keep_their_resources_apart() {
 #[tokio::test]
 async fn a_database_file_is_created_seeded_once_and_kept_across_restarts() {
     let (directory, url) = database_file("restart");
-    let shop = start(&Config::ephemeral(url.clone()))
+    let shop = start(&config(&url))
         .await
         .expect("the shop creates its database file");
     let backend = format!("http://{}", shop.backend_addr());
     let created = send(
-        reqwest::Client::new()
+        admin()
             .post(format!("{backend}/products"))
             .header("content-type", JSONAPI)
             .body(
@@ -196,13 +221,13 @@ async fn a_database_file_is_created_seeded_once_and_kept_across_restarts() {
     shop.shutdown().await.expect("a clean shutdown");
     assert!(directory.join("shop.db").exists());
 
-    let shop = start(&Config::ephemeral(url))
+    let shop = start(&config(&url))
         .await
         .expect("the shop reopens its database file");
     let backend = format!("http://{}", shop.backend_addr());
-    let kept = send(reqwest::Client::new().get(format!("{backend}/products/SKU-PERSIST"))).await;
+    let kept = send(admin().get(format!("{backend}/products/SKU-PERSIST"))).await;
     assert_eq!(kept.status, 200);
-    let total = send(reqwest::Client::new().get(format!("{backend}/customers"))).await;
+    let total = send(admin().get(format!("{backend}/customers"))).await;
     assert_eq!(total.body["meta"]["records_total"], 55, "seeded only once");
     shop.shutdown().await.expect("a clean shutdown");
     let _ = std::fs::remove_dir_all(directory);

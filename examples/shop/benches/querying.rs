@@ -22,6 +22,7 @@ use tower::ServiceExt;
 async fn get(router: &glue_core::Router, uri: &str) -> (u16, usize) {
     let request = glue_core::http::Request::get(uri)
         .header("host", "bench.test")
+        .header("x-api-key", common::API_KEY)
         .body(String::new())
         .expect("a request");
     let response = router.clone().oneshot(request).await.expect("infallible");
@@ -60,7 +61,10 @@ fn main() {
             CUSTOMERS * 5 / 2,
             started.elapsed().as_secs_f64()
         );
-        let shop = Shop::open(&url).await.expect("the shop opens");
+        let shop = Shop::open(&url)
+            .await
+            .expect("the shop opens")
+            .with_api_key(common::API_KEY);
         let backend = shop.backend();
 
         println!("\nfiltered, sorted, included page (SQLite, {CUSTOMERS} customers):");

@@ -20,6 +20,7 @@ static ALLOCATOR: dhat::Alloc = dhat::Alloc;
 async fn drain(router: &glue_core::Router, uri: &str) -> usize {
     let request = glue_core::http::Request::get(uri)
         .header("host", "bench.test")
+        .header("x-api-key", common::API_KEY)
         .body(String::new())
         .expect("a request");
     let response = router.clone().oneshot(request).await.expect("infallible");
@@ -49,7 +50,10 @@ fn main() {
         let db = Db::connect(&url).await.expect("the database opens");
         db.migrate().await.expect("the tables are created");
         seed(&db).await;
-        let shop = Shop::open(&url).await.expect("the shop opens");
+        let shop = Shop::open(&url)
+            .await
+            .expect("the shop opens")
+            .with_api_key(common::API_KEY);
         let backend = shop.backend();
 
         println!("pagination=false, streamed (heap measured by dhat):");

@@ -20,13 +20,31 @@ use crate::db::{Db, count, db_error, fetch_page, get, get_bool};
     label = "Address",
     operations(
         GetCollection(uri_template = "/customers/{customerReference}/addresses"),
-        Post(uri_template = "/customers/{customerReference}/addresses"),
+        Post(
+            uri_template = "/customers/{customerReference}/addresses",
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing addresses needs ROLE_ADMIN."
+        ),
         Get(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
-        Put(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
-        Patch(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
-        Delete(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
+        Put(
+            uri_template = "/customers/{customerReference}/addresses/{uuid}",
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing addresses needs ROLE_ADMIN."
+        ),
+        Patch(
+            uri_template = "/customers/{customerReference}/addresses/{uuid}",
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing addresses needs ROLE_ADMIN."
+        ),
+        Delete(
+            uri_template = "/customers/{customerReference}/addresses/{uuid}",
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing addresses needs ROLE_ADMIN."
+        ),
     ),
     uri_variables(customerReference = customer_reference),
+    security = "is_granted('ROLE_VIEWER') or is_granted('ROLE_ADMIN')",
+    security_message = "Reading addresses needs ROLE_VIEWER or ROLE_ADMIN.",
     provider = AddressStore,
     processor = AddressStore,
     relationships(customer(
@@ -74,7 +92,7 @@ macro_rules! columns {
 }
 
 impl Address {
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
             uuid: get(row, "uuid")?,
             customer_reference: get(row, "customer_reference")?,
@@ -121,7 +139,11 @@ impl AddressStore {
         Ok(reference.to_owned())
     }
 
-    async fn find(&self, reference: &str, uuid: &str) -> Result<Option<Address>, GlueError> {
+    pub(crate) async fn find(
+        &self,
+        reference: &str,
+        uuid: &str,
+    ) -> Result<Option<Address>, GlueError> {
         let row = sqlx::query(concat!(
             "SELECT ",
             columns!(),

@@ -23,7 +23,28 @@ use crate::password;
 #[api(
     name = "Customers",
     short_name = "customers",
-    operations(Get, GetCollection, Post, Put, Patch, Delete),
+    operations(
+        Get,
+        GetCollection,
+        Post(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing customers needs ROLE_ADMIN."
+        ),
+        Put(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing customers needs ROLE_ADMIN."
+        ),
+        Patch(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing customers needs ROLE_ADMIN."
+        ),
+        Delete(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing customers needs ROLE_ADMIN."
+        )
+    ),
+    security = "is_granted('ROLE_VIEWER') or is_granted('ROLE_ADMIN')",
+    security_message = "Reading customers needs ROLE_VIEWER or ROLE_ADMIN.",
     provider = CustomerStore,
     processor = CustomerStore,
     pagination(

@@ -12,17 +12,27 @@
 //! ([`start`]).
 
 pub mod addresses;
+pub mod auth;
 pub mod codes;
 pub mod customers;
 pub mod db;
 mod password;
 pub mod products;
 pub mod seed;
+pub mod storefront;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
+use glue_auth::{
+    AccessToken, AccessTokens, ApiKey, ApiKeyAdmin, ApiKeyAuthenticator, BearerAuthenticator,
+    Principal, PrincipalKind, RefreshToken, StaticApiKeys, TokenEndpoint, TokenGrants, TokenKeys,
+    TokenProcessor, TokenService, TokenSettings,
+};
+use glue_core::http::Method;
 use glue_core::{Application, PlainJson, Router};
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -31,9 +41,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::addresses::{Address, AddressStore};
+use crate::auth::{ApiKeys, BackOfficeUsers, CustomerLogins, ROLE_ADMIN, RefreshTokens};
 use crate::customers::{Customer, CustomerStore};
 use crate::db::Db;
 use crate::products::{Product, ProductStore, StorefrontProduct};
+use crate::storefront::{AccountStore, StorefrontAddress, StorefrontCustomer};
 
 /// The default database: a file beside the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://shop.db";
@@ -51,10 +63,16 @@ pub struct Config {
     pub storefront_addr: SocketAddr,
     /// `SHOP_BACKEND_ADDR`.
     pub backend_addr: SocketAddr,
+    /// `GLUE_TOKEN_SECRET`: the secret access tokens are signed with; a random one (valid
+    /// until the shop stops) when unset.
+    pub token_secret: Option<String>,
+    /// `SHOP_API_KEY`: an API key with `ROLE_ADMIN`, when set.
+    pub api_key: Option<String>,
 }
 
 impl Config {
-    /// Reads `DATABASE_URL`, `SHOP_STOREFRONT_ADDR` and `SHOP_BACKEND_ADDR`, with the defaults.
+    /// Reads `DATABASE_URL`, `SHOP_STOREFRONT_ADDR`, `SHOP_BACKEND_ADDR`, `GLUE_TOKEN_SECRET`
+    /// and `SHOP_API_KEY`, with the defaults.
     ///
     /// # Errors
     ///
@@ -72,10 +90,13 @@ impl Config {
                 format!("{name}={text:?} is not an address such as 127.0.0.1:8080")
             })
         };
+        let optional = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
         Ok(Self {
             database_url: var("DATABASE_URL", DEFAULT_DATABASE_URL),
             storefront_addr: address("SHOP_STOREFRONT_ADDR", DEFAULT_STOREFRONT_ADDR)?,
             backend_addr: address("SHOP_BACKEND_ADDR", DEFAULT_BACKEND_ADDR)?,
+            token_secret: optional("GLUE_TOKEN_SECRET"),
+            api_key: optional("SHOP_API_KEY"),
         })
     }
 
@@ -86,18 +107,33 @@ impl Config {
             database_url: database_url.into(),
             storefront_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             backend_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token_secret: None,
+            api_key: None,
         }
     }
 }
 
-/// The shop: its database and its two applications.
-#[derive(Debug, Clone)]
+/// The shop: its database, its credentials and its two applications.
+#[derive(Clone)]
 pub struct Shop {
     db: Db,
+    tokens: Arc<AccessTokens>,
+    api_keys: StaticApiKeys,
+}
+
+impl std::fmt::Debug for Shop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shop")
+            .field("db", &self.db)
+            .field("api_keys", &self.api_keys)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Shop {
     /// Connects to the database, creates the tables and writes the demo data on first start.
+    /// Tokens are signed with a random secret until [`with_token_secret`](Self::with_token_secret)
+    /// sets one.
     ///
     /// # Errors
     ///
@@ -113,7 +149,48 @@ impl Shop {
         {
             tracing::info!("wrote the demo data");
         }
-        Ok(Self { db })
+        if seed::seed_users_if_empty(&db)
+            .await
+            .context("cannot seed the back-office users")?
+        {
+            tracing::info!("wrote the back-office users");
+        }
+        Ok(Self {
+            db,
+            tokens: Arc::new(AccessTokens::new(
+                TokenKeys::random(),
+                TokenSettings::default(),
+            )),
+            api_keys: StaticApiKeys::new(),
+        })
+    }
+
+    /// Signs and verifies access tokens with this secret (`GLUE_TOKEN_SECRET`), so that
+    /// tokens outlive a restart and every replica accepts them.
+    #[must_use]
+    pub fn with_token_secret(mut self, secret: &str) -> Self {
+        self.tokens = Arc::new(AccessTokens::new(
+            TokenKeys::from_secret(secret.as_bytes()),
+            TokenSettings::default(),
+        ));
+        self
+    }
+
+    /// Registers an API key with `ROLE_ADMIN` on the backend (`SHOP_API_KEY`).
+    #[must_use]
+    pub fn with_api_key(mut self, key: &str) -> Self {
+        self.api_keys = self.api_keys.with_key(
+            key,
+            Principal::new("shop-api-key", "SHOP_API_KEY", PrincipalKind::ApiKey)
+                .with_role(ROLE_ADMIN),
+        );
+        self
+    }
+
+    /// The keys and settings of access tokens (for tests that mint their own).
+    #[must_use]
+    pub fn access_tokens(&self) -> &AccessTokens {
+        &self.tokens
     }
 
     /// The database.
@@ -122,27 +199,63 @@ impl Shop {
         &self.db
     }
 
-    /// The backend application (SPEC §11.3): JSON:API by default, plain JSON on request.
+    /// The backend application (SPEC §11.3): JSON:API by default, plain JSON on request;
+    /// back-office users log in at `POST /token`, integrations send an API key.
     pub fn backend(&self) -> Router {
+        self.backend_application().build()
+    }
+
+    /// The backend before it is built, for callers that add to it (their own
+    /// authenticators or routes).
+    pub fn backend_application(&self) -> Application {
         let customers = CustomerStore::new(self.db.clone());
         let addresses = AddressStore::new(self.db.clone());
         let products = ProductStore::new(self.db.clone());
+        let api_keys = ApiKeys::new(self.db.clone());
+        let grants = TokenService::new(
+            AccessTokens::clone(&self.tokens),
+            "backend",
+            BackOfficeUsers::new(self.db.clone()),
+            RefreshTokens::new(self.db.clone()),
+        );
         Application::backend()
             .convention(JsonApi::new())
             .convention(PlainJson::new())
             .standard_pagination()
+            .authenticator(BearerAuthenticator::new(Arc::clone(&self.tokens)))
+            .authenticator(ApiKeyAuthenticator::new(
+                api_keys.clone(),
+                self.api_keys.clone(),
+            ))
+            .route("/token", [Method::POST], TokenEndpoint::new(grants))
             .resource::<Customer>(customers.clone(), customers)
             .resource::<Address>(addresses.clone(), addresses)
             .resource::<Product>(products.clone(), products)
-            .build()
+            .resource::<ApiKey>(
+                ApiKeyAdmin::new(api_keys.clone()),
+                ApiKeyAdmin::new(api_keys),
+            )
     }
 
-    /// The storefront application (SPEC §11.4): JSON:API only.
+    /// The storefront application (SPEC §11.4): JSON:API only; customers log in at
+    /// `POST /access-tokens`.
     pub fn storefront(&self) -> Router {
+        let grants: Arc<dyn TokenGrants> = Arc::new(TokenService::new(
+            AccessTokens::clone(&self.tokens),
+            "storefront",
+            CustomerLogins::new(self.db.clone()),
+            RefreshTokens::new(self.db.clone()),
+        ));
+        let accounts = AccountStore::new(self.db.clone());
         Application::storefront()
             .convention(JsonApi::new())
             .standard_pagination()
+            .authenticator(BearerAuthenticator::new(Arc::clone(&self.tokens)))
+            .resource::<AccessToken>((), TokenProcessor::shared(Arc::clone(&grants)))
+            .resource::<RefreshToken>((), TokenProcessor::shared(grants))
             .resource::<StorefrontProduct>(ProductStore::new(self.db.clone()), ())
+            .resource::<StorefrontCustomer>(accounts.clone(), accounts.clone())
+            .resource::<StorefrontAddress>(accounts, ())
             .build()
     }
 }
@@ -201,7 +314,13 @@ impl RunningShop {
 ///
 /// When the database cannot be opened or an address cannot be bound.
 pub async fn start(config: &Config) -> anyhow::Result<RunningShop> {
-    let shop = Shop::open(&config.database_url).await?;
+    let mut shop = Shop::open(&config.database_url).await?;
+    if let Some(secret) = &config.token_secret {
+        shop = shop.with_token_secret(secret);
+    }
+    if let Some(key) = &config.api_key {
+        shop = shop.with_api_key(key);
+    }
     let storefront = TcpListener::bind(config.storefront_addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.storefront_addr))?;

@@ -20,7 +20,28 @@ use crate::db::{
 #[api(
     name = "Products",
     short_name = "products",
-    operations(Get, GetCollection, Post, Put, Patch, Delete),
+    operations(
+        Get,
+        GetCollection,
+        Post(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing products needs ROLE_ADMIN."
+        ),
+        Put(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing products needs ROLE_ADMIN."
+        ),
+        Patch(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing products needs ROLE_ADMIN."
+        ),
+        Delete(
+            security = "is_granted('ROLE_ADMIN')",
+            security_message = "Changing products needs ROLE_ADMIN."
+        )
+    ),
+    security = "is_granted('ROLE_VIEWER') or is_granted('ROLE_ADMIN')",
+    security_message = "Reading products needs ROLE_VIEWER or ROLE_ADMIN.",
     provider = ProductStore,
     processor = ProductStore,
 )]

@@ -149,3 +149,40 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
     tx.commit().await?;
     Ok(true)
 }
+
+/// The back-office user with `ROLE_ADMIN`.
+pub const ADMIN_USERNAME: &str = "admin@example.com";
+/// The back-office user with `ROLE_VIEWER`.
+pub const VIEWER_USERNAME: &str = "viewer@example.com";
+
+/// Writes the back-office users `admin@example.com` (`ROLE_ADMIN`) and `viewer@example.com`
+/// (`ROLE_VIEWER`), password `change123`, unless the database already holds users.
+///
+/// # Errors
+///
+/// When a statement fails; nothing is written then.
+pub async fn seed_users_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
+    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM back_office_users")
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let mut tx = db.pool().begin().await?;
+    for (username, roles) in [
+        (ADMIN_USERNAME, "ROLE_ADMIN"),
+        (VIEWER_USERNAME, "ROLE_VIEWER"),
+    ] {
+        sqlx::query(
+            "INSERT INTO back_office_users (username, password_hash, roles) VALUES ($1, $2, $3)",
+        )
+        .bind(username)
+        .bind(DEMO_PASSWORD_HASH)
+        .bind(roles)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}

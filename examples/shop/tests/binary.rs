@@ -8,6 +8,9 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+/// The admin API key the tests register through `SHOP_API_KEY`.
+const API_KEY: &str = "binary-test-admin-key";
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -37,6 +40,8 @@ fn start() -> (Shop, Vec<String>) {
         .env("SHOP_BACKEND_ADDR", &backend)
         .env("SHOP_STOREFRONT_ADDR", &storefront)
         .env("RUST_LOG", "warn")
+        .env("SHOP_API_KEY", API_KEY)
+        .env("GLUE_TOKEN_SECRET", "binary-test-secret")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -97,13 +102,53 @@ fn the_binary_prints_its_addresses_and_serves_both_applications() {
         "{banner}"
     );
     assert!(banner.contains("sqlite::memory:"), "{banner}");
+    for credential in [
+        "admin@example.com",
+        "viewer@example.com",
+        "customer1@example.com",
+        "change123",
+        "SHOP_API_KEY",
+    ] {
+        assert!(banner.contains(credential), "{credential} in {banner}");
+    }
 
+    // Closed without credentials, open with the API key...
     let answer = exchange(
         &shop.backend,
         "GET /customers?page%5Blimit%5D=5 HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n",
     );
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let answer = exchange(
+        &shop.backend,
+        &format!(
+            "GET /customers?page%5Blimit%5D=5 HTTP/1.1\r\nHost: shop.test\r\nX-Api-Key: {API_KEY}\r\nConnection: close\r\n\r\n"
+        ),
+    );
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"records\":5"), "{answer}");
+
+    // ...and with a token for the demo viewer.
+    let form = "grant_type=password&username=viewer%40example.com&password=change123";
+    let answer = exchange(
+        &shop.backend,
+        &format!(
+            "POST /token HTTP/1.1\r\nHost: shop.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let token = answer
+        .split("\"access_token\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an access token");
+    let answer = exchange(
+        &shop.backend,
+        &format!(
+            "GET /customers/DE--1 HTTP/1.1\r\nHost: shop.test\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
     let answer = exchange(
         &shop.storefront,
@@ -125,7 +170,7 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
         .expect("a timeout");
     write!(
         stream,
-        "POST /products HTTP/1.1\r\nHost: shop.test\r\nContent-Type: application/vnd.api+json\r\nContent-Length: {}\r\n\r\n{head}",
+        "POST /products HTTP/1.1\r\nHost: shop.test\r\nX-Api-Key: {API_KEY}\r\nContent-Type: application/vnd.api+json\r\nContent-Length: {}\r\n\r\n{head}",
         body.len()
     )
     .expect("the head is sent");

@@ -4,6 +4,8 @@ use example_shop::db::Db;
 use sqlx::Executor;
 
 pub(crate) const CUSTOMERS: usize = 100_000;
+/// The admin API key the benchmarks authenticate with (a static key: one SHA-256 per request).
+pub(crate) const API_KEY: &str = "bench-admin-key";
 const BATCH: usize = 500;
 
 pub(crate) async fn seed(db: &Db) {

@@ -1,0 +1,14 @@
+#![allow(unused_imports)]
+use glue_core::ApiResource;
+
+struct Customers;
+impl glue_core::Provider<Customer> for Customers {}
+
+#[derive(ApiResource, Clone)]
+#[api(operations(Get(cache_control = "no-store\n")), provider = Customers)]
+struct Customer {
+    #[api(identifier)]
+    customer_reference: String,
+}
+
+fn main() {}
