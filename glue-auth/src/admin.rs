@@ -1,17 +1,15 @@
 //! `api-keys` (SPEC §6.5): API keys created and revoked by an administrator. The key itself
 //! is shown once, in the answer to its creation; the store keeps only a digest of its secret.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use glue_core::{ApiResource, Context, FieldError, GlueError, Paginated, Processor, Provider};
+use glue_core::{
+    ApiResource, BoxFuture, Context, FieldError, GlueError, Paginated, Processor, Provider,
+};
 
 use crate::api_key::{ApiKeyStore, StoredApiKey, generate_api_key};
 use crate::error::AuthError;
-
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// An API key as administrators see it.
 #[derive(ApiResource, Clone, Debug)]

@@ -52,21 +52,10 @@ impl Authenticator for BearerAuthenticator {
         &self,
         request: &AuthRequest<'_>,
     ) -> Result<Option<Principal>, GlueError> {
-        let Some(header) = request
-            .headers()
-            .get(glue_core::http::header::AUTHORIZATION)
-        else {
+        // No `Authorization`, or another scheme: another authenticator's business.
+        let Some(token) = request.authorization("Bearer") else {
             return Ok(None);
         };
-        let Ok(text) = header.to_str() else {
-            return Err(invalid_token("The Authorization header is not text."));
-        };
-        let (scheme, token) = text.split_once(' ').unwrap_or((text, ""));
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            // Another scheme: another authenticator's business.
-            return Ok(None);
-        }
-        let token = token.trim();
         if token.is_empty() {
             return Err(invalid_token("The Bearer credentials are empty."));
         }
@@ -134,6 +123,9 @@ impl<S: ApiKeyStore> Authenticator for ApiKeyAuthenticator<S> {
     fn credential_parameters(&self) -> &'static [&'static str] {
         &[API_KEY_PARAMETER]
     }
+
+    // No `challenge()`: a request without credentials is told about `Bearer` (SPEC §6.4);
+    // a refused key carries [`API_KEY_CHALLENGE`].
 }
 
 /// The challenge of a refused key (RFC 9110 §11.6.1: every 401 names a scheme).

@@ -1,20 +1,16 @@
 //! `POST /token` (SPEC §6.1): the OAuth 2.0 token endpoint of the backend, with the password
 //! and refresh_token grants and RFC 6749 §5.2 error bodies.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use glue_core::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
 use glue_core::http::{HeaderValue, Response, StatusCode};
-use glue_core::{Body, Endpoint, EndpointRequest, GlueError};
+use glue_core::{Body, BoxFuture, Endpoint, EndpointRequest, GlueError};
 use serde::Serialize;
 
 use crate::grant::{GrantError, TokenPair, TokenService};
 use crate::refresh::RefreshTokenStore;
 use crate::users::UserStore;
-
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The two grants, behind a trait object so that endpoints and resources need not carry the
 /// stores' types.
@@ -104,7 +100,11 @@ impl TokenEndpoint {
     }
 }
 
-/// The parameters of the body; a repeated parameter is an error (RFC 6749 §3.2).
+/// The most parameters a token request may carry; the grants need four at most.
+const MAX_PARAMETERS: usize = 16;
+
+/// The parameters of the body; a repeated parameter is an error (RFC 6749 §3.2), and so is a
+/// body with more than [`MAX_PARAMETERS`] of them.
 fn parameters(request: &EndpointRequest) -> Result<Vec<(String, String)>, GrantError> {
     let media = request
         .headers()
@@ -119,39 +119,78 @@ fn parameters(request: &EndpointRequest) -> Result<Vec<(String, String)>, GrantE
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    let params: Vec<(String, String)> = match media.as_str() {
-        "application/x-www-form-urlencoded" => form_urlencoded::parse(request.body())
-            .map(|(key, value)| (key.into_owned(), value.into_owned()))
-            .collect(),
+    let too_many = || {
+        GrantError::InvalidRequest(format!(
+            "A token request carries at most {MAX_PARAMETERS} parameters."
+        ))
+    };
+    let mut params: Vec<(String, String)> = Vec::new();
+    match media.as_str() {
+        "application/x-www-form-urlencoded" => {
+            for (key, value) in form_urlencoded::parse(request.body()) {
+                if params.len() == MAX_PARAMETERS {
+                    return Err(too_many());
+                }
+                params.push((key.into_owned(), value.into_owned()));
+            }
+        }
         "application/json" => {
-            let object: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_slice(request.body()).map_err(|_| {
-                    GrantError::InvalidRequest("The body is not a JSON object.".to_owned())
-                })?;
-            object
-                .into_iter()
-                .map(|(key, value)| match value {
-                    serde_json::Value::String(text) => Ok((key, text)),
-                    _ => Err(GrantError::InvalidRequest(format!(
-                        "The `{key}` parameter must be a string."
-                    ))),
-                })
-                .collect::<Result<_, _>>()?
+            let pairs: JsonParameters = serde_json::from_slice(request.body()).map_err(|_| {
+                GrantError::InvalidRequest(
+                    "The body is not a JSON object of at most 16 string parameters.".to_owned(),
+                )
+            })?;
+            params = pairs.0;
         }
         _ => {
             return Err(GrantError::InvalidRequest(
                 "Send the parameters as application/x-www-form-urlencoded.".to_owned(),
             ));
         }
-    };
-    for (index, (key, _)) in params.iter().enumerate() {
-        if params[..index].iter().any(|(earlier, _)| earlier == key) {
+    }
+    let mut seen = std::collections::HashSet::with_capacity(params.len());
+    for (key, _) in &params {
+        if !seen.insert(key.as_str()) {
             return Err(GrantError::InvalidRequest(format!(
                 "The `{key}` parameter is repeated."
             )));
         }
     }
     Ok(params)
+}
+
+/// A JSON object of string members, in order and with repeated names kept (so that they can
+/// be refused), of at most [`MAX_PARAMETERS`] members.
+struct JsonParameters(Vec<(String, String)>);
+
+impl<'de> serde::Deserialize<'de> for JsonParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = JsonParameters;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of string parameters")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, String>()? {
+                    if pairs.len() == MAX_PARAMETERS {
+                        return Err(serde::de::Error::custom("too many parameters"));
+                    }
+                    pairs.push((key, value));
+                }
+                Ok(JsonParameters(pairs))
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
 }
 
 #[derive(Serialize)]

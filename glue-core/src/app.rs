@@ -16,7 +16,7 @@ use crate::meta::{OperationMeta, ResourceMeta};
 use crate::pagination::{PaginationSettings, PaginationStrategy};
 use crate::resource::Resource;
 use crate::router::{AppInner, RouteEntry, RouteOperation, Router};
-use crate::security::OperationSecurity;
+use crate::security::{OperationSecurity, ReadRule};
 
 /// The default limit on request bodies: 1 MiB (SPEC §2.3).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -248,9 +248,18 @@ impl Application {
         let mut routes_by_type = Routes::default();
         let mut settings = Vec::with_capacity(self.resources.len());
 
+        let mut read_rules = Vec::with_capacity(self.resources.len());
         for (resource_index, handler) in self.resources.iter().enumerate() {
             let meta = handler.meta();
             check_relationships(meta)?;
+            read_rules.push(ReadRule::compile(meta).map_err(|(kind, error)| {
+                BuildError::Security {
+                    resource: meta.short_name,
+                    operation: kind.name(),
+                    attribute: error.attribute,
+                    error: error.error.to_string(),
+                }
+            })?);
             settings.push(self.pagination.overridden_by(&meta.pagination));
             for operation in meta.operations {
                 let template = normalize_template(&meta.route(operation));
@@ -393,6 +402,7 @@ impl Application {
             credential_parameters,
             endpoints,
             resource_metas,
+            read_rules,
         }))
     }
 }

@@ -69,8 +69,9 @@ impl<'a> AuthRequest<'a> {
             .map(|(_, value)| value)
     }
 
-    /// The credentials of an `Authorization` header of the given scheme (`Bearer`), compared
-    /// without regard to case as RFC 9110 says.
+    /// The credentials of an `Authorization` header of the given scheme (`Bearer`), the scheme
+    /// compared without regard to case as RFC 9110 says; empty when the header names the
+    /// scheme alone. `None` without such a header.
     #[must_use]
     pub fn authorization(&self, scheme: &str) -> Option<&'a str> {
         let value = self
@@ -78,8 +79,9 @@ impl<'a> AuthRequest<'a> {
             .headers
             .get(http::header::AUTHORIZATION)?
             .to_str()
-            .ok()?;
-        let (given, credentials) = value.split_once(' ')?;
+            .ok()?
+            .trim();
+        let (given, credentials) = value.split_once(' ').unwrap_or((value, ""));
         given
             .eq_ignore_ascii_case(scheme)
             .then(|| credentials.trim())

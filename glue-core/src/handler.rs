@@ -24,9 +24,11 @@ use crate::query::memory;
 use crate::resource::{Resource, ResourceObject, WriteInput, WriteMode};
 use crate::router::AppInner;
 use crate::router::BoxError;
-use crate::security::{OperationSecurity, Rule};
+use crate::security::{Guard, OperationSecurity, Rule};
 
-pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A boxed, `Send` future: what object-safe async traits (authenticators, endpoints, stores
+/// behind `dyn`) return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Which pagination strategies serve a request: the one that read the client's page (if
 /// any; it finishes the answer), and the one whose form links use. The page itself is
@@ -57,7 +59,7 @@ impl Call<'_> {
     fn check_loaded<R: Resource>(&self, item: Option<&R>) -> Result<(), GlueError> {
         match &self.security.security {
             Some(rule) if rule.reads_object() => {
-                self.app.guard().check(rule, &self.ctx, item, None)
+                self.app.guard().check(rule, &self.ctx.facts(), item, None)
             }
             _ => Ok(()),
         }
@@ -74,7 +76,7 @@ impl Call<'_> {
             Some(rule) => self
                 .app
                 .guard()
-                .check(rule, &self.ctx, Some(item), previous),
+                .check(rule, &self.ctx.facts(), Some(item), previous),
             None => Ok(()),
         }
     }
@@ -100,11 +102,12 @@ pub(crate) trait ErasedHandler: Send + Sync {
     fn meta(&self) -> &'static ResourceMeta;
     fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>>;
     /// Items to include in another resource's document: the provider's collection for a
-    /// context whose filter names the keys wanted.
-    fn related(
-        &self,
+    /// context whose filter names the keys wanted, without the items `visible` refuses.
+    fn related<'a>(
+        &'a self,
         ctx: Context,
-    ) -> BoxFuture<'_, Result<Vec<Arc<dyn ResourceObject>>, GlueError>>;
+        visible: Option<(&'a Rule, Guard<'a>)>,
+    ) -> BoxFuture<'a, Result<Vec<Arc<dyn ResourceObject>>, GlueError>>;
 }
 
 pub(crate) struct TypedHandler<R: Resource> {
@@ -130,10 +133,11 @@ impl<R: Resource> ErasedHandler for TypedHandler<R> {
         R::meta()
     }
 
-    fn related(
-        &self,
+    fn related<'a>(
+        &'a self,
         ctx: Context,
-    ) -> BoxFuture<'_, Result<Vec<Arc<dyn ResourceObject>>, GlueError>> {
+        visible: Option<(&'a Rule, Guard<'a>)>,
+    ) -> BoxFuture<'a, Result<Vec<Arc<dyn ResourceObject>>, GlueError>> {
         Box::pin(async move {
             let page = self.provider.collection(&ctx).await?;
             let (mut items, total) = page.into_parts();
@@ -141,6 +145,10 @@ impl<R: Resource> ErasedHandler for TypedHandler<R> {
                 && let Some(filter) = ctx.query().filter()
             {
                 items.retain(|item| memory::matches(item, filter));
+            }
+            if let Some((rule, guard)) = visible {
+                let facts = ctx.facts();
+                items.retain(|item| guard.allows(rule, &facts, item));
             }
             Ok(items
                 .into_iter()
@@ -331,10 +339,9 @@ impl<R: Resource> TypedHandler<R> {
 
     async fn delete(&self, call: &Call<'_>) -> Result<Output, GlueError> {
         let status = call.ctx.operation.success_status();
-        let item = self.provider.item(&call.ctx).await?;
-        call.check_loaded(item.as_ref())?;
-        match item {
+        match self.provider.item(&call.ctx).await? {
             Some(item) => {
+                call.check_loaded(Some(&item))?;
                 self.processor.delete(&call.ctx, item).await?;
                 Ok(Output::Empty(status))
             }

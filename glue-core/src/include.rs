@@ -13,6 +13,7 @@ use crate::meta::{OperationKind, OperationMeta, RelationshipMeta, ResourceMeta};
 use crate::query::{Condition, Filter, Operand, Operator, Query, QueryParams, ValueKind};
 use crate::resource::ResourceObject;
 use crate::router::AppInner;
+use crate::security::ReadRule;
 
 /// Which resources a relationship of an item refers to (JSON:API resource linkage).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,11 +205,21 @@ impl AppInner {
                 ),
             )
         };
-        let handler = self
+        let index = self
             .handlers
             .iter()
-            .find(|handler| handler.meta().short_name == target.short_name)
+            .position(|handler| handler.meta().short_name == target.short_name)
             .ok_or_else(unavailable)?;
+        let handler = &self.handlers[index];
+        let visible = match &self.read_rules[index] {
+            ReadRule::Unreadable => return Err(unavailable()),
+            ReadRule::Open => None,
+            ReadRule::Early(rule) => {
+                self.guard().check_early(rule, &ctx.facts())?;
+                None
+            }
+            ReadRule::PerItem(rule) => Some((rule, self.guard())),
+        };
         let (own, theirs) = relationship.keys.first().ok_or_else(unavailable)?;
         let property = target.property(theirs).ok_or_else(unavailable)?;
 
@@ -241,7 +252,7 @@ impl AppInner {
                 page: None,
             };
             let related = related_context(ctx, target, query);
-            handler.related(related).await?
+            handler.related(related, visible).await?
         };
 
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();

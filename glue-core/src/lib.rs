@@ -109,6 +109,7 @@ pub use convention::{
 pub use endpoint::{Endpoint, EndpointRequest};
 pub use error::{ErrorObject, ErrorSource, FieldError, GlueError, default_code, property_pointer};
 pub use glue_security::{Principal, PrincipalKind, Subject, Vote, Voter};
+pub use handler::BoxFuture;
 pub use include::{Included, Linkage};
 pub use links::{Links, encode_segment};
 pub use meta::{

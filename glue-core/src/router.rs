@@ -38,7 +38,7 @@ use crate::pagination::{
 };
 use crate::query::{Query, QueryParams};
 use crate::resource::ResourceObject;
-use crate::security::{Guard, OperationSecurity};
+use crate::security::{Facts, Guard, OperationSecurity, ReadRule};
 
 /// Errors of request bodies, as `http-body` reports them.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -262,6 +262,8 @@ pub(crate) struct AppInner {
     pub(crate) credential_parameters: Vec<&'static str>,
     pub(crate) endpoints: Vec<Arc<dyn ErasedEndpoint>>,
     pub(crate) resource_metas: Arc<[&'static ResourceMeta]>,
+    /// Who may see included items, by resource.
+    pub(crate) read_rules: Vec<ReadRule>,
 }
 
 impl Accepts for Arc<dyn Convention> {
@@ -275,7 +277,8 @@ struct Prepared<'a> {
     route: &'a RouteOperation,
     convention: &'a dyn Convention,
     convention_index: usize,
-    call_body: Option<(Bytes, &'a dyn Convention)>,
+    /// The convention that reads the body, for operations with one.
+    reader: Option<&'a dyn Convention>,
 }
 
 impl AppInner {
@@ -336,6 +339,10 @@ impl AppInner {
             parts.method.clone()
         };
         if let Some((_, endpoint)) = entry.endpoints.iter().find(|(m, _)| *m == method) {
+            let mut parts = parts;
+            // An endpoint sees the principal of valid credentials; it decides itself what
+            // missing or bad ones mean.
+            let _ = self.authenticate(&mut parts).await;
             return self
                 .serve_endpoint(*endpoint, parts, body, &raw_variables)
                 .await;
@@ -351,19 +358,23 @@ impl AppInner {
             return Err(self.not_acceptable());
         };
         let convention = &*self.conventions[convention_index];
-        let mut parts = parts;
-        self.authenticate(&mut parts).await?;
-
-        let call_body = if route.operation.kind.has_body() {
+        let reader = if route.operation.kind.has_body() {
             let reader =
                 negotiate_content_type(parts.headers.get(header::CONTENT_TYPE), &self.conventions)
                     .ok_or_else(|| self.unsupported_media_type(&parts))?;
-            let bytes = read_body(body, self.body_limit, &parts).await?;
-            Some((bytes, &*self.conventions[reader]))
+            Some(&*self.conventions[reader])
         } else {
-            drop(body);
             None
         };
+        let mut parts = parts;
+        if let Err(error) = self.authenticate(&mut parts).await
+            && !route.security.is_empty()
+        {
+            // Bad credentials matter where a rule asks who is calling; an operation open to
+            // everyone serves the request as anonymous (a client renewing its tokens still
+            // sends the expired one).
+            return Err(error);
+        }
 
         let uri_variables = route
             .variables
@@ -383,23 +394,30 @@ impl AppInner {
             route,
             convention,
             convention_index,
-            call_body,
+            reader,
         };
-        self.dispatch(parts, path, uri_variables, prepared).await
+        self.dispatch(parts, body, path, uri_variables, prepared)
+            .await
     }
 
-    async fn dispatch(
+    async fn dispatch<B>(
         &self,
         parts: Parts,
+        body: B,
         path: String,
         uri_variables: Vec<(String, String)>,
         prepared: Prepared<'_>,
-    ) -> Result<Response<Body>, GlueError> {
+    ) -> Result<Response<Body>, GlueError>
+    where
+        B: HttpBody + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
         let Prepared {
             route,
             convention,
             convention_index,
-            call_body,
+            reader,
         } = prepared;
         let mut params = QueryParams::parse(parts.uri.query().unwrap_or(""));
         for name in &self.credential_parameters {
@@ -429,6 +447,27 @@ impl AppInner {
             self.resource_type(name)
         })?;
         query.page = page;
+        let security = &route.security;
+        if security.security_is_early(route.operation.kind)
+            && let Some(rule) = &security.security
+        {
+            let facts = Facts {
+                principal: parts.extensions.get::<Principal>(),
+                method: &parts.method,
+                path: parts.uri.path(),
+                application: &self.name,
+                variables: &uri_variables,
+            };
+            self.guard().check_early(rule, &facts)?;
+        }
+        // The body is read once the caller may send it.
+        let call_body = match reader {
+            Some(reader) => Some((read_body(body, self.body_limit, &parts).await?, reader)),
+            None => {
+                drop(body);
+                None
+            }
+        };
         let ctx = Context {
             parts,
             application: Arc::clone(&self.name),
@@ -440,12 +479,6 @@ impl AppInner {
             query,
             include: false,
         };
-        let security = &route.security;
-        if security.security_is_early(route.operation.kind)
-            && let Some(rule) = &security.security
-        {
-            self.guard().check_early(rule, &ctx)?;
-        }
         let call = Call {
             app: self,
             ctx,
@@ -493,7 +526,8 @@ impl AppInner {
     }
 
     /// Runs the authenticators (SPEC §6.3 to §6.5) unless a layer in front of the router
-    /// already put a principal into the request; the principal lands in the extensions.
+    /// already put a principal into the request (trusted as it is: such a layer answers for
+    /// checking that it belongs to this application); the principal lands in the extensions.
     async fn authenticate(&self, parts: &mut Parts) -> Result<(), GlueError> {
         if self.authenticators.is_empty() || parts.extensions.get::<Principal>().is_some() {
             return Ok(());

@@ -5,6 +5,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use glue_security::{Environment, Expression, Principal, Root, Schema, Subject, SubjectRef, Voter};
+use http::Method;
 use http::header::{self, HeaderValue};
 
 use crate::context::Context;
@@ -51,6 +52,38 @@ pub(crate) struct OperationSecurity {
     pub(crate) security: Option<Rule>,
     pub(crate) post_denormalize: Option<Rule>,
     pub(crate) post_validation: Option<Rule>,
+}
+
+/// Who may see items of a resource included in another's document (SPEC §3.3, §6.6): the
+/// rule of its `Get` (else `GetCollection`) operation.
+#[derive(Debug)]
+pub(crate) enum ReadRule {
+    /// No rule: everyone.
+    Open,
+    /// A rule that reads no item: checked once; denied refuses the request.
+    Early(Rule),
+    /// A rule that reads the item: items it refuses are left out, linkage included.
+    PerItem(Rule),
+    /// The resource declares no read operation: it cannot be included.
+    Unreadable,
+}
+
+impl ReadRule {
+    pub(crate) fn compile(meta: &'static ResourceMeta) -> Result<Self, (OperationKind, RuleError)> {
+        let Some(operation) = meta
+            .operation(OperationKind::Get)
+            .or_else(|| meta.operation(OperationKind::GetCollection))
+        else {
+            return Ok(Self::Unreadable);
+        };
+        let compiled =
+            OperationSecurity::compile(meta, operation).map_err(|error| (operation.kind, error))?;
+        Ok(match compiled.security {
+            None => Self::Open,
+            Some(rule) if rule.reads_object => Self::PerItem(rule),
+            Some(rule) => Self::Early(rule),
+        })
+    }
 }
 
 /// Why a declared rule cannot be used.
@@ -101,6 +134,11 @@ impl OperationSecurity {
         })
     }
 
+    /// Whether the operation has no rule at all (open to everyone).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.security.is_none() && self.post_denormalize.is_none() && self.post_validation.is_none()
+    }
+
     /// Whether `security` can run before the provider: it does not read the item, or the
     /// operation has none to read.
     pub(crate) fn security_is_early(&self, kind: OperationKind) -> bool {
@@ -132,6 +170,29 @@ fn compile(
     }))
 }
 
+/// What a rule may read of the request: who calls, how and where.
+#[derive(Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub(crate) principal: Option<&'a Principal>,
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'a str,
+    pub(crate) application: &'a str,
+    pub(crate) variables: &'a [(String, String)],
+}
+
+impl Context {
+    /// What security rules read of this request.
+    pub(crate) fn facts(&self) -> Facts<'_> {
+        Facts {
+            principal: self.principal(),
+            method: &self.parts.method,
+            path: self.parts.uri.path(),
+            application: &self.application,
+            variables: &self.uri_variables,
+        }
+    }
+}
+
 /// What a check needs from the application.
 #[derive(Clone, Copy)]
 pub(crate) struct Guard<'a> {
@@ -141,15 +202,15 @@ pub(crate) struct Guard<'a> {
 
 impl Guard<'_> {
     /// Evaluates a rule; denied is 401 without a principal, 403 with one.
-    pub(crate) fn check<R: Resource>(
+    pub(crate) fn check<R: Item>(
         &self,
         rule: &Rule,
-        ctx: &Context,
+        facts: &Facts<'_>,
         object: Option<&R>,
         previous: Option<&R>,
     ) -> Result<(), GlueError> {
         let env = Env {
-            ctx,
+            facts,
             voters: self.voters,
             object,
             previous,
@@ -157,21 +218,23 @@ impl Guard<'_> {
         if rule.expression.evaluate(&env) {
             return Ok(());
         }
-        Err(self.denied(ctx.principal().is_some(), rule.message))
+        Err(self.denied(facts.principal.is_some(), rule.message))
     }
 
     /// Evaluates a rule that reads no item.
-    pub(crate) fn check_early(&self, rule: &Rule, ctx: &Context) -> Result<(), GlueError> {
-        let env = Env::<NoItem> {
-            ctx,
+    pub(crate) fn check_early(&self, rule: &Rule, facts: &Facts<'_>) -> Result<(), GlueError> {
+        self.check::<NoItem>(rule, facts, None, None)
+    }
+
+    /// Whether a rule grants access to an item (for items that are dropped, not refused).
+    pub(crate) fn allows<R: Item>(&self, rule: &Rule, facts: &Facts<'_>, item: &R) -> bool {
+        let env = Env {
+            facts,
             voters: self.voters,
-            object: None,
+            object: Some(item),
             previous: None,
         };
-        if rule.expression.evaluate(&env) {
-            return Ok(());
-        }
-        Err(self.denied(ctx.principal().is_some(), rule.message))
+        rule.expression.evaluate(&env)
     }
 
     fn denied(&self, authenticated: bool, message: Option<&'static str>) -> GlueError {
@@ -200,13 +263,14 @@ enum NoItem {}
 
 /// The environment of one evaluation.
 struct Env<'a, R> {
-    ctx: &'a Context,
+    facts: &'a Facts<'a>,
     voters: &'a [Arc<dyn Voter>],
     object: Option<&'a R>,
     previous: Option<&'a R>,
 }
 
-trait Item: Send + Sync + 'static {
+/// An item a rule can read: a resource, or none.
+pub(crate) trait Item: Send + Sync + 'static {
     fn property(&self, name: &str) -> Option<serde_json::Value>;
     fn type_name(&self) -> &'static str;
 }
@@ -249,7 +313,7 @@ impl<R: Item> Env<'_, R> {
 
 impl<R: Item> Environment for Env<'_, R> {
     fn user(&self) -> Option<&Principal> {
-        self.ctx.principal()
+        self.facts.principal
     }
 
     fn has_object(&self, root: Root) -> bool {
@@ -263,12 +327,12 @@ impl<R: Item> Environment for Env<'_, R> {
     fn request_attribute(&self, name: &str) -> Option<serde_json::Value> {
         let text = |value: &str| Some(serde_json::Value::String(value.to_owned()));
         match name {
-            "method" => text(self.ctx.method().as_str()),
-            "path" => text(self.ctx.uri().path()),
-            "application" => text(self.ctx.application()),
+            "method" => text(self.facts.method.as_str()),
+            "path" => text(self.facts.path),
+            "application" => text(self.facts.application),
             "variables" => Some(serde_json::Value::Object(
-                self.ctx
-                    .uri_variables()
+                self.facts
+                    .variables
                     .iter()
                     .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
                     .collect(),
@@ -278,7 +342,7 @@ impl<R: Item> Environment for Env<'_, R> {
     }
 
     fn vote(&self, attribute: &str, subject: SubjectRef<'_>) -> bool {
-        let user = self.ctx.principal();
+        let user = self.facts.principal;
         let subject = match subject {
             SubjectRef::None => Subject::none(),
             SubjectRef::Root(Root::User) => Subject::user(),

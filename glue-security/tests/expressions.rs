@@ -1166,7 +1166,8 @@ fn equality_is_json_equality_with_numeric_numbers() {
         "['gift', 'express'] == object.tags",
         "object.address == object.sameAddress",
         "object.address.street == object.sameAddress.street",
-        "object.missing == null",
+        "object.missing != null",
+        "not (object.missing == null)",
         "object.none == null",
         "user.id == '7'",
         "'1' != 1",
@@ -1302,13 +1303,21 @@ fn user_paths_read_principal_attributes() {
         "user.roles == ['ROLE_CUSTOMER']",
         "user.customerReference == 'DE--7'",
         "user.address.city == 'Berlin'",
-        "user.address.country == null",
-        "user.missing == null",
-        "user.id.deeper == null",
+        "user.address.country != null",
+        "user.missing != null",
+        "user.id.deeper != null",
     ]);
+    // Through an absent principal every path is undefined: false, equal to nothing.
     let anonymous = Env::anonymous();
-    for source in ["user.id == null", "user.roles == null", "not user.username"] {
+    for source in ["user.id != null", "user.roles != []", "not user.username"] {
         assert!(eval_in(source, &anonymous), "{source}");
+    }
+    for source in [
+        "user.id == null",
+        "user.roles == null",
+        "user.id == user.id",
+    ] {
+        assert!(!eval_in(source, &anonymous), "{source}");
     }
 }
 
@@ -1318,11 +1327,11 @@ fn object_paths_read_properties_and_navigate_json() {
         "object.id == 12",
         "object.address.city == 'Berlin'",
         "object.address.street.name == 'Unter den Linden'",
-        "object.address.street.number == null",
-        "object.address.missing.deeper == null",
-        "object.status.length == null",
-        "object.tags.first == null",
-        "object.none.deeper == null",
+        "object.address.street.number != null",
+        "object.address.missing.deeper != null",
+        "object.status.length != null",
+        "object.tags.first != null",
+        "object.none.deeper != null",
     ]);
     let env = env().with_previous(json!({"status": "draft", "address": {"city": "Bonn"}}));
     assert!(eval_in(
@@ -1335,8 +1344,10 @@ fn object_paths_read_properties_and_navigate_json() {
     ));
     assert!(eval_in("previous_object", &env));
     let no_item = Env::anonymous().with_user(jane());
+    assert!(!eval_in("object.id == null", &no_item));
+    assert!(!eval_in("object.id == previous_object.id", &no_item));
     assert!(eval_in(
-        "object.id == null and previous_object.id == null",
+        "object.id != null and previous_object.id != 12",
         &no_item
     ));
 }
@@ -1347,16 +1358,17 @@ fn request_paths_read_request_attributes() {
         "request.method == 'GET'",
         "request.path == '/orders/12'",
         "request.locale in ['de_DE', 'en_US']",
-        "request.version == null",
-        "request.code_bucket == null",
-        "request.method.deeper == null",
+        "request.version != null",
+        "request.code_bucket != 'AT'",
+        "request.method.deeper != null",
     ]);
     let env = Env::anonymous().with_request(json!({"variables": {"customerReference": "DE--7"}}));
     assert!(eval_in(
         "request.variables.customerReference == 'DE--7'",
         &env
     ));
-    assert!(eval_in("request.variables.other == null", &env));
+    assert!(!eval_in("request.variables.other == null", &env));
+    assert!(eval_in("request.variables.other != 'DE--7'", &env));
 }
 
 #[test]
@@ -1649,4 +1661,25 @@ proptest! {
     fn token_soup_never_panics(source in soup()) {
         inspect(&source);
     }
+}
+
+#[test]
+fn two_missing_values_are_not_equal() {
+    // An anonymous caller and an item without an owner: `object.owner == user.id` must not
+    // hold because both sides are missing, nor may an ordering or a list hold on them.
+    let env = Env::anonymous().with_object(json!({"owner": null, "tags": []}));
+    for source in [
+        "object.owner == user.id",
+        "object.missing == user.id",
+        "object.missing == object.missing",
+        "user.id in [null]",
+        "object.missing in object.tags",
+        "object.missing <= object.missing",
+        "object.missing",
+    ] {
+        assert!(!eval_in(source, &env), "{source}");
+    }
+    // A property that exists with the value null is null.
+    assert!(eval_in("object.owner == null", &env));
+    assert!(eval_in("user.id not in [null]", &env));
 }

@@ -1308,6 +1308,37 @@ async fn a_repeated_parameter_is_invalid_request() {
 }
 
 #[tokio::test]
+async fn a_token_request_with_too_many_parameters_is_invalid_request() {
+    // Bounded work per request: a body of thousands of parameters is refused outright.
+    let shop = shop().await;
+    let mut pairs: Vec<(String, String)> = vec![
+        ("grant_type".to_owned(), "password".to_owned()),
+        ("username".to_owned(), "admin@example.com".to_owned()),
+        ("password".to_owned(), PASSWORD.to_owned()),
+    ];
+    pairs.extend((0..5_000).map(|n| (format!("p{n}"), "x".to_owned())));
+    let borrowed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()))
+        .collect();
+    let answer = token_request(&shop.secured_backend(), &borrowed).await;
+    oauth_error(&answer, "invalid_request");
+}
+
+#[tokio::test]
+async fn a_repeated_json_member_is_invalid_request() {
+    let shop = shop().await;
+    let answer = call(Method::POST, "/token")
+        .raw(
+            "application/json",
+            r#"{"grant_type":"password","username":"viewer@example.com","username":"admin@example.com","password":"change123"}"#,
+        )
+        .send(&shop.secured_backend())
+        .await;
+    oauth_error(&answer, "invalid_request");
+}
+
+#[tokio::test]
 async fn the_token_endpoint_only_takes_post() {
     let shop = shop().await;
     let answer = get("/token").send(&shop.secured_backend()).await;
@@ -1604,6 +1635,58 @@ async fn storefront_refresh_renews_and_the_used_token_is_refused() {
     assert_eq!(errors[0]["status"], "401");
     let again = storefront_refresh(&router, &second_refresh).await;
     jsonapi_document(&again, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_stale_access_token_does_not_block_renewal_or_public_reads() {
+    // Clients send their expired access token along when they renew it.
+    let shop = secret_shop().await;
+    let router = shop.storefront();
+    let login = storefront_login(&router, "customer1@example.com", PASSWORD).await;
+    let login = jsonapi_document(&login, StatusCode::CREATED);
+    let mut claims = claims_of(&attribute(&login, "accessToken"));
+    claims["exp"] = json!(now() - 60);
+    let stale = sign(SECRET, &hs256(), &claims);
+    let renewed = call(Method::POST, "/refresh-tokens")
+        .jsonapi(&json!({"data": {"type": "refresh-tokens",
+            "attributes": {"refreshToken": attribute(&login, "refreshToken")}}}))
+        .bearer(&stale)
+        .send(&router)
+        .await;
+    jsonapi_document(&renewed, StatusCode::CREATED);
+    let products = get("/products").bearer("garbage").send(&router).await;
+    jsonapi_document(&products, StatusCode::OK);
+    // Where a rule asks who is calling, the stale token is refused.
+    let account = get("/customers/DE--1").bearer(&stale).send(&router).await;
+    assert_invalid_token(&account);
+}
+
+#[tokio::test]
+async fn a_new_password_ends_the_refresh_tokens_issued_before() {
+    let shop = shop().await;
+    let router = shop.storefront();
+    let login = storefront_login(&router, "customer2@example.com", PASSWORD).await;
+    let login = jsonapi_document(&login, StatusCode::CREATED);
+    let patched = call(Method::PATCH, "/customers/DE--2")
+        .jsonapi(&json!({"data": {"type": "customers", "id": "DE--2",
+            "attributes": {"password": "a brand new password"}}}))
+        .bearer(&attribute(&login, "accessToken"))
+        .send(&router)
+        .await;
+    jsonapi_document(&patched, StatusCode::OK);
+    let renewed = storefront_refresh(&router, &attribute(&login, "refreshToken")).await;
+    jsonapi_errors(&renewed, StatusCode::UNAUTHORIZED);
+    // The backend's password change ends them too.
+    let login = storefront_login(&router, "customer2@example.com", "a brand new password").await;
+    let login = jsonapi_document(&login, StatusCode::CREATED);
+    let patched = call(Method::PATCH, "/customers/DE--2")
+        .jsonapi(&json!({"data": {"type": "customers", "id": "DE--2",
+            "attributes": {"password": "yet another password"}}}))
+        .send(&shop.backend())
+        .await;
+    jsonapi_document(&patched, StatusCode::OK);
+    let renewed = storefront_refresh(&router, &attribute(&login, "refreshToken")).await;
+    jsonapi_errors(&renewed, StatusCode::UNAUTHORIZED);
 }
 
 // ---------------------------------------------------------------------------------------------

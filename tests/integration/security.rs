@@ -43,7 +43,11 @@ use crate::common::{Answer, call, get, jsonapi_errors};
     processor = Library,
     security = "is_authenticated() and (is_granted('ROLE_ADMIN') or object.ownerId == user.id)",
     security_message = "Only the owner may do this.",
-    pagination(items_per_page = 2)
+    pagination(items_per_page = 2),
+    relationships(
+        profile(target = Profile, key = "ownerId"),
+        vault(target = Vault, many, key = "ownerId")
+    )
 )]
 struct Document {
     #[api(identifier, writable = false)]
@@ -55,6 +59,58 @@ struct Document {
     pages: i64,
     #[api(default = false)]
     public: bool,
+}
+
+/// A profile: public unless private, then only its owner sees it (a rule on the item).
+#[derive(ApiResource, Clone, Debug)]
+#[api(
+    operations(Get),
+    provider = Profiles,
+    security = "not object.private or object.ownerId == user.id"
+)]
+struct Profile {
+    #[api(identifier)]
+    owner_id: String,
+    bio: String,
+    private: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Profiles;
+
+impl Provider<Profile> for Profiles {
+    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Profile>, GlueError> {
+        let profile = |owner: &str, private| Profile {
+            owner_id: owner.to_owned(),
+            bio: format!("All about {owner}"),
+            private,
+        };
+        Ok(vec![profile("ada", true), profile("bob", false)].into())
+    }
+}
+
+/// A vault: administrators only (a rule without the item).
+#[derive(ApiResource, Clone, Debug)]
+#[api(operations(Get), provider = Vaults, security = "is_granted('ROLE_ADMIN')")]
+struct Vault {
+    #[api(identifier)]
+    id: String,
+    owner_id: String,
+    secret: String,
+}
+
+#[derive(Debug, Clone)]
+struct Vaults;
+
+impl Provider<Vault> for Vaults {
+    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Vault>, GlueError> {
+        Ok(vec![Vault {
+            id: "v1".to_owned(),
+            owner_id: "ada".to_owned(),
+            secret: "launch codes".to_owned(),
+        }]
+        .into())
+    }
 }
 
 /// Documents in memory, counting provider calls.
@@ -250,6 +306,16 @@ fn fixture() -> Fixture {
             },
         )
         .route(
+            "/whoami",
+            [Method::GET],
+            |request: EndpointRequest| async move {
+                let who = request
+                    .principal()
+                    .map_or_else(|| "nobody".to_owned(), |user| user.id().to_owned());
+                Ok::<_, GlueError>(Response::new(Body::from(who)))
+            },
+        )
+        .route(
             "/boom",
             [Method::GET],
             |_request: EndpointRequest| async move {
@@ -260,6 +326,8 @@ fn fixture() -> Fixture {
             },
         )
         .resource::<Document>(library.clone(), library.clone())
+        .resource::<Profile>(Profiles, ())
+        .resource::<Vault>(Vaults, ())
         .build();
     Fixture {
         router,
@@ -489,16 +557,6 @@ async fn previous_object_is_the_stored_state() {
 // Authenticators
 
 #[tokio::test]
-async fn bad_credentials_are_refused_even_on_an_open_operation() {
-    let f = fixture();
-    let answer = as_user(get("/documents/2"), "").send(&f.router).await;
-    assert_eq!(
-        detail(&answer, StatusCode::UNAUTHORIZED),
-        "X-User names nobody."
-    );
-}
-
-#[tokio::test]
 async fn the_first_authenticator_that_recognises_credentials_decides() {
     let f = fixture();
     let answer = as_user(get("/documents/1?who=bob"), "ada")
@@ -541,6 +599,97 @@ async fn a_principal_from_a_tower_layer_is_used_as_is() {
     assert_eq!(answer.status, StatusCode::OK, "ada from the layer, not bob");
 }
 
+#[tokio::test]
+async fn an_open_operation_ignores_bad_credentials() {
+    let f = fixture();
+    // A bad `X-User` is refused where a rule asks who calls (even one that would let an
+    // anonymous caller in)...
+    let answer = as_user(get("/documents/2"), "").send(&f.router).await;
+    assert_eq!(
+        detail(&answer, StatusCode::UNAUTHORIZED),
+        "X-User names nobody."
+    );
+    // ...and ignored where nobody asks: the echo endpoint and an operation without rules.
+    let answer = as_user(call(Method::PUT, "/echo/open"), "")
+        .raw("text/plain", "1")
+        .send(&f.router)
+        .await;
+    assert_eq!(answer.text(), "open:1");
+}
+
+#[tokio::test]
+async fn deleting_a_missing_item_is_404_for_everyone() {
+    let f = fixture();
+    for user in [None, Some("ada"), Some("root ROLE_ADMIN")] {
+        let request = call(Method::DELETE, "/documents/999");
+        let request = match user {
+            Some(user) => as_user(request, user),
+            None => request,
+        };
+        let answer = request.send(&f.router).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{user:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Includes: the included resource's own rule applies
+
+#[tokio::test]
+async fn an_include_the_caller_may_not_read_is_refused() {
+    let f = fixture();
+    let answer = as_user(get("/documents/1?include=vault"), "ada")
+        .send(&f.router)
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text());
+    assert!(!answer.text().contains("launch codes"));
+    let answer = as_user(get("/documents/1?include=vault"), "ada ROLE_ADMIN")
+        .send(&f.router)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let document = answer.json();
+    assert_eq!(
+        document["included"][0]["attributes"]["secret"],
+        "launch codes"
+    );
+}
+
+#[tokio::test]
+async fn included_items_the_caller_may_not_see_are_left_out_with_their_linkage() {
+    let f = fixture();
+    // Document 2 is public and ada's; ada's profile is private.
+    let answer = get("/documents/2?include=profile").send(&f.router).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let document = answer.json();
+    assert_eq!(
+        document["data"]["relationships"]["profile"]["data"],
+        Value::Null
+    );
+    assert!(
+        document
+            .get("included")
+            .is_none_or(|included| included == &json!([]))
+    );
+    assert!(!answer.text().contains("All about ada"));
+    // Its owner sees it.
+    let answer = as_user(get("/documents/2?include=profile"), "ada")
+        .send(&f.router)
+        .await;
+    let document = answer.json();
+    assert_eq!(
+        document["data"]["relationships"]["profile"]["data"],
+        json!({"type": "profiles", "id": "ada"})
+    );
+    assert_eq!(
+        document["included"][0]["attributes"]["bio"],
+        "All about ada"
+    );
+    // Bob's profile is public: anyone who may read bob's document sees it.
+    let answer = as_user(get("/documents/3?include=profile"), "bob")
+        .send(&f.router)
+        .await;
+    assert_eq!(answer.json()["included"][0]["id"], "bob");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Endpoints
 
@@ -571,6 +720,19 @@ async fn an_endpoint_gets_head_options_and_405() {
     let answer = call(Method::DELETE, "/echo/x").send(&f.router).await;
     assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(answer.header("allow"), Some("POST, PUT"));
+}
+
+#[tokio::test]
+async fn an_endpoint_sees_the_principal_of_valid_credentials() {
+    let f = fixture();
+    let answer = as_user(get("/whoami"), "ada").send(&f.router).await;
+    assert_eq!(answer.text(), "ada");
+    let answer = get("/whoami").send(&f.router).await;
+    assert_eq!(answer.text(), "nobody");
+    // Bad credentials are the endpoint's to judge: it sees none.
+    let answer = as_user(get("/whoami"), "").send(&f.router).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.text(), "nobody");
 }
 
 #[tokio::test]

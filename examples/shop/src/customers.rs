@@ -212,6 +212,9 @@ impl CustomerStore {
             }
             Ok(_) => {}
         }
+        if customer.password.is_some() {
+            password::revoke_refresh_tokens(&self.db, reference).await?;
+        }
         self.find(reference)
             .await?
             .ok_or_else(|| GlueError::not_found(format!("Customer {reference} not found.")))

@@ -1,24 +1,9 @@
-//! Password hashing with Argon2id, off the async threads.
+//! Password changes: Argon2id hashing off the async threads, and the end of the refresh tokens
+//! issued under the old password.
 
-use argon2::{Argon2, PasswordHasher};
 use glue_core::GlueError;
 
-/// Hashes a password into a PHC string (`$argon2id$v=19$...`) with a random salt.
-///
-/// # Errors
-///
-/// 500 when hashing fails.
-async fn hash(password: &str) -> Result<String, GlueError> {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|hash| hash.to_string())
-            .map_err(|error| GlueError::internal(error.to_string()))
-    })
-    .await
-    .map_err(GlueError::internal)?
-}
+use crate::db::{Db, db_error};
 
 /// Hashes a password when one was sent; `None` keeps the stored hash.
 ///
@@ -26,8 +11,35 @@ async fn hash(password: &str) -> Result<String, GlueError> {
 ///
 /// 500 when hashing fails.
 pub(crate) async fn hash_new(password: Option<&str>) -> Result<Option<String>, GlueError> {
-    match password {
-        Some(password) => hash(password).await.map(Some),
-        None => Ok(None),
-    }
+    let Some(password) = password else {
+        return Ok(None);
+    };
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || glue_auth::hash_password(&password))
+        .await
+        .map_err(GlueError::internal)?
+        .map(Some)
+        .map_err(GlueError::internal)
+}
+
+/// Ends every refresh token of a customer, so that a changed password also locks out whoever
+/// held a token issued under the old one.
+///
+/// # Errors
+///
+/// 500 when the statement fails.
+pub(crate) async fn revoke_refresh_tokens(
+    db: &Db,
+    customer_reference: &str,
+) -> Result<(), GlueError> {
+    sqlx::query(
+        "UPDATE refresh_tokens SET used_at = $1 WHERE subject = $2 AND kind = 'customer' \
+         AND used_at IS NULL",
+    )
+    .bind(i64::try_from(glue_auth::now()).unwrap_or(i64::MAX))
+    .bind(customer_reference)
+    .execute(db.pool())
+    .await
+    .map_err(db_error)?;
+    Ok(())
 }

@@ -219,6 +219,9 @@ impl Processor<StorefrontCustomer> for AccountStore {
             Err(error) => return Err(db_error(error)),
             Ok(_) => {}
         }
+        if account.password.is_some() {
+            password::revoke_refresh_tokens(&self.db, &account.customer_reference).await?;
+        }
         self.customers
             .find(&account.customer_reference)
             .await?

@@ -18,6 +18,10 @@ enum Val<'a> {
     List(Vec<Self>),
     /// A bare variable that is present (an absent one is `null`).
     Subject(Root),
+    /// A path that leads nowhere: through an absent principal or item, or to an attribute,
+    /// claim or property that does not exist. It equals nothing, not even another undefined
+    /// value, so that `object.owner == user.id` never holds because both sides are missing.
+    Undefined,
 }
 
 const NULL: Val<'static> = Val::Json(Cow::Owned(Value::Null));
@@ -26,7 +30,7 @@ impl Val<'_> {
     fn json(&self) -> Option<&Value> {
         match self {
             Self::Json(value) => Some(value),
-            Self::List(_) | Self::Subject(_) => None,
+            Self::List(_) | Self::Subject(_) | Self::Undefined => None,
         }
     }
 
@@ -35,15 +39,17 @@ impl Val<'_> {
             Self::Json(value) => truthy(value),
             Self::List(items) => !items.is_empty(),
             Self::Subject(_) => true,
+            Self::Undefined => false,
         }
     }
 
-    /// The value as JSON, for a voter; a variable inside a list becomes `null`.
+    /// The value as JSON, for a voter; a variable inside a list, and an undefined value,
+    /// become `null`.
     fn to_json(&self) -> Value {
         match self {
             Self::Json(value) => value.as_ref().clone(),
             Self::List(items) => Value::Array(items.iter().map(Self::to_json).collect()),
-            Self::Subject(_) => Value::Null,
+            Self::Subject(_) | Self::Undefined => Value::Null,
         }
     }
 }
@@ -100,11 +106,16 @@ impl Path {
             Root::Object | Root::PreviousObject => env.object_property(self.root, &first.name),
             Root::Request => env.request_attribute(&first.name),
         };
-        let mut value = value.unwrap_or(Value::Null);
+        let Some(mut value) = value else {
+            return Val::Undefined;
+        };
         for segment in rest {
             value = match value {
-                Value::Object(mut map) => map.remove(&*segment.name).unwrap_or(Value::Null),
-                _ => return NULL,
+                Value::Object(mut map) => match map.remove(&*segment.name) {
+                    Some(value) => value,
+                    None => return Val::Undefined,
+                },
+                _ => return Val::Undefined,
             };
         }
         Val::Json(Cow::Owned(value))
@@ -136,9 +147,11 @@ fn compare(op: Comparison, left: &Val<'_>, right: &Val<'_>) -> bool {
     }
 }
 
-/// JSON equality with numbers compared by value; a variable equals only itself.
+/// JSON equality with numbers compared by value; a variable equals only itself, an undefined
+/// value nothing.
 fn equals(left: &Val<'_>, right: &Val<'_>) -> bool {
     match (left, right) {
+        (Val::Undefined, _) | (_, Val::Undefined) => false,
         (Val::Subject(left), Val::Subject(right)) => left == right,
         (Val::Subject(_), _) | (_, Val::Subject(_)) => false,
         (Val::Json(left), Val::Json(right)) => json_equals(left, right),
@@ -234,7 +247,7 @@ fn contains(list: &Val<'_>, item: &Val<'_>) -> bool {
                 .iter()
                 .any(|candidate| equals(item, &Val::Json(Cow::Borrowed(candidate))))
         }),
-        Val::Subject(_) => false,
+        Val::Subject(_) | Val::Undefined => false,
     }
 }
 
@@ -252,6 +265,7 @@ fn is_granted(attribute: &Node, subject: Option<&Node>, env: &dyn Environment) -
     match subject.eval(env) {
         Val::Subject(root) => env.vote(attribute, SubjectRef::Root(root)),
         Val::Json(value) if value.is_null() => env.vote(attribute, SubjectRef::None),
+        Val::Undefined => env.vote(attribute, SubjectRef::None),
         Val::Json(value) => env.vote(attribute, SubjectRef::Value(&value)),
         list @ Val::List(_) => env.vote(attribute, SubjectRef::Value(&list.to_json())),
     }

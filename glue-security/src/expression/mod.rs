@@ -271,8 +271,13 @@ impl Expression {
     /// - `user`, `object`, `previous_object` and `request` alone are opaque values, `null` when
     ///   absent (no principal, no item); `user.x` reads [`Principal::attribute`],
     ///   `object.x` [`Environment::object_property`], `request.x`
-    ///   [`Environment::request_attribute`], and further segments index JSON objects (`null`
-    ///   when missing).
+    ///   [`Environment::request_attribute`], and further segments index JSON objects.
+    /// - A path that leads nowhere (through an absent principal or item, or to an attribute,
+    ///   claim or property that does not exist) is *undefined*: false, equal to nothing (not
+    ///   even another undefined value, so `object.owner == user.id` never holds because both
+    ///   are missing), unequal to everything, ordered with nothing, in no list. A property that
+    ///   exists with the value `null` is `null`. Check for a principal with
+    ///   `is_authenticated()`, not `user.id != null`.
     /// - `==`, `!=` and `in` compare JSON values, numbers by value (`1 == 1.0`), without
     ///   coercion between strings and numbers; `in` is false when the right side is not a
     ///   list.
