@@ -47,6 +47,8 @@ pub struct Application {
     authenticators: Vec<Arc<dyn ErasedAuthenticator>>,
     voters: Vec<Arc<dyn Voter>>,
     endpoints: Vec<(String, Vec<Method>, Arc<dyn ErasedEndpoint>)>,
+    locales: Vec<Arc<str>>,
+    code_bucket: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -89,6 +91,8 @@ impl Application {
             authenticators: Vec::new(),
             voters: Vec::new(),
             endpoints: Vec::new(),
+            locales: Vec::new(),
+            code_bucket: None,
         }
     }
 
@@ -166,6 +170,27 @@ impl Application {
     pub fn resource<R: Resource>(mut self, provider: R::Provider, processor: R::Processor) -> Self {
         self.resources
             .push(Arc::new(TypedHandler::<R>::new(provider, processor)));
+        self
+    }
+
+    /// The locales the application answers in (SPEC §2.5), the default first
+    /// (`["de_DE", "en_US"]`): `Accept-Language` picks one, providers read it with
+    /// [`Context::locale`](crate::Context::locale), and answers carry it as
+    /// `Content-Language`.
+    pub fn locales<L: Into<String>>(mut self, locales: impl IntoIterator<Item = L>) -> Self {
+        self.locales = locales
+            .into_iter()
+            .map(|locale| Arc::from(locale.into()))
+            .collect();
+        self
+    }
+
+    /// Fixes the code bucket of every request (SPEC §7.3; `APPLICATION_CODE_BUCKET`). Without
+    /// it, a request's bucket is the one a label of its host names
+    /// (`glue-backend.eu.example.local` is `EU`) among the buckets the variants declare.
+    pub fn code_bucket(mut self, bucket: impl Into<String>) -> Self {
+        let bucket = bucket.into();
+        self.code_bucket = (!bucket.is_empty()).then(|| Arc::from(bucket));
         self
     }
 
@@ -295,7 +320,17 @@ impl Application {
                 };
                 let entry = &mut routes[index];
                 let method = operation.kind.method();
-                if let Some(existing) = entry.operations.iter().find(|op| op.method == method) {
+                // Variants of one resource (versions, code buckets) share routes; anything
+                // else may not.
+                let version = meta.version_of(operation);
+                let clash = |existing: &&RouteOperation| {
+                    let other = existing.resource_meta;
+                    existing.method == method
+                        && (other.name != meta.name
+                            || (existing.version == version
+                                && other.code_bucket == meta.code_bucket))
+                };
+                if let Some(existing) = entry.operations.iter().find(clash) {
                     return Err(BuildError::DuplicateOperation {
                         route: template,
                         method: method.to_string(),
@@ -319,6 +354,7 @@ impl Application {
                     id_variable: variables.id,
                     variables: variables.names,
                     security,
+                    version,
                 });
             }
         }
@@ -377,11 +413,20 @@ impl Application {
             .iter()
             .flat_map(|authenticator| authenticator.credential_parameters().iter().copied())
             .collect();
-        let resource_metas = self
+        let resource_metas: Arc<[&'static ResourceMeta]> = self
             .resources
             .iter()
             .map(|handler| handler.meta())
             .collect();
+        let mut code_buckets: Vec<Arc<str>> = Vec::new();
+        for bucket in resource_metas.iter().filter_map(|meta| meta.code_bucket) {
+            if !code_buckets
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(bucket))
+            {
+                code_buckets.push(Arc::from(bucket));
+            }
+        }
 
         Ok(Router::from_inner(AppInner {
             name: Arc::from(self.name),
@@ -403,6 +448,9 @@ impl Application {
             endpoints,
             resource_metas,
             read_rules,
+            locales: self.locales,
+            code_bucket: self.code_bucket,
+            code_buckets,
         }))
     }
 }

@@ -24,6 +24,8 @@ pub struct Context {
     pub(crate) params: QueryParams,
     pub(crate) query: Query,
     pub(crate) include: bool,
+    pub(crate) locale: Option<Arc<str>>,
+    pub(crate) code_bucket: Option<Arc<str>>,
 }
 
 impl Context {
@@ -116,6 +118,26 @@ impl Context {
     #[must_use]
     pub fn is_include(&self) -> bool {
         self.include
+    }
+
+    /// The locale negotiated from `Accept-Language` (SPEC §2.5, `de_DE`); `None` when the
+    /// application offers no locales.
+    #[must_use]
+    pub fn locale(&self) -> Option<&str> {
+        self.locale.as_deref()
+    }
+
+    /// The code bucket of the request (SPEC §7.3, `EU`): the application's fixed one, or the
+    /// one its host names.
+    #[must_use]
+    pub fn code_bucket(&self) -> Option<&str> {
+        self.code_bucket.as_deref()
+    }
+
+    /// The version of the resource that serves the request (SPEC §2.4).
+    #[must_use]
+    pub fn version(&self) -> Option<&'static str> {
+        self.resource.version_of(self.operation)
     }
 
     /// The page a collection request asks for; `None` means every item.

@@ -208,7 +208,12 @@ impl AppInner {
         let index = self
             .handlers
             .iter()
-            .position(|handler| handler.meta().short_name == target.short_name)
+            .position(|handler| std::ptr::eq(handler.meta(), target))
+            .or_else(|| {
+                self.handlers
+                    .iter()
+                    .position(|handler| handler.meta().short_name == target.short_name)
+            })
             .ok_or_else(unavailable)?;
         let handler = &self.handlers[index];
         let visible = match &self.read_rules[index] {
@@ -305,5 +310,7 @@ fn related_context(ctx: &Context, target: &'static ResourceMeta, query: Query) -
         params: QueryParams::default(),
         query,
         include: true,
+        locale: ctx.locale.clone(),
+        code_bucket: ctx.code_bucket.clone(),
     }
 }

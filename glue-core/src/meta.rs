@@ -122,6 +122,8 @@ pub struct OperationMeta {
     pub security: SecurityMeta,
     /// The `Cache-Control` of successful answers (`no-store` for answers carrying secrets).
     pub cache_control: Option<&'static str>,
+    /// The version this operation belongs to, replacing the resource's (SPEC §2.4).
+    pub version: Option<&'static str>,
 }
 
 impl OperationMeta {
@@ -133,6 +135,7 @@ impl OperationMeta {
         description: None,
         security: SecurityMeta::NONE,
         cache_control: None,
+        version: None,
     };
 
     /// The success status of this operation.
@@ -189,6 +192,13 @@ impl SecurityMeta {
     pub fn is_empty(&self) -> bool {
         *self == Self::NONE
     }
+}
+
+/// A version as numbers (`"1.10"` is `(1, 10)`), for finding the newest.
+#[must_use]
+pub fn version_number(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
 /// The JSON type of a property, as the schema files and OpenAPI name it.
@@ -362,6 +372,13 @@ pub struct ResourceMeta {
     pub tie_breaker: Option<&'static str>,
     /// Security rules of every operation, unless the operation declares its own.
     pub security: SecurityMeta,
+    /// The version of the resource (`"1.0"`), selected by `version=1.0` in `Accept` or
+    /// `Content-Type` (SPEC §2.4); declarations of one `name` with different versions share
+    /// their routes.
+    pub version: Option<&'static str>,
+    /// The code bucket of a variant (`"EU"`, SPEC §7.3): it replaces the base declaration of
+    /// the same `name` (the one without a bucket) on requests of that bucket.
+    pub code_bucket: Option<&'static str>,
 }
 
 impl ResourceMeta {
@@ -379,7 +396,15 @@ impl ResourceMeta {
         relationships: &[],
         tie_breaker: None,
         security: SecurityMeta::NONE,
+        version: None,
+        code_bucket: None,
     };
+
+    /// The version an operation belongs to: its own, else the resource's.
+    #[must_use]
+    pub fn version_of(&self, operation: &OperationMeta) -> Option<&'static str> {
+        operation.version.or(self.version)
+    }
 
     /// The security rules in force for an operation: the operation's, else the resource's.
     #[must_use]

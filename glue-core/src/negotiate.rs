@@ -1,6 +1,7 @@
 //! Content negotiation (SPEC §2.2, §2.3): which convention answers, and which reads the body.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue};
 use mediatype::{MediaType, MediaTypeList};
@@ -131,6 +132,55 @@ pub(crate) fn negotiate_accept<C: Accepts>(
     Accepted::None
 }
 
+/// What `Accept` allows, in order of preference: each convention it names with the version it
+/// asks for (SPEC §2.4), or the default convention with any version for `*/*`,
+/// `application/*`, an absent or empty header. `None`: nothing offered is acceptable (406).
+pub(crate) fn acceptable<C: Accepts>(
+    header: Option<&str>,
+    conventions: &[C],
+    default: usize,
+) -> Option<Vec<(usize, Option<String>)>> {
+    let any = || Some(vec![(default, None)]);
+    let Some(text) = header.filter(|text| !text.trim().is_empty()) else {
+        return any();
+    };
+    let mut ranges: Vec<(f32, MediaRange<'_>)> = Vec::new();
+    let mut parsed = false;
+    for item in MediaTypeList::new(text) {
+        let Ok(media) = item else { continue };
+        parsed = true;
+        let (weight, media) = split_weight(media);
+        if weight > 0.0 {
+            ranges.push((weight, MediaRange { inner: media }));
+        }
+    }
+    if !parsed {
+        return any();
+    }
+    ranges.sort_by(|(a, _), (b, _)| b.total_cmp(a));
+    let mut list = Vec::new();
+    for (_, range) in &ranges {
+        let ty = range.ty();
+        if ty == "*" || (ty.eq_ignore_ascii_case("application") && range.subtype() == "*") {
+            list.push((default, None));
+        } else if let Some(index) = conventions
+            .iter()
+            .position(|convention| convention.accepts_media(range))
+        {
+            list.push((index, range.param("version").map(Cow::into_owned)));
+        }
+    }
+    (!list.is_empty()).then_some(list)
+}
+
+/// The `version` parameter of a `Content-Type`, if any.
+pub(crate) fn content_type_version(header: Option<&HeaderValue>) -> Option<String> {
+    let text = header?.to_str().ok()?;
+    MediaRange::parse(text)?
+        .param("version")
+        .map(Cow::into_owned)
+}
+
 /// The `Accept` field of a request: several field lines combine into one list (RFC 9110
 /// §5.3); lines that are not text are left out.
 pub(crate) fn accept_header(headers: &HeaderMap) -> Option<Cow<'_, str>> {
@@ -165,6 +215,67 @@ pub(crate) fn negotiate_content_type<C: Accepts>(
         .position(|convention| convention.accepts_media(&media))
 }
 
+/// Picks the locale of a request (SPEC §2.5) from `Accept-Language`: its language ranges in
+/// order of weight, then position; a range names a locale exactly (`de-DE` or `de_DE`, any
+/// case) or by language (`de` takes the first `de_*` offered); a range that names a region
+/// not offered falls back to its language (`de-AT` takes `de_DE`). `*`, no header, or no
+/// match: the first locale, the default. `None` when the application offers no locales.
+pub(crate) fn negotiate_language(header: Option<&str>, locales: &[Arc<str>]) -> Option<usize> {
+    if locales.is_empty() {
+        return None;
+    }
+    let Some(text) = header else {
+        return Some(0);
+    };
+    let mut ranges: Vec<(f32, &str)> = text
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let range = parts.next()?.trim();
+            if range.is_empty() {
+                return None;
+            }
+            let weight = parts
+                .filter_map(|param| {
+                    let (name, value) = param.split_once('=')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("q")
+                        .then(|| value.trim().parse::<f32>().ok())
+                        .flatten()
+                })
+                .next()
+                .filter(|weight| (0.0..=1.0).contains(weight))
+                .unwrap_or(1.0);
+            (weight > 0.0).then_some((weight, range))
+        })
+        .collect();
+    ranges.sort_by(|(a, _), (b, _)| b.total_cmp(a));
+    let same = |a: &str, b: &str| {
+        a.len() == b.len()
+            && a.bytes().zip(b.bytes()).all(|(x, y)| {
+                let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+                x == y || (x == b'-' && y == b'_') || (x == b'_' && y == b'-')
+            })
+    };
+    let language = |locale: &str| locale.split(['_', '-']).next().unwrap_or(locale).to_owned();
+    for (_, range) in ranges {
+        if range == "*" {
+            return Some(0);
+        }
+        if let Some(index) = locales.iter().position(|locale| same(range, locale)) {
+            return Some(index);
+        }
+        let wanted = language(range);
+        if let Some(index) = locales
+            .iter()
+            .position(|locale| language(locale).eq_ignore_ascii_case(&wanted))
+        {
+            return Some(index);
+        }
+    }
+    Some(0)
+}
+
 /// Separates the `q` weight (and any accept-extension after it) from the media type.
 fn split_weight(media: MediaType<'_>) -> (f32, MediaType<'_>) {
     let Some(position) = media
@@ -196,6 +307,32 @@ fn split_weight(media: MediaType<'_>) -> (f32, MediaType<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn locales() -> Vec<Arc<str>> {
+        vec![Arc::from("de_DE"), Arc::from("en_US"), Arc::from("en_GB")]
+    }
+
+    #[test]
+    fn languages_are_matched_by_weight_tag_and_language() {
+        let offered = locales();
+        let pick = |header: Option<&str>| negotiate_language(header, &offered);
+        assert_eq!(pick(None), Some(0));
+        assert_eq!(pick(Some("en")), Some(1));
+        assert_eq!(pick(Some("en-GB")), Some(2));
+        assert_eq!(pick(Some("EN_gb")), Some(2));
+        assert_eq!(pick(Some("de;q=1, en;q=0.5")), Some(0));
+        assert_eq!(pick(Some("de;q=0.5, en;q=0.9")), Some(1));
+        assert_eq!(
+            pick(Some("fr, en-AU;q=0.8")),
+            Some(1),
+            "en-AU falls back to en"
+        );
+        assert_eq!(pick(Some("fr, it")), Some(0), "no match: the default");
+        assert_eq!(pick(Some("en;q=0, *")), Some(0));
+        assert_eq!(pick(Some("en;q=garbage")), Some(1));
+        assert_eq!(pick(Some(" , ;;")), Some(0));
+        assert_eq!(negotiate_language(Some("en"), &[]), None);
+    }
 
     struct Exact(
         &'static str,

@@ -28,9 +28,10 @@ use crate::endpoint::{EndpointRequest, ErasedEndpoint};
 use crate::error::GlueError;
 use crate::handler::{Call, ErasedHandler, Output, Paging};
 use crate::links::{Links, Routes, request_base};
-use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
+use crate::meta::{OperationKind, OperationMeta, ResourceMeta, version_number};
 use crate::negotiate::{
-    Accepted, Accepts, MediaRange, accept_header, negotiate_accept, negotiate_content_type,
+    Accepted, Accepts, MediaRange, accept_header, acceptable, content_type_version,
+    negotiate_accept, negotiate_content_type, negotiate_language,
 };
 use crate::pagination::{
     Cursor, Direction, PageInput, PageOutcome, PageRequest, PaginationSettings, PaginationStrategy,
@@ -239,6 +240,8 @@ pub(crate) struct RouteOperation {
     pub(crate) id_variable: Option<usize>,
     pub(crate) variables: Vec<String>,
     pub(crate) security: OperationSecurity,
+    /// The version the operation belongs to (SPEC §2.4).
+    pub(crate) version: Option<&'static str>,
 }
 
 pub(crate) struct AppInner {
@@ -264,12 +267,24 @@ pub(crate) struct AppInner {
     pub(crate) resource_metas: Arc<[&'static ResourceMeta]>,
     /// Who may see included items, by resource.
     pub(crate) read_rules: Vec<ReadRule>,
+    /// The locales offered, the default first (SPEC §2.5).
+    pub(crate) locales: Vec<Arc<str>>,
+    /// The code bucket of every request, when fixed (SPEC §7.3).
+    pub(crate) code_bucket: Option<Arc<str>>,
+    /// The code buckets the variants declare, recognised in the request's host.
+    pub(crate) code_buckets: Vec<Arc<str>>,
 }
 
 impl Accepts for Arc<dyn Convention> {
     fn accepts_media(&self, media: &MediaRange<'_>) -> bool {
         self.accepts(media)
     }
+}
+
+/// What a request is scoped to before routing: its locale and code bucket.
+pub(crate) struct Scope {
+    pub(crate) locale: Option<Arc<str>>,
+    pub(crate) code_bucket: Option<Arc<str>>,
 }
 
 /// What the flow decided before the handler runs.
@@ -299,10 +314,17 @@ impl AppInner {
             Accepted::Index(index) => index,
             Accepted::None => self.default_convention,
         };
-        let response = match self.respond(parts, body, accepted).await {
+        let scope = self.scope(&parts);
+        let content_language = scope.locale.clone();
+        let mut response = match self.respond(parts, body, accepted, scope).await {
             Ok(response) => response,
             Err(error) => self.error_response(answer_with, &error),
         };
+        if let Some(locale) = content_language.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_LANGUAGE, locale);
+            headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
+        }
         if head { strip_body(response) } else { response }
     }
 
@@ -311,6 +333,7 @@ impl AppInner {
         parts: Parts,
         body: B,
         accepted: Accepted,
+        scope: Scope,
     ) -> Result<Response<Body>, GlueError>
     where
         B: HttpBody + Send + 'static,
@@ -347,25 +370,26 @@ impl AppInner {
                 .serve_endpoint(*endpoint, parts, body, &raw_variables)
                 .await;
         }
-        let Some(route) = entry.operations.iter().find(|op| op.method == method) else {
+        let candidates: Vec<&RouteOperation> = entry
+            .operations
+            .iter()
+            .filter(|op| op.method == method)
+            .collect();
+        if candidates.is_empty() {
             return Err(GlueError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 format!("{} is not allowed on {path}.", parts.method),
             )
             .with_header(header::ALLOW, entry.allow.clone()));
-        };
-        let Accepted::Index(convention_index) = accepted else {
-            return Err(self.not_acceptable());
-        };
+        }
+        let (route, convention_index, reader) = self.select(
+            &parts,
+            &path,
+            &candidates,
+            accepted,
+            scope.code_bucket.as_deref(),
+        )?;
         let convention = &*self.conventions[convention_index];
-        let reader = if route.operation.kind.has_body() {
-            let reader =
-                negotiate_content_type(parts.headers.get(header::CONTENT_TYPE), &self.conventions)
-                    .ok_or_else(|| self.unsupported_media_type(&parts))?;
-            Some(&*self.conventions[reader])
-        } else {
-            None
-        };
         let mut parts = parts;
         if let Err(error) = self.authenticate(&mut parts).await
             && !route.security.is_empty()
@@ -396,8 +420,154 @@ impl AppInner {
             convention_index,
             reader,
         };
-        self.dispatch(parts, body, path, uri_variables, prepared)
+        self.dispatch(parts, body, path, uri_variables, prepared, scope)
             .await
+    }
+
+    /// The locale and code bucket of a request (SPEC §2.5, §7.3).
+    fn scope(&self, parts: &Parts) -> Scope {
+        let locale = negotiate_language(
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok()),
+            &self.locales,
+        )
+        .map(|index| Arc::clone(&self.locales[index]));
+        let code_bucket = self.code_bucket.clone().or_else(|| {
+            let host = parts
+                .headers
+                .get(header::HOST)
+                .and_then(|value| value.to_str().ok())
+                .or_else(|| parts.uri.host())?;
+            let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
+            host.split('.').find_map(|label| {
+                self.code_buckets
+                    .iter()
+                    .find(|bucket| bucket.eq_ignore_ascii_case(label))
+                    .cloned()
+            })
+        });
+        Scope {
+            locale,
+            code_bucket,
+        }
+    }
+
+    /// The variant that answers (SPEC §2.4, §7.3): the request's code bucket, else the base;
+    /// then the version `Content-Type` or `Accept` asks for, else the newest; with the
+    /// convention that answers and the one that reads the body.
+    fn select<'a>(
+        &'a self,
+        parts: &Parts,
+        path: &str,
+        candidates: &[&'a RouteOperation],
+        accepted: Accepted,
+        bucket: Option<&str>,
+    ) -> Result<(&'a RouteOperation, usize, Option<&'a dyn Convention>), GlueError> {
+        let in_bucket = |op: &&&RouteOperation| {
+            op.resource_meta
+                .code_bucket
+                .zip(bucket)
+                .is_some_and(|(own, wanted)| own.eq_ignore_ascii_case(wanted))
+        };
+        let variants: Vec<&RouteOperation> = if candidates.iter().any(|op| in_bucket(&op)) {
+            candidates.iter().filter(in_bucket).copied().collect()
+        } else {
+            candidates
+                .iter()
+                .filter(|op| op.resource_meta.code_bucket.is_none())
+                .copied()
+                .collect()
+        };
+        let Some(first) = variants.first() else {
+            return Err(GlueError::not_found(format!(
+                "No resource is found at {path} for this code bucket."
+            )));
+        };
+        let reader = if first.operation.kind.has_body() {
+            let index =
+                negotiate_content_type(parts.headers.get(header::CONTENT_TYPE), &self.conventions)
+                    .ok_or_else(|| self.unsupported_media_type(parts))?;
+            Some(&*self.conventions[index])
+        } else {
+            None
+        };
+        let accept = accept_header(&parts.headers);
+        let body_version = reader
+            .is_some()
+            .then(|| content_type_version(parts.headers.get(header::CONTENT_TYPE)))
+            .flatten();
+        let versioned = variants.iter().any(|op| op.version.is_some());
+        if !versioned
+            && body_version.is_none()
+            && !accept
+                .as_deref()
+                .is_some_and(|text| text.contains("version"))
+        {
+            let Accepted::Index(index) = accepted else {
+                return Err(self.not_acceptable());
+            };
+            return Ok((first, index, reader));
+        }
+
+        let declared = || {
+            let versions: Vec<&str> = variants.iter().filter_map(|op| op.version).collect();
+            if versions.is_empty() {
+                format!("{} declares no versions.", first.resource_meta.short_name)
+            } else {
+                format!(
+                    "{} offers version {}.",
+                    first.resource_meta.short_name,
+                    versions.join(", ")
+                )
+            }
+        };
+        let by_version = |wanted: &str| -> Option<&'a RouteOperation> {
+            variants
+                .iter()
+                .copied()
+                .find(|op| op.version == Some(wanted))
+        };
+        let newest = variants
+            .iter()
+            .copied()
+            .max_by_key(|op| op.version.and_then(version_number))
+            .unwrap_or(first);
+        let from_body = match &body_version {
+            Some(version) => Some(by_version(version).ok_or_else(|| {
+                GlueError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    format!("Version {version} is not offered: {}", declared()),
+                )
+                .with_source(crate::error::ErrorSource::Header("Content-Type".to_owned()))
+            })?),
+            None => None,
+        };
+        let list = acceptable(
+            accept.as_deref(),
+            &self.conventions,
+            self.default_convention,
+        )
+        .ok_or_else(|| self.not_acceptable())?;
+        for (index, version) in list {
+            let chosen = match (version, from_body) {
+                (None, Some(op)) => op,
+                (None, None) => newest,
+                (Some(version), Some(op)) if op.version == Some(version.as_str()) => op,
+                (Some(_), Some(_)) => continue,
+                (Some(version), None) => match by_version(&version) {
+                    Some(op) => op,
+                    None => continue,
+                },
+            };
+            return Ok((chosen, index, reader));
+        }
+        Err(GlueError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("No version in Accept is offered: {}", declared()),
+        )
+        .with_source(crate::error::ErrorSource::Header("Accept".to_owned())))
     }
 
     async fn dispatch<B>(
@@ -407,6 +577,7 @@ impl AppInner {
         path: String,
         uri_variables: Vec<(String, String)>,
         prepared: Prepared<'_>,
+        scope: Scope,
     ) -> Result<Response<Body>, GlueError>
     where
         B: HttpBody + Send + 'static,
@@ -457,6 +628,9 @@ impl AppInner {
                 path: parts.uri.path(),
                 application: &self.name,
                 variables: &uri_variables,
+                locale: scope.locale.as_deref(),
+                code_bucket: scope.code_bucket.as_deref(),
+                version: route.version,
             };
             self.guard().check_early(rule, &facts)?;
         }
@@ -478,6 +652,8 @@ impl AppInner {
             params,
             query,
             include: false,
+            locale: scope.locale,
+            code_bucket: scope.code_bucket,
         };
         let call = Call {
             app: self,
@@ -507,6 +683,13 @@ impl AppInner {
                 GlueError::internal(format!("panic: {message}"))
             })??;
         let mut response = self.success_response(convention, output);
+        if let Some(version) = route.version
+            && response.headers().contains_key(header::CONTENT_TYPE)
+            && let Ok(value) =
+                HeaderValue::from_str(&format!("{}; version={version}", convention.media_type()))
+        {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
         if let Some(value) = route
             .operation
             .cache_control

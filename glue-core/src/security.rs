@@ -178,6 +178,9 @@ pub(crate) struct Facts<'a> {
     pub(crate) path: &'a str,
     pub(crate) application: &'a str,
     pub(crate) variables: &'a [(String, String)],
+    pub(crate) locale: Option<&'a str>,
+    pub(crate) code_bucket: Option<&'a str>,
+    pub(crate) version: Option<&'a str>,
 }
 
 impl Context {
@@ -189,6 +192,9 @@ impl Context {
             path: self.parts.uri.path(),
             application: &self.application,
             variables: &self.uri_variables,
+            locale: self.locale(),
+            code_bucket: self.code_bucket(),
+            version: self.version(),
         }
     }
 }
@@ -330,6 +336,9 @@ impl<R: Item> Environment for Env<'_, R> {
             "method" => text(self.facts.method.as_str()),
             "path" => text(self.facts.path),
             "application" => text(self.facts.application),
+            "locale" => self.facts.locale.and_then(text),
+            "code_bucket" => self.facts.code_bucket.and_then(text),
+            "version" => self.facts.version.and_then(text),
             "variables" => Some(serde_json::Value::Object(
                 self.facts
                     .variables

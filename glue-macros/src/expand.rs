@@ -109,6 +109,7 @@ struct Operation {
     description: Option<String>,
     security: SecurityInput,
     cache_control: Option<String>,
+    version: Option<String>,
 }
 
 struct Field {
@@ -152,6 +153,8 @@ struct Model {
     relationships: Vec<Relationship>,
     tie_breaker: Option<String>,
     security: SecurityInput,
+    version: Option<String>,
+    code_bucket: Option<String>,
 }
 
 struct Relationship {
@@ -246,6 +249,37 @@ impl Model {
                     .with_span(&value.span()),
                 );
             }
+        }
+        // Versions (SPEC §2.4) are `major.minor`; code buckets (SPEC §7.3) are names.
+        let versions = input
+            .operations
+            .iter()
+            .flat_map(|list| &list.0)
+            .filter_map(|op| op.options.version.as_ref())
+            .chain(&input.version);
+        for version in versions {
+            let numbers = version.split_once('.').filter(|(major, minor)| {
+                [major, minor]
+                    .iter()
+                    .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()))
+            });
+            if numbers.is_none() {
+                errors.push(
+                    Error::custom("a version is `major.minor`, such as \"1.0\"")
+                        .with_span(&version.span()),
+                );
+            }
+        }
+        if let Some(bucket) = &input.code_bucket
+            && (bucket.is_empty()
+                || !bucket
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'))
+        {
+            errors.push(
+                Error::custom("a code bucket is a name of letters and digits, such as \"EU\"")
+                    .with_span(&bucket.span()),
+            );
         }
         if let Some(default) = &input.cache_control {
             for op in &mut operations {
@@ -587,6 +621,8 @@ impl Model {
             relationships,
             tie_breaker,
             security: input.security.clone(),
+            version: input.version.as_ref().map(|value| value.to_string()),
+            code_bucket: input.code_bucket.as_ref().map(|value| value.to_string()),
         })
     }
 
@@ -613,6 +649,7 @@ impl Model {
             let description = option_str(op.description.as_deref());
             let security = security_meta(krate, &op.security, Some(&self.security));
             let cache_control = option_str(op.cache_control.as_deref());
+            let op_version = option_str(op.version.as_deref());
             quote! {
                 #krate::OperationMeta {
                     kind: #krate::OperationKind::#kind,
@@ -621,10 +658,13 @@ impl Model {
                     description: #description,
                     security: #security,
                     cache_control: #cache_control,
+                    version: #op_version,
                 }
             }
         });
         let security = security_meta(krate, &self.security, None);
+        let version = option_str(self.version.as_deref());
+        let code_bucket = option_str(self.code_bucket.as_deref());
         let properties = self.fields.iter().map(|field| {
             let name = &field.name;
             let rust = field.ident.unraw().to_string();
@@ -823,6 +863,8 @@ impl Model {
                     relationships: &[#(#relationships),*],
                     tie_breaker: #tie_breaker,
                     security: #security,
+                    version: #version,
+                    code_bucket: #code_bucket,
                 };
 
                 #[automatically_derived]
@@ -1049,6 +1091,11 @@ fn operation(input: &OperationInput, errors: &mut darling::error::Accumulator) -
         cache_control: input
             .options
             .cache_control
+            .as_ref()
+            .map(|value| value.to_string()),
+        version: input
+            .options
+            .version
             .as_ref()
             .map(|value| value.to_string()),
     }

@@ -29,6 +29,8 @@ pub(crate) struct ResourceInput {
     pub(crate) tie_breaker: Option<SpannedValue<String>>,
     pub(crate) idempotent_delete: Flag,
     pub(crate) cache_control: Option<SpannedValue<String>>,
+    pub(crate) version: Option<SpannedValue<String>>,
+    pub(crate) code_bucket: Option<SpannedValue<String>>,
     #[darling(flatten)]
     pub(crate) security: SecurityInput,
     #[darling(rename = "crate")]
@@ -78,6 +80,7 @@ pub(crate) struct OperationOptions {
     pub(crate) status: Option<SpannedValue<u16>>,
     pub(crate) description: Option<String>,
     pub(crate) cache_control: Option<SpannedValue<String>>,
+    pub(crate) version: Option<SpannedValue<String>>,
     #[darling(flatten)]
     pub(crate) security: SecurityInput,
 }

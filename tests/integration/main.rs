@@ -17,4 +17,5 @@ mod routing;
 mod security;
 mod shop;
 mod socket;
+mod variants;
 mod writes;

@@ -929,7 +929,6 @@ async fn accept_field_lines_combine_into_one_list() {
 }
 
 #[tokio::test]
-#[ignore = "framework bug: the version media type parameter is accepted but never checked (SPEC §2.4)"]
 async fn an_undeclared_version_is_406_from_accept_and_415_from_content_type() {
     // Notes declare no version, so `version=9.9` names one they do not have.
     let notes = Notes::with(1);
