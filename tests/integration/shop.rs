@@ -8,7 +8,8 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Answer, allowed, attribute_names, call, get, jsonapi_document, jsonapi_errors, pointers, shop,
+    Answer, TestShop, allowed, attribute_names, call, get, jsonapi_document, jsonapi_errors,
+    pointers, shop,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1057,7 +1058,7 @@ async fn a_product_cannot_change_its_sku() {
     gone(&router, "/products/SKU-0999").await;
     assert_eq!(
         read(&router, "/products/SKU-0001").await["data"]["attributes"]["name"],
-        "Walnut Table"
+        "Nussbaum Tisch"
     );
 }
 
@@ -1175,7 +1176,7 @@ async fn storefront_products_show_only_the_public_fields() {
     let document = read(&router, "/products/SKU-0001").await;
     assert_eq!(
         document["data"]["attributes"],
-        json!({"name": "Walnut Table", "description": "Demo product number 1.", "price": 1099, "currency": "EUR"})
+        json!({"name": "Nussbaum Tisch", "description": "Demoprodukt Nummer 1.", "price": 1099, "currency": "EUR"})
     );
     let document = read(&router, "/products").await;
     for resource in document["data"].as_array().unwrap() {
@@ -1240,7 +1241,7 @@ async fn the_storefront_is_read_only() {
     gone(&router, "/products/SKU-9999").await;
     assert_eq!(
         read(&router, "/products/SKU-0001").await["data"]["attributes"]["name"],
-        "Walnut Table"
+        "Nussbaum Tisch"
     );
 }
 
@@ -1316,4 +1317,167 @@ async fn the_backend_speaks_json_api_by_default_and_plain_json_on_request() {
     let body = answer.json();
     assert_eq!(body["data"]["customerReference"], "DE--56");
     assert!(body["data"].get("password").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Languages (SPEC §2.5): product text in de_DE (the default) and en_US
+
+/// `GET uri` in a language.
+async fn read_in(router: &glue_core::Router, uri: &str, language: &str) -> (Value, String) {
+    let answer = get(uri)
+        .header("accept-language", language)
+        .send(router)
+        .await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    let locale = answer
+        .header("content-language")
+        .unwrap_or_default()
+        .to_owned();
+    (document, locale)
+}
+
+#[tokio::test]
+async fn product_names_come_in_the_negotiated_language_on_both_applications() {
+    let shop = shop().await;
+    for router in [shop.backend(), shop.storefront()] {
+        let (document, locale) = read_in(&router, "/products/SKU-0001", "en-US, de;q=0.5").await;
+        assert_eq!(locale, "en_US");
+        assert_eq!(document["data"]["attributes"]["name"], "Walnut Table");
+        assert_eq!(
+            document["data"]["attributes"]["description"],
+            "Demo product number 1."
+        );
+        let (document, locale) = read_in(&router, "/products/SKU-0001", "de").await;
+        assert_eq!(locale, "de_DE");
+        assert_eq!(document["data"]["attributes"]["name"], "Nussbaum Tisch");
+        let (document, locale) = read_in(&router, "/products?page[limit]=2", "fr").await;
+        assert_eq!(locale, "de_DE", "no match: the default");
+        assert_eq!(document["data"][0]["attributes"]["name"], "Nussbaum Tisch");
+    }
+}
+
+#[tokio::test]
+async fn products_filter_and_sort_by_the_name_in_the_request_language() {
+    let router = shop().await.storefront();
+    // "Oak" is "Eiche": each language finds its own word, and only its own.
+    let (english, _) = read_in(
+        &router,
+        "/products?filter[name][starts_with]=Oak&page[limit]=100",
+        "en",
+    )
+    .await;
+    let (german, _) = read_in(
+        &router,
+        "/products?filter[name][starts_with]=Eiche&page[limit]=100",
+        "de",
+    )
+    .await;
+    assert!(!english["data"].as_array().unwrap().is_empty());
+    assert_eq!(ids(&english), ids(&german));
+    let (nothing, _) = read_in(
+        &router,
+        "/products?filter[name][starts_with]=Oak&page[limit]=100",
+        "de",
+    )
+    .await;
+    assert!(nothing["data"].as_array().unwrap().is_empty());
+    // Sorted by name, the languages order differently ("Grey" is last in English, "Grau"
+    // comes before "Nussbaum" in German).
+    let (english, _) = read_in(&router, "/products?sort=name&page[limit]=1", "en").await;
+    let (german, _) = read_in(&router, "/products?sort=name&page[limit]=1", "de").await;
+    assert_eq!(english["data"][0]["attributes"]["name"], "Black Chair");
+    assert_eq!(german["data"][0]["attributes"]["name"], "Eiche Lampe");
+}
+
+#[tokio::test]
+async fn a_product_is_written_in_the_request_language() {
+    let router = shop().await.backend();
+    let answer = call(Method::PATCH, "/products/SKU-0002")
+        .header("accept-language", "en")
+        .jsonapi(&product("SKU-0002", &json!({"name": "Oak Bench"})))
+        .send(&router)
+        .await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    assert_eq!(document["data"]["attributes"]["name"], "Oak Bench");
+    let (german, _) = read_in(&router, "/products/SKU-0002", "de").await;
+    assert_eq!(german["data"]["attributes"]["name"], "Weiß Lampe");
+    // A new product has its name in both languages until translated.
+    let created = call(Method::POST, "/products")
+        .header("accept-language", "de")
+        .jsonapi(&product("SKU-NEW", &json!({"name": "Hocker"})))
+        .send(&router)
+        .await;
+    jsonapi_document(&created, StatusCode::CREATED);
+    let (english, _) = read_in(&router, "/products/SKU-NEW", "en").await;
+    assert_eq!(english["data"]["attributes"]["name"], "Hocker");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stores and code buckets (SPEC §7.3, §11.3)
+
+/// The attribute names of `stores/DE` through `router` from `host`.
+async fn store_attributes(router: &glue_core::Router, host: &str) -> Vec<String> {
+    let answer = get("/stores/DE").header("host", host).send(router).await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    attribute_names(&document["data"])
+}
+
+#[tokio::test]
+async fn stores_show_the_fields_of_the_requests_code_bucket() {
+    let shop = shop().await;
+    let router = shop.backend();
+    assert_eq!(
+        store_attributes(&router, "glue-backend.example.local").await,
+        ["defaultCurrency", "timezone"]
+    );
+    assert_eq!(
+        store_attributes(&router, "glue-backend.eu.example.local").await,
+        ["defaultCurrency", "gdprContactEmail", "timezone"]
+    );
+    assert_eq!(
+        store_attributes(&router, "glue-backend.at.example.local:8081").await,
+        [
+            "defaultCurrency",
+            "gdprContactEmail",
+            "timezone",
+            "uidNumber"
+        ]
+    );
+    // A bucket without a variant falls back to the base.
+    assert_eq!(
+        store_attributes(&router, "glue-backend.us.example.local").await,
+        ["defaultCurrency", "timezone"]
+    );
+    let answer = get("/stores")
+        .header("host", "api.at.example.local")
+        .send(&router)
+        .await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    assert_eq!(ids(&document), ["AT", "DE", "US"]);
+    assert_eq!(
+        document["data"][0]["attributes"]["uidNumber"],
+        "ATU12345678"
+    );
+    assert_eq!(document["data"][1]["attributes"]["uidNumber"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_fixed_code_bucket_wins_over_the_host() {
+    let shop = TestShop(shop().await.0.with_code_bucket("AT"));
+    assert_eq!(
+        store_attributes(&shop.backend(), "glue-backend.eu.example.local").await,
+        [
+            "defaultCurrency",
+            "gdprContactEmail",
+            "timezone",
+            "uidNumber"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn stores_are_closed_like_the_rest_of_the_backend() {
+    let shop = shop().await;
+    let answer = get("/stores").send(&shop.secured_backend()).await;
+    jsonapi_errors(&answer, StatusCode::UNAUTHORIZED);
 }

@@ -20,6 +20,7 @@ mod password;
 pub mod products;
 pub mod seed;
 pub mod storefront;
+pub mod stores;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -46,6 +47,10 @@ use crate::customers::{Customer, CustomerStore};
 use crate::db::Db;
 use crate::products::{Product, ProductStore, StorefrontProduct};
 use crate::storefront::{AccountStore, StorefrontAddress, StorefrontCustomer};
+use crate::stores::{Store, StoreAt, StoreEu, StoreStore};
+
+/// The locales both applications answer in (SPEC §2.5), the default first.
+pub const LOCALES: [&str; 2] = ["de_DE", "en_US"];
 
 /// The default database: a file beside the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://shop.db";
@@ -68,11 +73,13 @@ pub struct Config {
     pub token_secret: Option<String>,
     /// `SHOP_API_KEY`: an API key with `ROLE_ADMIN`, when set.
     pub api_key: Option<String>,
+    /// `APPLICATION_CODE_BUCKET`: the code bucket of every request, when set.
+    pub code_bucket: Option<String>,
 }
 
 impl Config {
-    /// Reads `DATABASE_URL`, `SHOP_STOREFRONT_ADDR`, `SHOP_BACKEND_ADDR`, `GLUE_TOKEN_SECRET`
-    /// and `SHOP_API_KEY`, with the defaults.
+    /// Reads `DATABASE_URL`, `SHOP_STOREFRONT_ADDR`, `SHOP_BACKEND_ADDR`, `GLUE_TOKEN_SECRET`,
+    /// `SHOP_API_KEY` and `APPLICATION_CODE_BUCKET`, with the defaults.
     ///
     /// # Errors
     ///
@@ -97,6 +104,7 @@ impl Config {
             backend_addr: address("SHOP_BACKEND_ADDR", DEFAULT_BACKEND_ADDR)?,
             token_secret: optional("GLUE_TOKEN_SECRET"),
             api_key: optional("SHOP_API_KEY"),
+            code_bucket: optional("APPLICATION_CODE_BUCKET"),
         })
     }
 
@@ -109,6 +117,7 @@ impl Config {
             backend_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             token_secret: None,
             api_key: None,
+            code_bucket: None,
         }
     }
 }
@@ -119,6 +128,7 @@ pub struct Shop {
     db: Db,
     tokens: Arc<AccessTokens>,
     api_keys: StaticApiKeys,
+    code_bucket: Option<String>,
 }
 
 impl std::fmt::Debug for Shop {
@@ -162,7 +172,16 @@ impl Shop {
                 TokenSettings::default(),
             )),
             api_keys: StaticApiKeys::new(),
+            code_bucket: None,
         })
+    }
+
+    /// Fixes the code bucket of both applications (`APPLICATION_CODE_BUCKET`, SPEC §7.3);
+    /// without it the host of each request names it (`glue-backend.eu.example.local`).
+    #[must_use]
+    pub fn with_code_bucket(mut self, bucket: &str) -> Self {
+        self.code_bucket = (!bucket.is_empty()).then(|| bucket.to_owned());
+        self
     }
 
     /// Signs and verifies access tokens with this secret (`GLUE_TOKEN_SECRET`), so that
@@ -212,15 +231,17 @@ impl Shop {
         let addresses = AddressStore::new(self.db.clone());
         let products = ProductStore::new(self.db.clone());
         let api_keys = ApiKeys::new(self.db.clone());
+        let stores = StoreStore::new(self.db.clone());
         let grants = TokenService::new(
             AccessTokens::clone(&self.tokens),
             "backend",
             BackOfficeUsers::new(self.db.clone()),
             RefreshTokens::new(self.db.clone()),
         );
-        Application::backend()
+        let application = Application::backend()
             .convention(JsonApi::new())
             .convention(PlainJson::new())
+            .locales(LOCALES)
             .standard_pagination()
             .authenticator(BearerAuthenticator::new(Arc::clone(&self.tokens)))
             .authenticator(ApiKeyAuthenticator::new(
@@ -235,6 +256,13 @@ impl Shop {
                 ApiKeyAdmin::new(api_keys.clone()),
                 ApiKeyAdmin::new(api_keys),
             )
+            .resource::<Store>(stores.clone(), ())
+            .resource::<StoreEu>(stores.clone(), ())
+            .resource::<StoreAt>(stores, ());
+        match &self.code_bucket {
+            Some(bucket) => application.code_bucket(bucket.as_str()),
+            None => application,
+        }
     }
 
     /// The storefront application (SPEC §11.4): JSON:API only; customers log in at
@@ -247,16 +275,21 @@ impl Shop {
             RefreshTokens::new(self.db.clone()),
         ));
         let accounts = AccountStore::new(self.db.clone());
-        Application::storefront()
+        let application = Application::storefront()
             .convention(JsonApi::new())
+            .locales(LOCALES)
             .standard_pagination()
             .authenticator(BearerAuthenticator::new(Arc::clone(&self.tokens)))
             .resource::<AccessToken>((), TokenProcessor::shared(Arc::clone(&grants)))
             .resource::<RefreshToken>((), TokenProcessor::shared(grants))
             .resource::<StorefrontProduct>(ProductStore::new(self.db.clone()), ())
             .resource::<StorefrontCustomer>(accounts.clone(), accounts.clone())
-            .resource::<StorefrontAddress>(accounts, ())
-            .build()
+            .resource::<StorefrontAddress>(accounts, ());
+        match &self.code_bucket {
+            Some(bucket) => application.code_bucket(bucket.as_str()),
+            None => application,
+        }
+        .build()
     }
 }
 
@@ -320,6 +353,9 @@ pub async fn start(config: &Config) -> anyhow::Result<RunningShop> {
     }
     if let Some(key) = &config.api_key {
         shop = shop.with_api_key(key);
+    }
+    if let Some(bucket) = &config.code_bucket {
+        shop = shop.with_code_bucket(bucket);
     }
     let storefront = TcpListener::bind(config.storefront_addr)
         .await

@@ -66,6 +66,17 @@ async fn run() -> anyhow::Result<()> {
         seed::customer_email(2),
         seed::DEMO_PASSWORD
     );
+    println!(
+        "  languages   {} (Accept-Language), default {}",
+        example_shop::LOCALES.join(", "),
+        example_shop::LOCALES[0]
+    );
+    match &config.code_bucket {
+        Some(bucket) => println!("  code bucket {bucket} (APPLICATION_CODE_BUCKET)"),
+        None => {
+            println!("  code bucket from the host: *.eu.* and *.at.* select the EU and AT stores")
+        }
+    }
     if config.api_key.is_some() {
         println!("  API key     SHOP_API_KEY (ROLE_ADMIN) as X-Api-Key on the backend");
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider, Resource};
 use glue_sql::Table;
 use glue_sql::sea_query::{Expr, ExprTrait};
+use sqlx::Row;
 use sqlx::any::AnyRow;
 use validator::Validate;
 
@@ -99,26 +100,68 @@ pub struct StorefrontProduct {
     pub currency: String,
 }
 
-/// The columns a product is read from.
+/// The locale whose text lives in the `*_de` columns; every other locale reads `name` and
+/// `description` (en_US).
+pub const GERMAN: &str = "de_DE";
+
+/// The columns a product is read from, with its text in English or German.
 macro_rules! columns {
-    () => {
+    (en) => {
         "sku, name, description, price, currency, stock, is_active, created_at"
+    };
+    (de) => {
+        "sku, name_de, description_de, price, currency, stock, is_active, created_at"
     };
 }
 
-const FIND: &str = concat!("SELECT ", columns!(), " FROM products WHERE sku = $1");
-const FIND_ACTIVE: &str = concat!(
-    "SELECT ",
-    columns!(),
-    " FROM products WHERE sku = $1 AND is_active = TRUE"
-);
+/// The statements that read one product, by language.
+struct Finds {
+    any: &'static str,
+    active: &'static str,
+}
+
+const FIND_EN: Finds = Finds {
+    any: concat!("SELECT ", columns!(en), " FROM products WHERE sku = $1"),
+    active: concat!(
+        "SELECT ",
+        columns!(en),
+        " FROM products WHERE sku = $1 AND is_active = TRUE"
+    ),
+};
+const FIND_DE: Finds = Finds {
+    any: concat!("SELECT ", columns!(de), " FROM products WHERE sku = $1"),
+    active: concat!(
+        "SELECT ",
+        columns!(de),
+        " FROM products WHERE sku = $1 AND is_active = TRUE"
+    ),
+};
+
+fn german(ctx: &Context) -> bool {
+    ctx.locale() == Some(GERMAN)
+}
+
+fn finds(ctx: &Context) -> &'static Finds {
+    if german(ctx) { &FIND_DE } else { &FIND_EN }
+}
+
+/// A text column in whichever language the statement selected.
+fn localized<T>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Default,
+{
+    match row.try_get::<T, _>(format!("{column}_de").as_str()) {
+        Err(sqlx::Error::ColumnNotFound(_)) => get(row, column),
+        other => other,
+    }
+}
 
 impl Product {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
             sku: get(row, "sku")?,
-            name: get(row, "name")?,
-            description: get(row, "description")?,
+            name: localized(row, "name")?,
+            description: localized(row, "description")?,
             price: get(row, "price")?,
             currency: get(row, "currency")?,
             stock: get(row, "stock")?,
@@ -146,12 +189,38 @@ impl From<Product> for StorefrontProduct {
     }
 }
 
-/// Reads and writes products in the shop's database.
+/// How a resource's text properties map to the columns of one language.
+#[derive(Debug)]
+struct Tables {
+    english: Table,
+    german: Table,
+}
+
+impl Tables {
+    fn new(meta: &'static glue_core::ResourceMeta) -> Self {
+        Self {
+            english: Table::new("products", meta),
+            german: Table::new("products", meta)
+                .column("name", "name_de")
+                .column("description", "description_de"),
+        }
+    }
+
+    fn of(&self, ctx: &Context) -> &Table {
+        if german(ctx) {
+            &self.german
+        } else {
+            &self.english
+        }
+    }
+}
+
+/// Reads and writes products in the shop's database, in the request's language.
 #[derive(Debug, Clone)]
 pub struct ProductStore {
     db: Db,
-    backend: Arc<Table>,
-    storefront: Arc<Table>,
+    backend: Arc<Tables>,
+    storefront: Arc<Tables>,
 }
 
 impl ProductStore {
@@ -160,8 +229,8 @@ impl ProductStore {
     pub fn new(db: Db) -> Self {
         Self {
             db,
-            backend: Arc::new(Table::new("products", Product::meta())),
-            storefront: Arc::new(Table::new("products", StorefrontProduct::meta())),
+            backend: Arc::new(Tables::new(Product::meta())),
+            storefront: Arc::new(Tables::new(StorefrontProduct::meta())),
         }
     }
 
@@ -177,22 +246,27 @@ impl ProductStore {
             .map_err(db_error)
     }
 
-    async fn save(&self, product: &Product) -> Result<Product, GlueError> {
-        sqlx::query(
+    /// Writes a product; its text goes to the columns of the request's language.
+    async fn save(&self, ctx: &Context, product: &Product) -> Result<Product, GlueError> {
+        let statement = if german(ctx) {
+            "UPDATE products SET name_de = $1, description_de = $2, price = $3, currency = $4, \
+             stock = $5, is_active = $6 WHERE sku = $7"
+        } else {
             "UPDATE products SET name = $1, description = $2, price = $3, currency = $4, \
-             stock = $5, is_active = $6 WHERE sku = $7",
-        )
-        .bind(&product.name)
-        .bind(product.description.as_deref())
-        .bind(product.price)
-        .bind(&product.currency)
-        .bind(product.stock)
-        .bind(product.is_active)
-        .bind(&product.sku)
-        .execute(self.db.pool())
-        .await
-        .map_err(db_error)?;
-        self.find(&product.sku, FIND)
+             stock = $5, is_active = $6 WHERE sku = $7"
+        };
+        sqlx::query(statement)
+            .bind(&product.name)
+            .bind(product.description.as_deref())
+            .bind(product.price)
+            .bind(&product.currency)
+            .bind(product.stock)
+            .bind(product.is_active)
+            .bind(&product.sku)
+            .execute(self.db.pool())
+            .await
+            .map_err(db_error)?;
+        self.find(&product.sku, finds(ctx).any)
             .await?
             .ok_or_else(|| GlueError::not_found(format!("Product {} not found.", product.sku)))
     }
@@ -200,11 +274,12 @@ impl ProductStore {
 
 impl Provider<Product> for ProductStore {
     async fn item(&self, ctx: &Context) -> Result<Option<Product>, GlueError> {
-        self.find(ctx.id().unwrap_or_default(), FIND).await
+        self.find(ctx.id().unwrap_or_default(), finds(ctx).any)
+            .await
     }
 
     async fn collection(&self, ctx: &Context) -> Result<Paginated<Product>, GlueError> {
-        let select = self.backend.select(ctx.query());
+        let select = self.backend.of(ctx).select(ctx.query());
         fetch_page(&self.db, &select, ctx.query(), Product::from_row).await
     }
 }
@@ -212,7 +287,7 @@ impl Provider<Product> for ProductStore {
 impl Provider<StorefrontProduct> for ProductStore {
     async fn item(&self, ctx: &Context) -> Result<Option<StorefrontProduct>, GlueError> {
         Ok(self
-            .find(ctx.id().unwrap_or_default(), FIND_ACTIVE)
+            .find(ctx.id().unwrap_or_default(), finds(ctx).active)
             .await?
             .map(StorefrontProduct::from))
     }
@@ -221,6 +296,7 @@ impl Provider<StorefrontProduct> for ProductStore {
         // The storefront shows active products only.
         let select = self
             .storefront
+            .of(ctx)
             .select(ctx.query())
             .and_where(Expr::col("is_active").eq(true));
         fetch_page(&self.db, &select, ctx.query(), StorefrontProduct::from_row).await
@@ -228,10 +304,12 @@ impl Provider<StorefrontProduct> for ProductStore {
 }
 
 impl Processor<Product> for ProductStore {
-    async fn create(&self, _ctx: &Context, product: Product) -> Result<Product, GlueError> {
+    async fn create(&self, ctx: &Context, product: Product) -> Result<Product, GlueError> {
+        // A new product has its text in every language until someone translates it.
         let result = sqlx::query(
-            "INSERT INTO products (sku, name, description, price, currency, stock, is_active, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO products (sku, name, description, name_de, description_de, price, \
+             currency, stock, is_active, created_at) \
+             VALUES ($1, $2, $3, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&product.sku)
         .bind(&product.name)
@@ -253,27 +331,27 @@ impl Processor<Product> for ProductStore {
             Err(error) => return Err(db_error(error)),
             Ok(_) => {}
         }
-        self.find(&product.sku, FIND)
+        self.find(&product.sku, finds(ctx).any)
             .await?
             .ok_or_else(|| GlueError::internal("a created product could not be read back"))
     }
 
     async fn replace(
         &self,
-        _ctx: &Context,
+        ctx: &Context,
         product: Product,
         _previous: Product,
     ) -> Result<Product, GlueError> {
-        self.save(&product).await
+        self.save(ctx, &product).await
     }
 
     async fn update(
         &self,
-        _ctx: &Context,
+        ctx: &Context,
         product: Product,
         _previous: Product,
     ) -> Result<Product, GlueError> {
-        self.save(&product).await
+        self.save(ctx, &product).await
     }
 
     async fn delete(&self, _ctx: &Context, product: Product) -> Result<(), GlueError> {

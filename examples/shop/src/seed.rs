@@ -46,7 +46,30 @@ const STATUSES: [&str; 3] = ["active", "inactive", "pending"];
 const PRODUCT_WORDS: [&str; 8] = [
     "Chair", "Table", "Lamp", "Shelf", "Desk", "Sofa", "Rug", "Mirror",
 ];
+const PRODUCT_WORDS_DE: [&str; 8] = [
+    "Stuhl",
+    "Tisch",
+    "Lampe",
+    "Regal",
+    "Schreibtisch",
+    "Sofa",
+    "Teppich",
+    "Spiegel",
+];
 const COLORS: [&str; 5] = ["Oak", "Walnut", "White", "Black", "Grey"];
+const COLORS_DE: [&str; 5] = ["Eiche", "Nussbaum", "Weiß", "Schwarz", "Grau"];
+
+/// The en_US and de_DE names of seeded product `n` (1-based): `Walnut Table`,
+/// `Nussbaum Tisch`.
+#[must_use]
+pub fn product_names(n: u32) -> (String, String) {
+    let index = n as usize;
+    let (color, word) = (index % COLORS.len(), index % PRODUCT_WORDS.len());
+    (
+        format!("{} {}", COLORS[color], PRODUCT_WORDS[word]),
+        format!("{} {}", COLORS_DE[color], PRODUCT_WORDS_DE[word]),
+    )
+}
 
 /// When the demo data was created: a fixed instant, so data is the same on every start.
 fn epoch() -> DateTime<Utc> {
@@ -125,19 +148,18 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
         }
     }
     for n in 1..=PRODUCTS {
-        let index = n as usize;
         let created = epoch() + Duration::hours(i64::from(n));
+        let (name, name_de) = product_names(n);
         sqlx::query(
-            "INSERT INTO products (sku, name, description, price, currency, stock, is_active, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO products (sku, name, description, name_de, description_de, price, \
+             currency, stock, is_active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(format!("SKU-{n:04}"))
-        .bind(format!(
-            "{} {}",
-            COLORS[index % COLORS.len()],
-            PRODUCT_WORDS[index % PRODUCT_WORDS.len()]
-        ))
+        .bind(name)
         .bind((n % 3 != 0).then(|| format!("Demo product number {n}.")))
+        .bind(name_de)
+        .bind((n % 3 != 0).then(|| format!("Demoprodukt Nummer {n}.")))
         .bind(i64::from(n) * 1_000 + 99)
         .bind(if n % 10 == 0 { "CHF" } else { "EUR" })
         .bind(i64::from(n % 50))
