@@ -113,8 +113,8 @@ pub use handler::BoxFuture;
 pub use include::{Included, Linkage};
 pub use links::{Links, encode_segment};
 pub use meta::{
-    OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType, RelationshipMeta,
-    ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta, version_number,
+    Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType,
+    RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta, version_number,
 };
 pub use negotiate::MediaRange;
 pub use pagination::{PageRequest, Paginated, PaginationSettings, PaginationStrategy};

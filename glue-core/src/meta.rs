@@ -234,7 +234,7 @@ impl PropertyType {
 }
 
 /// One property of a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PropertyMeta {
     /// The name on the wire (`createdAt`).
     pub name: &'static str,
@@ -266,6 +266,34 @@ pub struct PropertyMeta {
     pub filterable: bool,
     /// Whether clients may sort by the property.
     pub sortable: bool,
+    /// The type and format of an array's items, when they are scalars.
+    pub items: Option<(PropertyType, Option<&'static str>)>,
+    /// Bounds the property's validation rules set, for documentation.
+    pub constraints: Constraints,
+}
+
+/// The bounds of a property's validation rules that a JSON Schema can state (`length`,
+/// `range`), for documentation; the rules themselves are checked by validation.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Constraints {
+    /// The fewest characters (or items).
+    pub min_length: Option<u64>,
+    /// The most characters (or items).
+    pub max_length: Option<u64>,
+    /// The smallest value.
+    pub minimum: Option<f64>,
+    /// The largest value.
+    pub maximum: Option<f64>,
+}
+
+impl Constraints {
+    /// No bounds.
+    pub const NONE: Self = Self {
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        maximum: None,
+    };
 }
 
 impl PropertyMeta {
@@ -286,6 +314,8 @@ impl PropertyMeta {
         enum_values: &[],
         filterable: true,
         sortable: true,
+        items: None,
+        constraints: Constraints::NONE,
     };
 }
 

@@ -9,8 +9,8 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Expr, Ident, Lit, Type};
 
 use crate::input::{
-    FieldInput, OperationInput, PaginationInput, ResourceInput, SecurityInput, doc_text, expr_json,
-    has_validate, literal_json,
+    Constraints, FieldInput, OperationInput, PaginationInput, ResourceInput, SecurityInput,
+    doc_text, expr_json, has_validate, literal_json,
 };
 use crate::naming;
 use crate::types::{self, Kind, TYPE_NAMES, WireType};
@@ -129,6 +129,8 @@ struct Field {
     enum_values: Vec<String>,
     filterable: bool,
     sortable: bool,
+    /// Bounds from the field's `validator` rules.
+    constraints: Constraints,
     /// A non-identifier uri variable this field holds (a parent's identifier).
     uri_variable: Option<String>,
 }
@@ -681,6 +683,26 @@ impl Model {
             let enum_values = &field.enum_values;
             let filterable = field.filterable;
             let sortable = field.sortable;
+            let items = match field.wire.items {
+                Some((item, format)) => {
+                    let item = property_type(krate, item);
+                    let format = option_str(format);
+                    quote!(::core::option::Option::Some((#item, #format)))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let option_u64 = |value: Option<u64>| match value {
+                Some(value) => quote!(::core::option::Option::Some(#value)),
+                None => quote!(::core::option::Option::None),
+            };
+            let option_f64 = |value: Option<f64>| match value {
+                Some(value) => quote!(::core::option::Option::Some(#value)),
+                None => quote!(::core::option::Option::None),
+            };
+            let min_length = option_u64(field.constraints.min_length);
+            let max_length = option_u64(field.constraints.max_length);
+            let minimum = option_f64(field.constraints.minimum);
+            let maximum = option_f64(field.constraints.maximum);
             quote! {
                 #krate::PropertyMeta {
                     name: #name,
@@ -698,6 +720,13 @@ impl Model {
                     enum_values: &[#(#enum_values),*],
                     filterable: #filterable,
                     sortable: #sortable,
+                    items: #items,
+                    constraints: #krate::Constraints {
+                        min_length: #min_length,
+                        max_length: #max_length,
+                        minimum: #minimum,
+                        maximum: #maximum,
+                    },
                 }
             }
         });
@@ -1317,6 +1346,7 @@ fn field(raw: &FieldInput, errors: &mut darling::error::Accumulator) -> Option<F
     };
     let default = raw.default.as_ref().map(|value| value.0.clone());
     let default_json = default.as_ref().and_then(expr_json);
+    let constraints = crate::input::constraints(&raw.attrs);
     Some(Field {
         ident,
         ty: raw.ty.clone(),
@@ -1330,7 +1360,11 @@ fn field(raw: &FieldInput, errors: &mut darling::error::Accumulator) -> Option<F
         default_json,
         description: raw.description.clone().or_else(|| doc_text(&raw.attrs)),
         example_json: raw.example.as_ref().and_then(|lit| literal_json(&lit.0)),
-        format: raw.format.clone(),
+        format: raw
+            .format
+            .clone()
+            .or_else(|| constraints.format.map(str::to_owned)),
+        constraints,
         enum_values: raw
             .enum_values
             .as_ref()

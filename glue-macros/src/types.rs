@@ -20,6 +20,8 @@ pub(crate) struct WireType {
     pub(crate) format: Option<&'static str>,
     pub(crate) nullable: bool,
     pub(crate) kind: Kind,
+    /// The type and format of an array's items, when they are a scalar.
+    pub(crate) items: Option<(&'static str, Option<&'static str>)>,
 }
 
 impl WireType {
@@ -29,7 +31,18 @@ impl WireType {
             format,
             nullable: false,
             kind,
+            items: None,
         }
+    }
+
+    /// An array whose items are `item`, described when they are not arrays themselves.
+    fn array_of(item: Result<Self, &'static str>) -> Self {
+        let mut array = Self::new("array", None, Kind::Plain);
+        array.items = item
+            .ok()
+            .filter(|item| item.ty != "array" && item.kind == Kind::Plain)
+            .map(|item| (item.ty, item.format));
+        array
     }
 }
 
@@ -63,7 +76,8 @@ pub(crate) fn infer(ty: &Type) -> Result<WireType, &'static str> {
     match ty {
         Type::Paren(inner) => infer(&inner.elem),
         Type::Group(inner) => infer(&inner.elem),
-        Type::Array(_) | Type::Slice(_) => Ok(WireType::new("array", None, Kind::Plain)),
+        Type::Array(array) => Ok(WireType::array_of(infer(&array.elem))),
+        Type::Slice(slice) => Ok(WireType::array_of(infer(&slice.elem))),
         Type::Reference(reference) => match &*reference.elem {
             Type::Path(path) if path.path.is_ident("str") => {
                 Ok(WireType::new("string", None, Kind::Plain))
@@ -109,6 +123,9 @@ fn infer_path(ty: &Type) -> Result<WireType, &'static str> {
         "f64" => WireType::new("number", Some("double"), Kind::Plain),
         "Decimal" | "BigDecimal" => WireType::new("number", None, Kind::Plain),
         "bool" => WireType::new("boolean", None, Kind::Plain),
+        "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" if args.len() == 1 => {
+            WireType::array_of(infer(args[0]))
+        }
         "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "SmallVec" => {
             WireType::new("array", None, Kind::Plain)
         }
@@ -158,6 +175,27 @@ mod tests {
                 (expected, format, nullable)
             );
         }
+    }
+
+    #[test]
+    fn arrays_of_scalars_describe_their_items() {
+        let items = |ty: Type| infer(&ty).unwrap().items;
+        assert_eq!(items(parse_quote!(Vec<String>)), Some(("string", None)));
+        assert_eq!(
+            items(parse_quote!(BTreeSet<i64>)),
+            Some(("integer", Some("int64")))
+        );
+        assert_eq!(
+            items(parse_quote!([u8; 4])),
+            Some(("integer", Some("int32")))
+        );
+        assert_eq!(items(parse_quote!(Vec<Vec<u8>>)), None);
+        assert_eq!(
+            items(parse_quote!(Vec<NaiveDate>)),
+            None,
+            "dates need their codec"
+        );
+        assert_eq!(items(parse_quote!(Vec<Line>)), Some(("object", None)));
     }
 
     #[test]

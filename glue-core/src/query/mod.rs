@@ -96,13 +96,22 @@ pub fn typed_value(property: &PropertyMeta, value: &serde_json::Value) -> Option
 }
 
 /// One key of a sort: a property, ascending or descending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct SortKey {
     /// The property sorted by.
     pub property: &'static PropertyMeta,
     /// Whether larger values come first (`-createdAt`).
     pub descending: bool,
 }
+
+/// Keys are equal when they name the same property (the same metadata) the same way.
+impl PartialEq for SortKey {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.property, other.property) && self.descending == other.descending
+    }
+}
+
+impl Eq for SortKey {}
 
 /// A path of relationships to include (`addresses.country` is `["addresses", "country"]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
