@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use glue_core::{
     ApiResource, BoxFuture, Context, FieldError, GlueError, Paginated, Processor, Provider,
 };
+use validator::Validate;
 
 use crate::api_key::{ApiKeyStore, StoredApiKey, generate_api_key};
 use crate::error::AuthError;
 
 /// An API key as administrators see it.
-#[derive(ApiResource, Clone, Debug)]
+#[derive(ApiResource, Clone, Debug, Validate)]
 #[api(
     name = "ApiKeys",
     short_name = "api-keys",
@@ -39,9 +40,11 @@ pub struct ApiKey {
     pub id: String,
     /// What the key is for.
     #[api(required, example = "ERP import")]
+    #[validate(length(min = 1, max = 100))]
     pub name: String,
-    /// The roles the key carries.
+    /// The roles the key carries, such as `ROLE_VIEWER`.
     #[api(required)]
+    #[validate(length(min = 1, max = 20))]
     pub roles: Vec<String>,
     /// The key: present only in the answer to its creation.
     #[api(writable = false)]
@@ -148,11 +151,8 @@ impl Processor<ApiKey> for ApiKeyAdmin {
         _previous: Option<&ApiKey>,
     ) -> Result<Vec<FieldError>, GlueError> {
         let mut errors = Vec::new();
-        if key.name.trim().is_empty() || key.name.chars().count() > 100 {
-            errors.push(FieldError::new("name", "must have 1 to 100 characters"));
-        }
-        if key.roles.is_empty() {
-            errors.push(FieldError::new("roles", "must name at least one role"));
+        if key.name.trim().is_empty() {
+            errors.push(FieldError::new("name", "must not be blank"));
         }
         for (index, role) in key.roles.iter().enumerate() {
             if !role.starts_with("ROLE_") || role.len() == 5 || role.contains(char::is_whitespace) {

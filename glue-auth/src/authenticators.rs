@@ -68,6 +68,18 @@ impl Authenticator for BearerAuthenticator {
     fn challenge(&self) -> Option<HeaderValue> {
         Some(HeaderValue::from_static("Bearer"))
     }
+
+    fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)> {
+        vec![(
+            "bearerAuth",
+            serde_json::json!({
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "An access token of this application (SPEC §6.1, §6.2).",
+            }),
+        )]
+    }
 }
 
 /// The header that carries an API key.
@@ -122,6 +134,19 @@ impl<S: ApiKeyStore> Authenticator for ApiKeyAuthenticator<S> {
 
     fn credential_parameters(&self) -> &'static [&'static str] {
         &[API_KEY_PARAMETER]
+    }
+
+    fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)> {
+        vec![
+            (
+                "apiKeyHeader",
+                serde_json::json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"}),
+            ),
+            (
+                "apiKeyQuery",
+                serde_json::json!({"type": "apiKey", "in": "query", "name": API_KEY_PARAMETER}),
+            ),
+        ]
     }
 
     // No `challenge()`: a request without credentials is told about `Bearer` (SPEC §6.4);

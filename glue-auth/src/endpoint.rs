@@ -219,6 +219,74 @@ fn answer(status: StatusCode, body: Vec<u8>) -> Response<Body> {
 }
 
 impl Endpoint for TokenEndpoint {
+    fn describe(&self, _method: &glue_core::http::Method) -> Option<serde_json::Value> {
+        let form = serde_json::json!({
+            "type": "object",
+            "required": ["grant_type"],
+            "properties": {
+                "grant_type": {"enum": ["password", "refresh_token"]},
+                "username": {"type": "string", "description": "For the password grant."},
+                "password": {
+                    "type": "string",
+                    "format": "password",
+                    "writeOnly": true,
+                    "description": "For the password grant.",
+                },
+                "refresh_token": {
+                    "type": "string",
+                    "description": "For the refresh_token grant: a refresh token, usable once.",
+                },
+            },
+            "additionalProperties": false,
+        });
+        let no_store = serde_json::json!({
+            "Cache-Control": {"schema": {"type": "string", "const": "no-store"}},
+        });
+        Some(serde_json::json!({
+            "tags": ["token"],
+            "operationId": "token.post",
+            "summary": "Issues an access token and a refresh token (OAuth 2.0 password and refresh_token grants)",
+            "requestBody": {
+                "required": true,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": form},
+                    "application/json": {"schema": form},
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The tokens",
+                    "headers": no_store,
+                    "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["token_type", "expires_in", "access_token", "refresh_token"],
+                        "properties": {
+                            "token_type": {"const": "Bearer"},
+                            "expires_in": {"type": "integer", "minimum": 0},
+                            "access_token": {"type": "string"},
+                            "refresh_token": {"type": "string"},
+                        },
+                        "additionalProperties": false,
+                    }}},
+                },
+                "400": {
+                    "description": "RFC 6749 §5.2: invalid_request, invalid_grant, unsupported_grant_type",
+                    "headers": no_store,
+                    "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["error"],
+                        "properties": {
+                            "error": {"enum": ["invalid_request", "invalid_grant", "unsupported_grant_type"]},
+                            "error_description": {"type": "string"},
+                        },
+                        "additionalProperties": false,
+                    }}},
+                },
+                "413": {"description": "The body is too large."},
+            },
+        }))
+    }
+
     async fn call(&self, request: EndpointRequest) -> Result<Response<Body>, GlueError> {
         match self.grant(&request).await {
             Ok(pair) => {

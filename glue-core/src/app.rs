@@ -9,10 +9,11 @@ use thiserror::Error;
 
 use crate::auth::{Authenticator, ErasedAuthenticator};
 use crate::convention::Convention;
-use crate::endpoint::{Endpoint, ErasedEndpoint};
+use crate::endpoint::{Endpoint, ErasedEndpoint, OpenApi};
 use crate::handler::{ErasedHandler, TypedHandler};
 use crate::links::{Routes, Template};
 use crate::meta::{OperationMeta, ResourceMeta};
+use crate::openapi::ApiInfo;
 use crate::pagination::{PaginationSettings, PaginationStrategy};
 use crate::resource::Resource;
 use crate::router::{AppInner, RouteEntry, RouteOperation, Router};
@@ -194,8 +195,8 @@ impl Application {
         self
     }
 
-    /// Adds an authenticator (SPEC §6.3 to §6.5); they are asked in the order added, and the
-    /// first that recognises the request's credentials decides.
+    /// Adds an authenticator (SPEC §6.3 to §6.5); they are asked in the order added: the
+    /// first valid credentials authenticate, bad ones are refused only when none are valid.
     pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
         self.authenticators.push(Arc::new(authenticator));
         self
@@ -223,6 +224,11 @@ impl Application {
             Arc::new(endpoint),
         ));
         self
+    }
+
+    /// Serves the application's OpenAPI 3.1 document at `GET /openapi.json` (SPEC §10.1).
+    pub fn openapi(self, info: ApiInfo) -> Self {
+        self.route("/openapi.json", [Method::GET], OpenApi::new(info))
     }
 
     /// Registers a resource whose provider and processor are built by `Default`.
@@ -451,6 +457,7 @@ impl Application {
             locales: self.locales,
             code_bucket: self.code_bucket,
             code_buckets,
+            this: std::sync::Weak::new(),
         }))
     }
 }

@@ -1,8 +1,8 @@
 //! Authentication: how a request becomes a [`Principal`] (SPEC §6.3 to §6.5).
 //!
 //! An application runs its authenticators in the order they were added, after routing and
-//! negotiation and before the query is parsed. The first one that recognises credentials
-//! decides: it yields a principal, or an error (401) when the credentials are bad. A request
+//! negotiation and before the query is parsed. The first valid credentials yield the
+//! principal; bad credentials (401) count only when no authenticator accepts any. A request
 //! whose extensions already hold a [`Principal`] (set by the user's own tower layer) is not
 //! authenticated again.
 
@@ -133,6 +133,12 @@ pub trait Authenticator: Send + Sync + 'static {
     fn credential_parameters(&self) -> &'static [&'static str] {
         &[]
     }
+
+    /// The OpenAPI security schemes this authenticator accepts, by name
+    /// (`("bearerAuth", {"type": "http", "scheme": "bearer"})`), for the OpenAPI document.
+    fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)> {
+        Vec::new()
+    }
 }
 
 /// The object-safe face of [`Authenticator`].
@@ -143,6 +149,7 @@ pub(crate) trait ErasedAuthenticator: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<Principal>, GlueError>>;
     fn challenge(&self) -> Option<HeaderValue>;
     fn credential_parameters(&self) -> &'static [&'static str];
+    fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)>;
 }
 
 impl<A: Authenticator> ErasedAuthenticator for A {
@@ -159,5 +166,9 @@ impl<A: Authenticator> ErasedAuthenticator for A {
 
     fn credential_parameters(&self) -> &'static [&'static str] {
         Authenticator::credential_parameters(self)
+    }
+
+    fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)> {
+        Authenticator::security_schemes(self)
     }
 }

@@ -15,6 +15,7 @@ use crate::include::{Included, Linkage};
 use crate::links::Links;
 use crate::meta::{OperationKind, ResourceMeta};
 use crate::negotiate::MediaRange;
+use crate::openapi::SchemaSet;
 use crate::query::Query;
 use crate::resource::{PropertyWriter, ResourceObject};
 
@@ -107,6 +108,18 @@ pub trait Convention: Send + Sync + 'static {
 
     /// Writes an error document.
     fn write_error(&self, out: &mut Vec<u8>, error: &GlueError);
+
+    /// The JSON Schema of a resource's document in this convention, for the OpenAPI document
+    /// (SPEC §10.1); `None` leaves the convention out of it.
+    fn document_schema(&self, resource: &SchemaSet) -> Option<serde_json::Value> {
+        let _ = resource;
+        None
+    }
+
+    /// The JSON Schema of this convention's error documents.
+    fn error_schema(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// What a request document is decoded for.

@@ -12,9 +12,10 @@ use crate::body::Body;
 use crate::error::GlueError;
 use crate::handler::BoxFuture;
 use crate::meta::ResourceMeta;
+use crate::openapi::ApiInfo;
+use crate::router::AppInner;
 
 /// A request to an [`Endpoint`], its body read in full (within the application's body limit).
-#[derive(Debug)]
 pub struct EndpointRequest {
     pub(crate) parts: Parts,
     pub(crate) body: Bytes,
@@ -22,6 +23,20 @@ pub struct EndpointRequest {
     pub(crate) base_url: String,
     pub(crate) params: Vec<(String, String)>,
     pub(crate) resources: Arc<[&'static ResourceMeta]>,
+    pub(crate) app: Arc<AppInner>,
+    pub(crate) code_bucket: Option<Arc<str>>,
+    pub(crate) locale: Option<Arc<str>>,
+}
+
+impl std::fmt::Debug for EndpointRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointRequest")
+            .field("method", &self.parts.method)
+            .field("uri", &self.parts.uri)
+            .field("application", &self.application)
+            .field("body", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl EndpointRequest {
@@ -82,6 +97,26 @@ impl EndpointRequest {
         &self.resources
     }
 
+    /// The code bucket of the request (SPEC §7.3).
+    #[must_use]
+    pub fn code_bucket(&self) -> Option<&str> {
+        self.code_bucket.as_deref()
+    }
+
+    /// The locale negotiated for the request (SPEC §2.5).
+    #[must_use]
+    pub fn locale(&self) -> Option<&str> {
+        self.locale.as_deref()
+    }
+
+    /// The application's OpenAPI 3.1 document as this request sees it: its base URL, and
+    /// the variants of its code bucket (SPEC §10.1).
+    #[must_use]
+    pub fn openapi(&self, info: &ApiInfo) -> serde_json::Value {
+        self.app
+            .openapi(info, &self.base_url, self.code_bucket.as_deref())
+    }
+
     /// The principal a tower layer in front of the router authenticated, if any.
     #[must_use]
     pub fn principal(&self) -> Option<&Principal> {
@@ -100,6 +135,13 @@ pub trait Endpoint: Send + Sync + 'static {
         &self,
         request: EndpointRequest,
     ) -> impl Future<Output = Result<Response<Body>, GlueError>> + Send;
+
+    /// The OpenAPI operation object of this endpoint for `method`, for the application's
+    /// document; `None` (the default) leaves it out.
+    fn describe(&self, method: &Method) -> Option<serde_json::Value> {
+        let _ = method;
+        None
+    }
 }
 
 impl<F, Fut> Endpoint for F
@@ -118,10 +160,43 @@ where
 /// The object-safe face of [`Endpoint`].
 pub(crate) trait ErasedEndpoint: Send + Sync {
     fn call(&self, request: EndpointRequest) -> BoxFuture<'_, Result<Response<Body>, GlueError>>;
+    fn describe(&self, method: &Method) -> Option<serde_json::Value>;
 }
 
 impl<E: Endpoint> ErasedEndpoint for E {
     fn call(&self, request: EndpointRequest) -> BoxFuture<'_, Result<Response<Body>, GlueError>> {
         Box::pin(Endpoint::call(self, request))
+    }
+
+    fn describe(&self, method: &Method) -> Option<serde_json::Value> {
+        Endpoint::describe(self, method)
+    }
+}
+
+/// Serves the application's OpenAPI 3.1 document (SPEC §10.1) as JSON: mount it with
+/// [`Application::openapi`](crate::Application::openapi).
+#[derive(Debug, Clone)]
+pub struct OpenApi {
+    info: ApiInfo,
+}
+
+impl OpenApi {
+    /// The document of an API with this title, version and description.
+    #[must_use]
+    pub fn new(info: ApiInfo) -> Self {
+        Self { info }
+    }
+}
+
+impl Endpoint for OpenApi {
+    async fn call(&self, request: EndpointRequest) -> Result<Response<Body>, GlueError> {
+        let document = request.openapi(&self.info);
+        let body = serde_json::to_vec(&document).map_err(GlueError::internal)?;
+        let mut response = Response::new(Body::from(body));
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        Ok(response)
     }
 }

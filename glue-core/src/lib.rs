@@ -86,6 +86,7 @@ pub mod json;
 mod links;
 mod meta;
 mod negotiate;
+pub mod openapi;
 pub mod pagination;
 mod plain;
 mod provider;
@@ -106,7 +107,7 @@ pub use context::Context;
 pub use convention::{
     Convention, DecodeTarget, PageInfo, RelationshipView, RenderContext, WriteDocument,
 };
-pub use endpoint::{Endpoint, EndpointRequest};
+pub use endpoint::{Endpoint, EndpointRequest, OpenApi};
 pub use error::{ErrorObject, ErrorSource, FieldError, GlueError, default_code, property_pointer};
 pub use glue_security::{Principal, PrincipalKind, Subject, Vote, Voter};
 pub use handler::BoxFuture;

@@ -531,6 +531,17 @@ pub trait PaginationStrategy: Send + Sync + 'static {
         input: &PageInput<'_>,
         out: &mut Vec<(Cow<'static, str>, String)>,
     );
+
+    /// The query parameters and headers of this form, as OpenAPI parameter objects, for a
+    /// collection of `resource_type` with these settings (SPEC §10.1).
+    fn parameters(
+        &self,
+        settings: &PaginationSettings,
+        resource_type: &str,
+    ) -> Vec<serde_json::Value> {
+        let _ = (settings, resource_type);
+        Vec::new()
+    }
 }
 
 #[cfg(test)]

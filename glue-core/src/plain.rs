@@ -5,8 +5,10 @@ use crate::convention::{Convention, DecodeTarget, PageInfo, RenderContext, Write
 use crate::error::{ErrorSource, GlueError};
 use crate::json::{write_key, write_optional_str_member, write_str, write_u64};
 use crate::negotiate::MediaRange;
+use crate::openapi::{ClientId, DocumentKind, SchemaSet};
 use crate::resource::ResourceObject;
 use crate::wire::{decode_envelope, decode_members};
+use serde_json::{Value, json};
 
 /// Plain JSON: `{"data": {...}}` for items, `{"data": [...], "links": ..., "meta": ...}` for
 /// collections, `{"code": 404, "message": "..."}` for errors.
@@ -123,6 +125,90 @@ impl Convention for PlainJson {
         }
         out.push(b'}');
         Ok(())
+    }
+
+    fn document_schema(&self, resource: &SchemaSet) -> Option<serde_json::Value> {
+        let document = match resource.document() {
+            DocumentKind::Item => json!({
+                "type": "object",
+                "required": ["data"],
+                "properties": {"data": resource.readable(true)},
+                "additionalProperties": false,
+            }),
+            DocumentKind::Collection => {
+                let link = json!({"type": ["string", "null"]});
+                json!({
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": {
+                        "data": {"type": "array", "items": resource.readable(true)},
+                        "links": {
+                            "type": "object",
+                            "properties": {
+                                "first": link, "prev": link, "next": link, "last": link,
+                            },
+                        },
+                        "meta": {
+                            "type": "object",
+                            "properties": {
+                                "page": {"type": "integer", "minimum": 1},
+                                "pages": {"type": "integer", "minimum": 1},
+                                "records": {"type": "integer", "minimum": 0},
+                                "records_per_page": {"type": "integer", "minimum": 0},
+                                "records_total": {"type": "integer", "minimum": 0},
+                            },
+                        },
+                    },
+                    "additionalProperties": false,
+                })
+            }
+            _ => {
+                // The body is the properties, the identifier among them where one may be sent.
+                let mut data = resource.writable();
+                if let (Some(name), Some(schema), Value::Object(object)) =
+                    (resource.identifier_name(), resource.identifier(), &mut data)
+                {
+                    match resource.client_id() {
+                        ClientId::Forbidden => {}
+                        client => {
+                            if let Some(Value::Object(members)) = object.get_mut("properties") {
+                                members.insert(name.to_owned(), schema);
+                            }
+                            if client == ClientId::Required {
+                                let required = object
+                                    .entry("required")
+                                    .or_insert_with(|| Value::Array(Vec::new()));
+                                if let Value::Array(names) = required {
+                                    names.push(Value::from(name));
+                                }
+                            }
+                        }
+                    }
+                }
+                json!({
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": {"data": data},
+                })
+            }
+        };
+        Some(document)
+    }
+
+    fn error_schema(&self) -> Option<serde_json::Value> {
+        Some(json!({
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "integer"},
+                "message": {"type": "string"},
+                "errors": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "additionalProperties": false,
+        }))
     }
 
     fn write_error(&self, out: &mut Vec<u8>, error: &GlueError) {

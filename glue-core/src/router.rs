@@ -73,9 +73,12 @@ impl fmt::Debug for Router {
 }
 
 impl Router {
-    pub(crate) fn from_inner(inner: AppInner) -> Self {
+    pub(crate) fn from_inner(mut inner: AppInner) -> Self {
         Self {
-            inner: Arc::new(inner),
+            inner: Arc::new_cyclic(|this| {
+                inner.this = this.clone();
+                inner
+            }),
         }
     }
 
@@ -273,6 +276,8 @@ pub(crate) struct AppInner {
     pub(crate) code_bucket: Option<Arc<str>>,
     /// The code buckets the variants declare, recognised in the request's host.
     pub(crate) code_buckets: Vec<Arc<str>>,
+    /// The application itself, for endpoints that describe it.
+    pub(crate) this: std::sync::Weak<Self>,
 }
 
 impl Accepts for Arc<dyn Convention> {
@@ -367,7 +372,7 @@ impl AppInner {
             // missing or bad ones mean.
             let _ = self.authenticate(&mut parts).await;
             return self
-                .serve_endpoint(*endpoint, parts, body, &raw_variables)
+                .serve_endpoint(*endpoint, parts, body, &raw_variables, scope)
                 .await;
         }
         let candidates: Vec<&RouteOperation> = entry
@@ -708,27 +713,40 @@ impl AppInner {
         }
     }
 
-    /// Runs the authenticators (SPEC §6.3 to §6.5) unless a layer in front of the router
+    /// Runs the authenticators (SPEC §6.3 to §6.5), in order, unless a layer in front of the router
     /// already put a principal into the request (trusted as it is: such a layer answers for
     /// checking that it belongs to this application); the principal lands in the extensions.
     async fn authenticate(&self, parts: &mut Parts) -> Result<(), GlueError> {
         if self.authenticators.is_empty() || parts.extensions.get::<Principal>().is_some() {
             return Ok(());
         }
+        // The first valid credentials authenticate; bad ones matter only when no others do
+        // (a stale bearer token beside a valid API key is not an error).
         let mut found = None;
+        let mut refused = None;
         {
             let request = AuthRequest::new(parts, &self.name);
             for authenticator in &self.authenticators {
-                if let Some(principal) = authenticator.authenticate(&request).await? {
-                    found = Some(principal);
-                    break;
+                match authenticator.authenticate(&request).await {
+                    Ok(Some(principal)) => {
+                        found = Some(principal);
+                        break;
+                    }
+                    Ok(None) => {}
+                    Err(error) => {
+                        refused.get_or_insert(error);
+                    }
                 }
             }
         }
-        if let Some(principal) = found {
-            parts.extensions.insert(principal);
+        match (found, refused) {
+            (Some(principal), _) => {
+                parts.extensions.insert(principal);
+                Ok(())
+            }
+            (None, Some(error)) => Err(error),
+            (None, None) => Ok(()),
         }
-        Ok(())
     }
 
     /// Serves a route of an endpoint: reads the body within the limit and hands over.
@@ -738,6 +756,7 @@ impl AppInner {
         parts: Parts,
         body: B,
         raw_variables: &[(&str, &str)],
+        scope: Scope,
     ) -> Result<Response<Body>, GlueError>
     where
         B: HttpBody + Send + 'static,
@@ -765,6 +784,10 @@ impl AppInner {
                 )
             })
             .collect();
+        let app = self
+            .this
+            .upgrade()
+            .ok_or_else(|| GlueError::internal("the application is gone"))?;
         let request = EndpointRequest {
             parts,
             body: bytes,
@@ -772,6 +795,9 @@ impl AppInner {
             base_url,
             params,
             resources: Arc::clone(&self.resource_metas),
+            app,
+            code_bucket: scope.code_bucket,
+            locale: scope.locale,
         };
         let endpoint = &self.endpoints[index];
         AssertUnwindSafe(endpoint.call(request))

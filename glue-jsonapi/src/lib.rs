@@ -53,6 +53,8 @@ use glue_core::{
 };
 use serde_json::value::RawValue;
 
+mod schema;
+
 /// The README's quick start, compiled as a doc test so it cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
@@ -225,6 +227,17 @@ impl Convention for JsonApi {
         }
         out.push(b'}');
         Ok(())
+    }
+
+    fn document_schema(
+        &self,
+        resource: &glue_core::openapi::SchemaSet,
+    ) -> Option<serde_json::Value> {
+        Some(schema::document(resource))
+    }
+
+    fn error_schema(&self) -> Option<serde_json::Value> {
+        Some(schema::errors())
     }
 
     fn write_error(&self, out: &mut Vec<u8>, error: &GlueError) {

@@ -34,11 +34,13 @@ use std::borrow::Cow;
 
 use glue_core::http::header::{ACCEPT_RANGES, CONTENT_RANGE, HeaderValue, RANGE};
 use glue_core::http::{HeaderMap, StatusCode};
+use glue_core::openapi::parameter;
 use glue_core::pagination::{
     Cursor, Direction, PageInput, PageOutcome, PaginationStrategy, parse_non_negative,
     parse_positive,
 };
 use glue_core::{Application, GlueError, PageRequest, PaginationSettings};
+use serde_json::{Value, json};
 
 pub use glue_core::pagination::Total;
 pub use glue_core::{Paginated, PaginationSettings as Settings};
@@ -47,6 +49,27 @@ pub use glue_core::{Paginated, PaginationSettings as Settings};
 /// the limit to the resource's page size.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OffsetPagination;
+
+/// A page size parameter: at least 1, larger sizes clamped to the maximum.
+fn size_parameter(name: &str, settings: &PaginationSettings) -> Value {
+    let description = if settings.client_items_per_page {
+        format!(
+            "Items per page: {} unless asked, at most {} (larger sizes are clamped).",
+            settings.items_per_page, settings.maximum_items_per_page
+        )
+    } else {
+        format!(
+            "Items per page: always {}; a size sent is ignored.",
+            settings.items_per_page
+        )
+    };
+    parameter(
+        name,
+        "query",
+        &description,
+        json!({"type": "integer", "minimum": 1}),
+    )
+}
 
 /// The offset parameter.
 pub const OFFSET: &str = "page[offset]";
@@ -78,6 +101,18 @@ impl PaginationStrategy for OffsetPagination {
 
     fn owns(&self, key: &str) -> bool {
         key == OFFSET || key == LIMIT
+    }
+
+    fn parameters(&self, settings: &PaginationSettings, _resource_type: &str) -> Vec<Value> {
+        vec![
+            parameter(
+                OFFSET,
+                "query",
+                "How many items to skip (offset pages).",
+                json!({"type": "integer", "minimum": 0}),
+            ),
+            size_parameter(LIMIT, settings),
+        ]
     }
 
     fn link_params(
@@ -136,6 +171,19 @@ impl PaginationStrategy for PageNumberPagination {
 
     fn owns(&self, key: &str) -> bool {
         key == PAGE || key == ITEMS_PER_PAGE || key == PAGE_SIZE_SYNONYM
+    }
+
+    fn parameters(&self, settings: &PaginationSettings, _resource_type: &str) -> Vec<Value> {
+        vec![
+            parameter(
+                PAGE,
+                "query",
+                "The page number, from 1 (numbered pages).",
+                json!({"type": "integer", "minimum": 1}),
+            ),
+            size_parameter(ITEMS_PER_PAGE, settings),
+            size_parameter(PAGE_SIZE_SYNONYM, settings),
+        ]
     }
 
     /// `page=N`, and the size in effect under the name the client used (none when the
@@ -213,6 +261,18 @@ impl PaginationStrategy for RangePagination {
 
     fn owns(&self, _key: &str) -> bool {
         false
+    }
+
+    fn parameters(&self, _settings: &PaginationSettings, resource_type: &str) -> Vec<Value> {
+        vec![parameter(
+            "Range",
+            "header",
+            &format!(
+                "Items by position, 0-based and inclusive: `{resource_type}=0-9` (206 Partial \
+                 Content); a malformed range is ignored."
+            ),
+            json!({"type": "string"}),
+        )]
     }
 
     fn in_links(&self) -> bool {
@@ -320,6 +380,17 @@ impl PaginationStrategy for CursorPagination {
 
     fn owns(&self, key: &str) -> bool {
         key == SIZE || key == AFTER || key == BEFORE
+    }
+
+    fn parameters(&self, settings: &PaginationSettings, _resource_type: &str) -> Vec<Value> {
+        let cursor = |name: &str, description: &str| {
+            parameter(name, "query", description, json!({"type": "string"}))
+        };
+        vec![
+            size_parameter(SIZE, settings),
+            cursor(AFTER, "The page after this cursor (from `links.next`)."),
+            cursor(BEFORE, "The page before this cursor (from `links.prev`)."),
+        ]
     }
 
     fn link_params(

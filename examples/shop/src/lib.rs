@@ -34,6 +34,7 @@ use glue_auth::{
     TokenProcessor, TokenService, TokenSettings,
 };
 use glue_core::http::Method;
+use glue_core::openapi::ApiInfo;
 use glue_core::{Application, PlainJson, Router};
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -249,6 +250,12 @@ impl Shop {
                 self.api_keys.clone(),
             ))
             .route("/token", [Method::POST], TokenEndpoint::new(grants))
+            .openapi(
+                ApiInfo::new("Glue demo shop: backend", "1.0.0").description(
+                    "The back office of the demo shop: customers and their addresses, \
+                     products, stores by code bucket, and API keys. Log in at `POST /token`.",
+                ),
+            )
             .resource::<Customer>(customers.clone(), customers)
             .resource::<Address>(addresses.clone(), addresses)
             .resource::<Product>(products.clone(), products)
@@ -280,6 +287,12 @@ impl Shop {
             .locales(LOCALES)
             .standard_pagination()
             .authenticator(BearerAuthenticator::new(Arc::clone(&self.tokens)))
+            .openapi(
+                ApiInfo::new("Glue demo shop: storefront", "1.0.0").description(
+                    "The customer-facing shop: products, and the customer's own account. \
+                     Log in at `POST /access-tokens`.",
+                ),
+            )
             .resource::<AccessToken>((), TokenProcessor::shared(Arc::clone(&grants)))
             .resource::<RefreshToken>((), TokenProcessor::shared(grants))
             .resource::<StorefrontProduct>(ProductStore::new(self.db.clone()), ())
