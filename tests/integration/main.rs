@@ -8,6 +8,7 @@ mod auth;
 mod includes;
 mod jsonapi;
 mod negotiation;
+mod openapi;
 mod pages;
 mod pagination;
 mod plain;
