@@ -467,3 +467,38 @@ async fn the_document_describes_the_requests_code_bucket() {
         "http://glue-backend.at.example.local"
     );
 }
+
+#[tokio::test]
+async fn both_applications_serve_the_docs_page_without_credentials() {
+    let shop = shop().await;
+    for (router, title) in [
+        (shop.secured_backend(), "Glue demo shop: backend"),
+        (shop.storefront(), "Glue demo shop: storefront"),
+    ] {
+        let page = get("/docs").accept("text/html").send(&router).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        assert_eq!(
+            page.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+        let html = page.text();
+        assert!(html.contains(&format!("<title>{title}</title>")), "{html}");
+        assert!(html.contains("data-document=\"/openapi.json\""));
+        assert!(!html.contains("://"), "nothing from another origin: {html}");
+        for file in [
+            "swagger-ui-bundle.js",
+            "swagger-ui.css",
+            "docs.js",
+            "docs.css",
+        ] {
+            assert!(html.contains(&format!("\"/docs/{file}\"")), "{file}");
+            let answer = get(&format!("/docs/{file}")).send(&router).await;
+            assert_eq!(answer.status, StatusCode::OK, "{file}");
+            assert!(answer.header("etag").is_some(), "{file}");
+        }
+        // The page is no operation of the API: the document leaves it out.
+        let document = document(&router, "shop.test").await;
+        let paths = document["paths"].as_object().unwrap();
+        assert!(paths.keys().all(|path| !path.starts_with("/docs")));
+    }
+}

@@ -36,6 +36,7 @@ use glue_auth::{
 use glue_core::http::Method;
 use glue_core::openapi::ApiInfo;
 use glue_core::{Application, PlainJson, Router};
+use glue_docs::{Docs, DocsExt};
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
 use tokio::net::TcpListener;
@@ -256,6 +257,7 @@ impl Shop {
                      products, stores by code bucket, and API keys. Log in at `POST /token`.",
                 ),
             )
+            .docs(Docs::new("Glue demo shop: backend"))
             .resource::<Customer>(customers.clone(), customers)
             .resource::<Address>(addresses.clone(), addresses)
             .resource::<Product>(products.clone(), products)
@@ -293,6 +295,7 @@ impl Shop {
                      Log in at `POST /access-tokens`.",
                 ),
             )
+            .docs(Docs::new("Glue demo shop: storefront"))
             .resource::<AccessToken>((), TokenProcessor::shared(Arc::clone(&grants)))
             .resource::<RefreshToken>((), TokenProcessor::shared(grants))
             .resource::<StorefrontProduct>(ProductStore::new(self.db.clone()), ())

@@ -46,6 +46,8 @@ async fn run() -> anyhow::Result<()> {
     println!("Glue demo shop");
     println!("  storefront  {storefront}   (JSON:API)");
     println!("  backend     {backend}   (JSON:API; plain JSON with Accept: application/json)");
+    println!("  docs        {storefront}/docs   {backend}/docs");
+    println!("  OpenAPI     {storefront}/openapi.json   {backend}/openapi.json");
     println!("  database    {}", config.database_url);
     println!(
         "  demo data   {} customers DE--1 ... DE--{}, {} products SKU-0001 ... SKU-{:04}",
