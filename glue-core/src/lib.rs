@@ -160,10 +160,17 @@ pub mod __private {
         if let Ok(serde_json::Value::String(text)) = serde_json::to_value(value)
             && !allowed.contains(&text.as_str())
         {
-            errors.push(FieldError::new(
-                name,
-                format!("must be one of {}", allowed.join(", ")),
-            ));
+            // A long list (a code list) is named by its first values; the document has all.
+            let message = if allowed.len() <= 12 {
+                format!("must be one of {}", allowed.join(", "))
+            } else {
+                format!(
+                    "must be one of the {} allowed values ({}, ...)",
+                    allowed.len(),
+                    allowed[..6].join(", ")
+                )
+            };
+            errors.push(FieldError::new(name, message));
         }
     }
 

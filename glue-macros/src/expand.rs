@@ -9,8 +9,8 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Expr, Ident, Lit, Type};
 
 use crate::input::{
-    Constraints, FieldInput, OperationInput, PaginationInput, ResourceInput, SecurityInput,
-    doc_text, expr_json, has_validate, literal_json,
+    Constraints, EnumValues, FieldInput, OperationInput, PaginationInput, ResourceInput,
+    SecurityInput, doc_text, expr_json, has_validate, literal_json,
 };
 use crate::naming;
 use crate::types::{self, Kind, TYPE_NAMES, WireType};
@@ -126,7 +126,7 @@ struct Field {
     description: Option<String>,
     example_json: Option<String>,
     format: Option<String>,
-    enum_values: Vec<String>,
+    enum_values: Option<EnumValues>,
     filterable: bool,
     sortable: bool,
     /// Bounds from the field's `validator` rules.
@@ -680,7 +680,10 @@ impl Model {
             let default = option_str(field.default_json.as_deref());
             let description = option_str(field.description.as_deref());
             let example = option_str(field.example_json.as_deref());
-            let enum_values = &field.enum_values;
+            let enum_values = match &field.enum_values {
+                Some(values) => enum_slice(values),
+                None => quote!(&[]),
+            };
             let filterable = field.filterable;
             let sortable = field.sortable;
             let items = match field.wire.items {
@@ -717,7 +720,7 @@ impl Model {
                     default: #default,
                     description: #description,
                     example: #example,
-                    enum_values: &[#(#enum_values),*],
+                    enum_values: #enum_values,
                     filterable: #filterable,
                     sortable: #sortable,
                     items: #items,
@@ -857,12 +860,12 @@ impl Model {
         let enum_checks = self
             .fields
             .iter()
-            .filter(|field| !field.enum_values.is_empty())
-            .map(|field| {
+            .filter_map(|field| Some((field, field.enum_values.as_ref()?)))
+            .map(|(field, values)| {
                 let name = &field.name;
                 let field_ident = &field.ident;
-                let values = &field.enum_values;
-                quote!(#private::check_enum(&mut errors, #name, &self.#field_ident, &[#(#values),*]);)
+                let values = enum_slice(values);
+                quote!(#private::check_enum(&mut errors, #name, &self.#field_ident, #values);)
             });
         let validate = quote! {
             fn validate(&self) -> ::core::result::Result<(), ::std::vec::Vec<#krate::FieldError>> {
@@ -1365,15 +1368,20 @@ fn field(raw: &FieldInput, errors: &mut darling::error::Accumulator) -> Option<F
             .clone()
             .or_else(|| constraints.format.map(str::to_owned)),
         constraints,
-        enum_values: raw
-            .enum_values
-            .as_ref()
-            .map(|list| list.0.clone())
-            .unwrap_or_default(),
+        enum_values: raw.enum_values.clone(),
         filterable: raw.filterable.unwrap_or(readable),
         sortable: raw.sortable.unwrap_or(readable),
         uri_variable: None,
     })
+}
+
+/// The allowed values as a `&'static [&'static str]` expression.
+fn enum_slice(values: &EnumValues) -> TokenStream {
+    match values {
+        EnumValues::List(values) => quote!(&[#(#values),*]),
+        // Spanned at the path, so that a constant of the wrong type is reported there.
+        EnumValues::Constant(path) => quote_spanned!(path.span()=> &#path),
+    }
 }
 
 fn option_str(value: Option<&str>) -> TokenStream {

@@ -54,7 +54,7 @@ pub(crate) struct FieldInput {
     pub(crate) example: Option<Literal>,
     pub(crate) format: Option<String>,
     pub(crate) rename: Option<String>,
-    pub(crate) enum_values: Option<StringList>,
+    pub(crate) enum_values: Option<EnumValues>,
     pub(crate) filterable: Option<bool>,
     pub(crate) sortable: Option<bool>,
     #[darling(rename = "type")]
@@ -303,11 +303,15 @@ impl FromMeta for Relationships {
     }
 }
 
-/// `enum_values("active", "inactive")`.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct StringList(pub(crate) Vec<String>);
+/// `enum_values("active", "inactive")`, or `enum_values = codes::CURRENCIES` for a constant
+/// array (or slice) of string slices that the program uses as well.
+#[derive(Debug, Clone)]
+pub(crate) enum EnumValues {
+    List(Vec<String>),
+    Constant(syn::Path),
+}
 
-impl FromMeta for StringList {
+impl FromMeta for EnumValues {
     fn from_list(items: &[NestedMeta]) -> Result<Self> {
         let mut errors = Error::accumulator();
         let mut values = Vec::new();
@@ -317,7 +321,18 @@ impl FromMeta for StringList {
                 other => errors.push(Error::custom("expected a string literal").with_span(other)),
             }
         }
-        errors.finish_with(Self(values))
+        errors.finish_with(Self::List(values))
+    }
+
+    fn from_expr(expr: &Expr) -> Result<Self> {
+        match expr {
+            Expr::Path(path) if path.qself.is_none() => Ok(Self::Constant(path.path.clone())),
+            other => Err(Error::custom(
+                "expected a list of string literals or the path of a constant: \
+                 `enum_values(\"a\", \"b\")` or `enum_values = CODES`",
+            )
+            .with_span(other)),
+        }
     }
 }
 

@@ -75,7 +75,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `description = "..."` | documentation | the doc comment |
 /// | `example = "..."` | an example value (a literal) | |
 /// | `format = "email"` | a format refining the type | from the type (`date-time`, `date`, `uuid`...) |
-/// | `enum_values("a", "b")` | the allowed values, checked on writes | |
+/// | `enum_values("a", "b")`, `enum_values = CODES` | the allowed values (literals, or a constant array or slice of `&str` the program shares), checked on writes and documented as `enum` | |
 /// | `filterable = false`, `sortable = false` | opt out of filtering and sorting | readable properties can |
 /// | `rename = "name"` | the name on the wire | the field name in camelCase |
 /// | `type = "string"` | the JSON type, when inference from the Rust type is wrong | inferred |

@@ -484,6 +484,68 @@ async fn an_invalid_email_is_422() {
 }
 
 #[tokio::test]
+async fn countries_and_currencies_come_from_their_code_lists() {
+    let shop = shop().await;
+    let router = shop.backend();
+    for country in ["XX", "de", "DEU", ""] {
+        let mut attributes = berlin();
+        attributes["country"] = json!(country);
+        let answer = send(
+            &router,
+            Method::POST,
+            "/customers/DE--1/addresses",
+            &address(None, &attributes),
+        )
+        .await;
+        assert_eq!(invalid(&answer), at(&["country"]), "{country:?}");
+        let detail = jsonapi_errors(&answer, StatusCode::UNPROCESSABLE_ENTITY)[0]["detail"].clone();
+        assert_eq!(
+            detail,
+            "country: must be one of the 249 allowed values (AD, AE, AF, AG, AI, AL, ...)"
+        );
+    }
+    let mut attributes = berlin();
+    attributes["country"] = json!("AT");
+    let answer = send(
+        &router,
+        Method::POST,
+        "/customers/DE--1/addresses",
+        &address(None, &attributes),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
+
+    let answer = send(
+        &router,
+        Method::PATCH,
+        "/products/SKU-0001",
+        &product("SKU-0001", &json!({"currency": "EURO"})),
+    )
+    .await;
+    assert_eq!(invalid(&answer), at(&["currency"]));
+    let answer = send(
+        &router,
+        Method::PATCH,
+        "/products/SKU-0001",
+        &product("SKU-0001", &json!({"currency": "CHF"})),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+
+    // The document lists the codes, so that clients (and fuzzers) know them.
+    let document = get("/openapi.json").send(&router).await.json();
+    let post = &document["paths"]["/customers/{customerReference}/addresses"]["post"];
+    let countries =
+        post["requestBody"]["content"]["application/vnd.api+json"]["schema"]["properties"]["data"]
+            ["properties"]["attributes"]["properties"]["country"]["enum"]
+            .as_array()
+            .cloned();
+    let countries = countries.expect("an address schema with the country codes");
+    assert_eq!(countries.len(), 249);
+    assert!(countries.contains(&json!("DE")));
+}
+
+#[tokio::test]
 async fn names_are_1_to_100_characters() {
     let router = shop().await.backend();
     for (n, name) in [String::new(), "x".repeat(101)].into_iter().enumerate() {

@@ -76,8 +76,7 @@ pub struct Address {
     #[validate(length(min = 1, max = 100))]
     pub city: String,
     /// ISO 3166-1 alpha-2 country code.
-    #[api(required, example = "DE")]
-    #[validate(custom(function = "codes::country"))]
+    #[api(required, example = "DE", enum_values = codes::COUNTRIES)]
     pub country: String,
     /// Whether this is the customer's default address.
     #[api(default = false)]

@@ -11,6 +11,11 @@ use serde_json::value::RawValue;
 
 struct Customers;
 
+/// A code list the program uses elsewhere too, named by `enum_values = ...`.
+const COUNTRIES: [&str; 3] = ["AT", "CH", "DE"];
+/// The same as a slice.
+const LANGUAGES: &[&str] = &["de", "en"];
+
 impl Provider<Customer> for Customers {}
 impl Processor<Customer> for Customers {}
 
@@ -59,6 +64,10 @@ struct Customer {
     is_active: bool,
     #[api(default = "standard", enum_values("standard", "premium"))]
     tier: String,
+    #[api(default = "DE", enum_values = COUNTRIES)]
+    country: String,
+    #[api(enum_values = LANGUAGES)]
+    language: Option<String>,
     #[api(default = 5, filterable = false, sortable = false, example = 10)]
     discount_percent: u8,
     #[api(rename = "phone")]
@@ -106,6 +115,8 @@ fn main() {
             "password",
             "isActive",
             "tier",
+            "country",
+            "language",
             "discountPercent",
             "phone",
             "vatNumber",
@@ -139,6 +150,8 @@ fn main() {
     assert_eq!(property("isActive").ty, PropertyType::Boolean);
     assert_eq!(property("tier").default, Some("\"standard\""));
     assert_eq!(property("tier").enum_values, ["standard", "premium"]);
+    assert_eq!(property("country").enum_values, COUNTRIES);
+    assert_eq!(property("language").enum_values, LANGUAGES);
 
     let discount = property("discountPercent");
     assert_eq!(discount.default, Some("5"));
@@ -179,6 +192,8 @@ fn main() {
     assert_eq!(customer.email, "jane@example.com");
     assert!(customer.is_active);
     assert_eq!(customer.tier, "standard");
+    assert_eq!(customer.country, "DE");
+    assert_eq!(customer.language, None, "no value is no wrong value");
     assert_eq!(customer.discount_percent, 5);
     assert_eq!(
         customer.date_of_birth,
@@ -208,6 +223,8 @@ fn main() {
     customer.email = "not an email".to_owned();
     customer.password = Some("short".to_owned());
     customer.tier = "gold".to_owned();
+    customer.country = "FR".to_owned();
+    customer.language = Some("fr".to_owned());
     let mut failed: Vec<String> = customer
         .validate()
         .unwrap_err()
@@ -215,5 +232,5 @@ fn main() {
         .map(|error| error.property)
         .collect();
     failed.sort();
-    assert_eq!(failed, ["email", "password", "tier"]);
+    assert_eq!(failed, ["country", "email", "language", "password", "tier"]);
 }

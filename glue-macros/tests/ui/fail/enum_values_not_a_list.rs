@@ -1,0 +1,15 @@
+use glue_core::ApiResource;
+
+struct Plans;
+impl glue_core::Provider<Plan> for Plans {}
+
+#[derive(ApiResource, Clone)]
+#[api(operations(Get), provider = Plans)]
+struct Plan {
+    #[api(identifier)]
+    id: String,
+    #[api(enum_values = "basic")]
+    tier: String,
+}
+
+fn main() {}
