@@ -929,16 +929,21 @@ fn default_summary(meta: &ResourceMeta, kind: OperationKind) -> String {
     }
 }
 
-/// A pattern for comma-separated lists of these names (`-` allowed before each when
-/// `descending`).
-fn list_pattern(names: &[&str], descending: bool) -> String {
+/// A pattern for comma-separated lists of these names, as the router reads them: a sort
+/// takes `-` (or `+`) before each name and at least one; `fields` and `include` may be empty
+/// (no fields, nothing included).
+fn list_pattern(names: &[&str], sort: bool) -> String {
     let alternatives: Vec<String> = names.iter().map(|name| regex_escape(name)).collect();
     let one = format!(
         "{}({})",
-        if descending { "-?" } else { "" },
+        if sort { "[-+]?" } else { "" },
         alternatives.join("|")
     );
-    format!("^{one}(,{one})*$")
+    if sort {
+        format!("^{one}(,{one})*$")
+    } else {
+        format!("^({one}(,{one})*)?$")
+    }
 }
 
 fn regex_escape(name: &str) -> String {
@@ -1066,13 +1071,21 @@ fn value_schema(kind: ValueKind) -> Value {
     }
 }
 
+const DATE_PATTERN: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+const DATE_TIME_PATTERN: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]\
+     ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])";
+
 /// A comma-separated list of values of this kind, as the bracket form takes them.
 fn list_text(kind: ValueKind) -> Value {
     let item = match kind {
         ValueKind::Integer => Some("-?[0-9]+"),
         ValueKind::Number => Some("-?[0-9]+(\\.[0-9]+)?"),
         ValueKind::Boolean => Some("(true|false)"),
-        _ => None,
+        // The shapes of RFC 3339 dates and date-times, as `format` describes them in the
+        // other operators (the pattern cannot know month lengths; the router can).
+        ValueKind::Date => Some(DATE_PATTERN),
+        ValueKind::DateTime => Some(DATE_TIME_PATTERN),
+        ValueKind::String | ValueKind::Structured => None,
     };
     match item {
         Some(item) => json!({"type": "string", "pattern": format!("^{item}(,{item})*$")}),

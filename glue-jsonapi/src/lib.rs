@@ -145,6 +145,11 @@ impl Convention for JsonApi {
             Some(raw) => decode_members(raw, "/data/attributes")?,
             None => Vec::new(),
         };
+        // Relationships are not written through a resource's document, but a member that
+        // is there must still be what JSON:API says it is: an object.
+        if let Some(raw) = member("relationships") {
+            decode_members(raw, "/data/relationships")?;
+        }
         Ok(WriteDocument {
             attributes,
             id,

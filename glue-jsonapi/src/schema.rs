@@ -92,13 +92,18 @@ fn request(set: &SchemaSet) -> Value {
     }
     let mut properties = Map::new();
     properties.insert("type".into(), json!({"const": meta.short_name}));
+    // A client-chosen id is the identifier's value, with its bounds, written as a string.
+    let id = || match set.identifier() {
+        Some(schema) if schema["type"] == "string" => schema,
+        _ => json!({"type": "string"}),
+    };
     match set.client_id() {
         ClientId::Forbidden => {}
         ClientId::Optional => {
-            properties.insert("id".into(), json!({"type": "string"}));
+            properties.insert("id".into(), id());
         }
         ClientId::Required => {
-            properties.insert("id".into(), json!({"type": "string"}));
+            properties.insert("id".into(), id());
             required.push(json!("id"));
         }
     }

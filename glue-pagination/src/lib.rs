@@ -383,8 +383,14 @@ impl PaginationStrategy for CursorPagination {
     }
 
     fn parameters(&self, settings: &PaginationSettings, _resource_type: &str) -> Vec<Value> {
+        // Cursors are opaque to clients, but never empty and always base64url.
         let cursor = |name: &str, description: &str| {
-            parameter(name, "query", description, json!({"type": "string"}))
+            parameter(
+                name,
+                "query",
+                description,
+                json!({"type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$"}),
+            )
         };
         vec![
             size_parameter(SIZE, settings),

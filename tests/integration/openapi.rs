@@ -197,6 +197,77 @@ async fn a_collection_documents_its_query() {
             .unwrap()
             .contains("addresses")
     );
+    // The patterns take exactly what the router takes (schemathesis checks both ways).
+    let fits = |name: &str, value: &str| {
+        jsonschema::validator_for(&named(name)["schema"])
+            .unwrap()
+            .is_valid(&json!(value))
+    };
+    for value in ["-createdAt", "+email,-creditLimit", "email,email"] {
+        assert!(fits("sort", value), "sort={value}");
+    }
+    for value in ["", "-", "password", "email,", "created"] {
+        assert!(!fits("sort", value), "sort={value}");
+    }
+    for value in ["", "addresses", "addresses,addresses"] {
+        assert!(fits("include", value), "include={value}");
+    }
+    assert!(!fits("include", "orders"));
+    for value in ["", "email", "email,firstName,addresses"] {
+        assert!(fits("fields[customers]", value), "fields={value}");
+    }
+    for value in ["password", "email,,firstName", "-email"] {
+        assert!(!fits("fields[customers]", value), "fields={value}");
+    }
+    for query in [
+        "sort=%2Bemail,-creditLimit,email",
+        "include=",
+        "fields[customers]=",
+        "fields[customers]=email,addresses&include=addresses",
+    ] {
+        let answer = get(&format!("/customers?{query}"))
+            .send(&shop.backend())
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.text());
+    }
+    // Lists of dates and instants have the shape the router reads.
+    let list_fits = |name: &str, operator: &str, value: &str| {
+        jsonschema::validator_for(&named(name)["schema"]["properties"][operator])
+            .unwrap()
+            .is_valid(&json!(value))
+    };
+    let instants = "2024-01-02T03:05:05+00:00,2024-01-02T03:05:05.250Z";
+    assert!(list_fits("filter[createdAt]", "in", instants));
+    assert!(!list_fits("filter[createdAt]", "in", "0"));
+    assert!(!list_fits("filter[createdAt]", "nin", "2024-01-02"));
+    assert!(list_fits(
+        "filter[dateOfBirth]",
+        "in",
+        "1961-02-02,1990-12-31"
+    ));
+    assert!(!list_fits("filter[dateOfBirth]", "in", "1961-2-2"));
+    for query in [
+        format!("filter[createdAt][in]={}", instants.replace('+', "%2B")),
+        "filter[dateOfBirth][nin]=1961-02-02,1990-12-31".to_owned(),
+    ] {
+        let answer = get(&format!("/customers?{query}"))
+            .send(&shop.backend())
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.text());
+    }
+    // The cursors the API gives out fit the cursor parameters.
+    let first = get("/customers?page[size]=5")
+        .send(&shop.backend())
+        .await
+        .json();
+    let next = first["links"]["next"].as_str().unwrap();
+    let cursor = crate::common::query_pairs(&json!(next))
+        .into_iter()
+        .find(|(name, _)| name == "page[after]")
+        .map(|(_, value)| value)
+        .unwrap();
+    assert!(fits("page[after]", &cursor), "{cursor}");
+    assert!(!fits("page[after]", ""));
     for form in [
         "page[offset]",
         "page[limit]",

@@ -243,6 +243,31 @@ async fn a_document_without_data_is_400() {
         .await;
     jsonapi_errors(&answer, StatusCode::BAD_REQUEST);
     assert!(notes.get(2).is_none());
+
+    // So are relationships that are not an object, even where nothing reads them.
+    for relationships in [json!([null, null]), json!("author"), json!(null)] {
+        let answer = call(Method::POST, "/notes")
+            .jsonapi(
+                &json!({"data": {"type": "notes", "attributes": {"title": "x"},
+                "relationships": relationships}}),
+            )
+            .send(&router)
+            .await;
+        let errors = jsonapi_errors(&answer, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            errors[0]["source"]["pointer"], "/data/relationships",
+            "{relationships}"
+        );
+        assert!(notes.get(2).is_none());
+    }
+    let answer = call(Method::POST, "/notes")
+        .jsonapi(
+            &json!({"data": {"type": "notes", "attributes": {"title": "x"},
+            "relationships": {}}}),
+        )
+        .send(&router)
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
 }
 
 #[tokio::test]

@@ -277,11 +277,10 @@ fn parse_sort(meta: &'static ResourceMeta, value: &str) -> Result<Vec<SortKey>, 
                 format!("{} cannot be sorted by {}.", meta.short_name, property.name),
             ));
         }
+        // A second key on the same property can never break a tie the first left: it is
+        // dropped, so that `sort=a,-a` orders as `sort=a`.
         if keys.iter().any(|key| key.property.name == property.name) {
-            return Err(GlueError::invalid_parameter(
-                "sort",
-                format!("{} appears twice in sort.", property.name),
-            ));
+            continue;
         }
         keys.push(SortKey {
             property,
