@@ -303,6 +303,19 @@ async fn properties_carry_their_declared_details() {
         attributes["required"],
         json!(["email", "firstName", "lastName"])
     );
+    // A client-chosen id carries the identifier's bounds; a server-chosen one is no member.
+    assert!(
+        body[JSONAPI]["schema"]["properties"]["data"]["properties"]
+            .get("id")
+            .is_none()
+    );
+    let product = &document["paths"]["/products"]["post"]["requestBody"]["content"][JSONAPI];
+    let sku = &product["schema"]["properties"]["data"]["properties"]["id"];
+    assert_eq!(sku["type"], "string");
+    assert_eq!(
+        (sku["minLength"].clone(), sku["maxLength"].clone()),
+        (json!(1), json!(64))
+    );
     let email = &attributes["properties"]["email"];
     assert_eq!(email["format"], "email");
     assert_eq!(email["examples"], json!(["jane@example.com"]));
