@@ -2,9 +2,17 @@
 //! in-memory provider, against a hand-written axum handler that produces the same bytes with
 //! typed structs and `serde_json::to_vec` (the fast baseline, not `axum::Json`).
 //!
+//! The same customers are also served with an `addresses` relationship (links only, no
+//! `include`), on both sides, to show what a relationship costs per item.
+//!
 //! Run with `cargo bench -p glue-jsonapi --bench router`. Both sides clone the rows they
 //! answer with from the same in-memory store, as a provider reading a database would own
 //! them; both answers are compared byte for byte before measuring.
+//!
+//! For a deterministic count, `GLUE_BENCH_REQUESTS=<case>:<n>` serves `n` requests of one
+//! case and exits, to run under `valgrind --tool=callgrind` twice with different `n`; the
+//! cases are `glue`, `glue_linked`, `axum`, `axum_linked`, each followed by `/customers` or
+//! `/customers/DE--7` (`glue_linked/customers/DE--7:500`).
 
 use std::sync::Arc;
 
@@ -15,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
 use chrono::{DateTime, TimeZone, Utc};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Provider};
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -98,6 +106,95 @@ impl Provider<Customer> for Store {
     }
 }
 
+/// The same customer with a relationship to its addresses: every answer carries a `related`
+/// link per item.
+#[derive(ApiResource, Clone, Debug)]
+#[api(
+    name = "LinkedCustomers",
+    short_name = "customers",
+    operations(Get, GetCollection),
+    provider = Store,
+    relationships(addresses(target = Address, many, key = "customerReference"))
+)]
+struct LinkedCustomer {
+    #[api(identifier)]
+    customer_reference: String,
+    id_customer: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    status: String,
+    is_active: bool,
+    credit_limit: f64,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Customer> for LinkedCustomer {
+    fn from(row: Customer) -> Self {
+        Self {
+            customer_reference: row.customer_reference,
+            id_customer: row.id_customer,
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            status: row.status,
+            is_active: row.is_active,
+            credit_limit: row.credit_limit,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A customer's address: only the target of the relationship here.
+#[derive(ApiResource, Clone, Debug)]
+#[api(
+    short_name = "customers-addresses",
+    operations(GetCollection(uri_template = "/customers/{customerReference}/addresses")),
+    provider = Store
+)]
+struct Address {
+    #[api(identifier)]
+    uuid: String,
+    customer_reference: String,
+    city: String,
+}
+
+impl Provider<LinkedCustomer> for Store {
+    async fn item(&self, ctx: &Context) -> Result<Option<LinkedCustomer>, GlueError> {
+        Ok(ctx
+            .id()
+            .and_then(|id| self.find(id))
+            .map(LinkedCustomer::from))
+    }
+
+    async fn collection(&self, ctx: &Context) -> Result<Paginated<LinkedCustomer>, GlueError> {
+        let page = ctx
+            .page()
+            .cloned()
+            .unwrap_or(glue_core::PageRequest::new(0, 20));
+        let rows = self.page(page.offset as usize, page.limit as usize);
+        Ok(Paginated::new(
+            rows.into_iter().map(LinkedCustomer::from).collect(),
+            TOTAL as u64,
+        ))
+    }
+}
+
+impl Provider<Address> for Store {
+    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Address>, GlueError> {
+        Ok(Paginated::new(Vec::new(), 0))
+    }
+}
+
+fn glue_linked_router(store: Store) -> glue_core::Router {
+    Application::new("bench")
+        .convention(JsonApi::new())
+        .standard_pagination()
+        .resource::<LinkedCustomer>(store.clone(), ())
+        .resource::<Address>(store, ())
+        .build()
+}
+
 fn glue_router(store: Store) -> glue_core::Router {
     Application::new("bench")
         .convention(JsonApi::new())
@@ -140,7 +237,24 @@ struct ResourceObject<'a> {
     kind: &'static str,
     id: &'a str,
     attributes: Attributes<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relationships: Option<Relationships>,
     links: SelfLink,
+}
+
+#[derive(Serialize)]
+struct Relationships {
+    addresses: Related,
+}
+
+#[derive(Serialize)]
+struct Related {
+    links: RelatedLink,
+}
+
+#[derive(Serialize)]
+struct RelatedLink {
+    related: String,
 }
 
 #[derive(Serialize)]
@@ -188,7 +302,7 @@ fn host(headers: &HeaderMap) -> &str {
         .unwrap_or("localhost")
 }
 
-fn resource_object<'a>(base: &str, row: &'a Customer) -> ResourceObject<'a> {
+fn resource_object<'a>(base: &str, row: &'a Customer, linked: bool) -> ResourceObject<'a> {
     ResourceObject {
         kind: "customers",
         id: &row.customer_reference,
@@ -202,6 +316,13 @@ fn resource_object<'a>(base: &str, row: &'a Customer) -> ResourceObject<'a> {
             credit_limit: row.credit_limit,
             created_at: &row.created_at,
         },
+        relationships: linked.then(|| Relationships {
+            addresses: Related {
+                links: RelatedLink {
+                    related: format!("{base}/customers/{}/addresses", row.customer_reference),
+                },
+            },
+        }),
         links: SelfLink {
             self_link: format!("{base}/customers/{}", row.customer_reference),
         },
@@ -217,7 +338,15 @@ fn json_response(body: Vec<u8>) -> Response {
     response
 }
 
-async fn list(State(store): State<Store>, headers: HeaderMap) -> Response {
+/// Whether the hand-written side writes the relationship.
+#[derive(Clone)]
+struct Side {
+    store: Store,
+    linked: bool,
+}
+
+async fn list(State(side): State<Side>, headers: HeaderMap) -> Response {
+    let Side { store, linked } = side;
     let base = format!("http://{}", host(&headers));
     let rows = store.page(0, PAGE);
     let page = |offset: usize| {
@@ -225,7 +354,10 @@ async fn list(State(store): State<Store>, headers: HeaderMap) -> Response {
     };
     let document = CollectionDocument {
         jsonapi: Version { version: "1.1" },
-        data: rows.iter().map(|row| resource_object(&base, row)).collect(),
+        data: rows
+            .iter()
+            .map(|row| resource_object(&base, row, linked))
+            .collect(),
         links: CollectionLinks {
             self_link: format!("{base}/customers"),
             first: page(0),
@@ -244,17 +376,18 @@ async fn list(State(store): State<Store>, headers: HeaderMap) -> Response {
 }
 
 async fn one(
-    State(store): State<Store>,
+    State(side): State<Side>,
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let Side { store, linked } = side;
     let base = format!("http://{}", host(&headers));
     let Some(row) = store.find(&reference) else {
         return axum::http::StatusCode::NOT_FOUND.into_response();
     };
     let document = ItemDocument {
         jsonapi: Version { version: "1.1" },
-        data: resource_object(&base, &row),
+        data: resource_object(&base, &row, linked),
         links: SelfLink {
             self_link: format!("{base}/customers/{reference}"),
         },
@@ -262,11 +395,11 @@ async fn one(
     json_response(serde_json::to_vec(&document).expect("serializable"))
 }
 
-fn axum_router(store: Store) -> axum::Router {
+fn axum_router(store: Store, linked: bool) -> axum::Router {
     axum::Router::new()
         .route("/customers", get(list))
         .route("/customers/{reference}", get(one))
-        .with_state(store)
+        .with_state(Side { store, linked })
 }
 
 fn request(uri: &str) -> Request<axum::body::Body> {
@@ -305,50 +438,99 @@ async fn through_axum(router: &axum::Router, uri: &str) -> Bytes {
         .to_bytes()
 }
 
+/// The four servers under comparison.
+struct Servers {
+    glue: glue_core::Router,
+    glue_linked: glue_core::Router,
+    axum: axum::Router,
+    axum_linked: axum::Router,
+}
+
+impl Servers {
+    fn new() -> Self {
+        let store = Store::new();
+        Self {
+            glue: glue_router(store.clone()),
+            glue_linked: glue_linked_router(store.clone()),
+            axum: axum_router(store.clone(), false),
+            axum_linked: axum_router(store, true),
+        }
+    }
+
+    async fn serve(&self, case: &str, uri: &str) -> Bytes {
+        match case {
+            "glue" => through_glue(&self.glue, uri).await,
+            "glue_linked" => through_glue(&self.glue_linked, uri).await,
+            "axum" => through_axum(&self.axum, uri).await,
+            "axum_linked" => through_axum(&self.axum_linked, uri).await,
+            other => panic!("unknown case {other}"),
+        }
+    }
+}
+
+const CASES: [&str; 4] = ["glue", "glue_linked", "axum", "axum_linked"];
+
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");
-    let store = Store::new();
-    let glue = glue_router(store.clone());
-    let axum = axum_router(store);
+    let servers = Servers::new();
 
     for uri in ["/customers", "/customers/DE--7"] {
-        let (ours, theirs) = runtime.block_on(async {
-            (
-                through_glue(&glue, uri).await,
-                through_axum(&axum, uri).await,
-            )
-        });
-        assert_eq!(
-            String::from_utf8_lossy(&ours),
-            String::from_utf8_lossy(&theirs),
-            "both sides must answer {uri} with the same bytes"
-        );
+        for (ours, theirs) in [("glue", "axum"), ("glue_linked", "axum_linked")] {
+            let (ours, theirs) = runtime.block_on(async {
+                (
+                    servers.serve(ours, uri).await,
+                    servers.serve(theirs, uri).await,
+                )
+            });
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs),
+                "both sides must answer {uri} with the same bytes"
+            );
+        }
     }
 
-    let mut group = c.benchmark_group("collection_20");
-    group.bench_function("glue", |b| {
-        b.to_async(&runtime)
-            .iter(|| through_glue(&glue, "/customers"))
-    });
-    group.bench_function("axum_handwritten", |b| {
-        b.to_async(&runtime)
-            .iter(|| through_axum(&axum, "/customers"))
-    });
-    group.finish();
+    for (group, uri) in [
+        ("collection_20", "/customers"),
+        ("item", "/customers/DE--7"),
+    ] {
+        let mut group = c.benchmark_group(group);
+        for case in CASES {
+            group.bench_function(case, |b| {
+                b.to_async(&runtime).iter(|| servers.serve(case, uri))
+            });
+        }
+        group.finish();
+    }
+}
 
-    let mut group = c.benchmark_group("item");
-    group.bench_function("glue", |b| {
-        b.to_async(&runtime)
-            .iter(|| through_glue(&glue, "/customers/DE--7"))
+/// `GLUE_BENCH_REQUESTS=glue_linked/customers:500`: serves that many requests and exits,
+/// for instruction counts under callgrind.
+fn serve_for_callgrind(spec: &str) {
+    let (target, count) = spec.split_once(':').expect("<case><path>:<n>");
+    let split = target.find('/').expect("a path after the case");
+    let (case, uri) = target.split_at(split);
+    let count: usize = count.parse().expect("a number of requests");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let servers = Servers::new();
+    runtime.block_on(async {
+        for _ in 0..count {
+            std::hint::black_box(servers.serve(case, uri).await);
+        }
     });
-    group.bench_function("axum_handwritten", |b| {
-        b.to_async(&runtime)
-            .iter(|| through_axum(&axum, "/customers/DE--7"))
-    });
-    group.finish();
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("GLUE_BENCH_REQUESTS") {
+        serve_for_callgrind(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
