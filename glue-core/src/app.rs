@@ -291,9 +291,22 @@ impl Application {
                     error: error.error.to_string(),
                 }
             })?);
-            settings.push(self.pagination.overridden_by(&meta.pagination));
+            let resource_settings = self.pagination.overridden_by(&meta.pagination);
+            if let Some(form) = resource_settings.form
+                && !self
+                    .strategies
+                    .iter()
+                    .any(|strategy| strategy.name() == form)
+            {
+                return Err(BuildError::UnknownPageForm {
+                    resource: meta.short_name,
+                    form,
+                    known: self.strategies.iter().map(|s| s.name()).collect(),
+                });
+            }
+            settings.push(resource_settings);
             for operation in meta.operations {
-                let template = normalize_template(&meta.route(operation));
+                let template = glue_common::template::normalize(&meta.route(operation));
                 let variables = check_variables(meta, operation, &template)?;
                 match operation.kind {
                     crate::meta::OperationKind::Get => {
@@ -366,7 +379,7 @@ impl Application {
         }
         let mut endpoints = Vec::with_capacity(self.endpoints.len());
         for (path, methods, endpoint) in self.endpoints {
-            let template = normalize_template(&path);
+            let template = glue_common::template::normalize(&path);
             let index = match route_index.get(&template) {
                 Some(index) => *index,
                 None => {
@@ -539,6 +552,18 @@ pub enum BuildError {
         /// What is wrong, with the expression underlined.
         error: String,
     },
+    /// A resource's links use a pagination form no registered strategy has.
+    #[error(
+        "`{resource}` writes its links in the pagination form `{form}`, but the application's strategies are {known:?}"
+    )]
+    UnknownPageForm {
+        /// The resource.
+        resource: &'static str,
+        /// The form it names.
+        form: &'static str,
+        /// The names of the registered strategies.
+        known: Vec<&'static str>,
+    },
     /// An item operation's route does not carry the identifier.
     #[error("item operation `{operation}` of `{resource}` has no identifier variable in `{route}`")]
     MissingIdentifier {
@@ -569,18 +594,6 @@ fn check_relationships(meta: &'static ResourceMeta) -> Result<(), BuildError> {
         }
     }
     Ok(())
-}
-
-/// `/customers/` and `customers` both become `/customers`.
-fn normalize_template(template: &str) -> String {
-    let trimmed = template.trim_end_matches('/');
-    if trimmed.is_empty() {
-        "/".to_owned()
-    } else if trimmed.starts_with('/') {
-        trimmed.to_owned()
-    } else {
-        format!("/{trimmed}")
-    }
 }
 
 struct Variables {

@@ -115,7 +115,7 @@ pub use include::{Included, Linkage};
 pub use links::{Links, encode_segment};
 pub use meta::{
     Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType,
-    RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta, version_number,
+    RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta,
 };
 pub use negotiate::MediaRange;
 pub use pagination::{PageRequest, Paginated, PaginationSettings, PaginationStrategy};
@@ -149,6 +149,35 @@ pub mod __private {
     pub use validator;
 
     use crate::error::FieldError;
+
+    /// Whether a resource has a property of this wire name; for the checks of relationships
+    /// that the derive writes, evaluated at compile time.
+    #[must_use]
+    pub const fn has_property(meta: &crate::ResourceMeta, name: &str) -> bool {
+        let mut index = 0;
+        while index < meta.properties.len() {
+            if same_text(meta.properties[index].name, name) {
+                return true;
+            }
+            index += 1;
+        }
+        false
+    }
+
+    const fn same_text(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut index = 0;
+        while index < a.len() {
+            if a[index] != b[index] {
+                return false;
+            }
+            index += 1;
+        }
+        true
+    }
 
     /// Adds an error when a string-like value is not one of the declared `enum_values`.
     pub fn check_enum<T: serde::Serialize + ?Sized>(

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use glue_common::template::Segment;
 use http::HeaderMap;
 use http::uri::{Authority, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -38,21 +39,12 @@ enum Part {
 
 impl Template {
     pub(crate) fn parse(template: &str) -> Self {
-        let mut parts = Vec::new();
-        let mut rest = template;
-        while let Some(start) = rest.find('{') {
-            if start > 0 {
-                parts.push(Part::Literal(rest[..start].to_owned()));
-            }
-            let Some(end) = rest[start..].find('}') else {
-                break;
-            };
-            parts.push(Part::Variable(rest[start + 1..start + end].to_owned()));
-            rest = &rest[start + end + 1..];
-        }
-        if !rest.is_empty() {
-            parts.push(Part::Literal(rest.to_owned()));
-        }
+        let parts = glue_common::template::segments(template)
+            .map(|segment| match segment {
+                Segment::Literal(text) => Part::Literal(text.to_owned()),
+                Segment::Variable(name) => Part::Variable(name.to_owned()),
+            })
+            .collect();
         Self { parts }
     }
 

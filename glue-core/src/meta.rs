@@ -7,103 +7,9 @@
 //! [`ResourceMeta::DEFAULT`] (and its siblings), so `..ResourceMeta::DEFAULT` keeps such code
 //! compiling.
 
-use std::fmt;
+use http::StatusCode;
 
-use http::{Method, StatusCode};
-
-/// The six operations a resource can declare (SPEC §1.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OperationKind {
-    /// `GET /{type}/{id}`: one item.
-    Get,
-    /// `GET /{type}`: the collection.
-    GetCollection,
-    /// `POST /{type}`: create an item.
-    Post,
-    /// `PUT /{type}/{id}`: replace an item.
-    Put,
-    /// `PATCH /{type}/{id}`: change part of an item.
-    Patch,
-    /// `DELETE /{type}/{id}`: remove an item.
-    Delete,
-}
-
-impl OperationKind {
-    /// Every operation kind, in declaration order.
-    pub const ALL: [Self; 6] = [
-        Self::Get,
-        Self::GetCollection,
-        Self::Post,
-        Self::Put,
-        Self::Patch,
-        Self::Delete,
-    ];
-
-    /// The HTTP method that invokes the operation.
-    #[must_use]
-    pub fn method(self) -> Method {
-        match self {
-            Self::Get | Self::GetCollection => Method::GET,
-            Self::Post => Method::POST,
-            Self::Put => Method::PUT,
-            Self::Patch => Method::PATCH,
-            Self::Delete => Method::DELETE,
-        }
-    }
-
-    /// Whether the operation addresses one item (and so its route carries the identifier).
-    #[must_use]
-    pub const fn is_item(self) -> bool {
-        matches!(self, Self::Get | Self::Put | Self::Patch | Self::Delete)
-    }
-
-    /// Whether the operation reads a request body.
-    #[must_use]
-    pub const fn has_body(self) -> bool {
-        matches!(self, Self::Post | Self::Put | Self::Patch)
-    }
-
-    /// Whether the operation changes state (and so needs a processor).
-    #[must_use]
-    pub const fn is_write(self) -> bool {
-        matches!(self, Self::Post | Self::Put | Self::Patch | Self::Delete)
-    }
-
-    /// The status a successful call answers with, unless the operation declares another.
-    #[must_use]
-    pub const fn default_status(self) -> StatusCode {
-        match self {
-            Self::Post => StatusCode::CREATED,
-            Self::Delete => StatusCode::NO_CONTENT,
-            _ => StatusCode::OK,
-        }
-    }
-
-    /// The name used in declarations (`GetCollection`).
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Get => "Get",
-            Self::GetCollection => "GetCollection",
-            Self::Post => "Post",
-            Self::Put => "Put",
-            Self::Patch => "Patch",
-            Self::Delete => "Delete",
-        }
-    }
-
-    /// Parses a declaration name (`"GetCollection"`).
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-}
-
-impl fmt::Display for OperationKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use glue_common::{OperationKind, PropertyType};
 
 /// One declared operation.
 #[derive(Debug, Clone, Copy)]
@@ -191,45 +97,6 @@ impl SecurityMeta {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         *self == Self::NONE
-    }
-}
-
-/// A version as numbers (`"1.10"` is `(1, 10)`), for finding the newest.
-#[must_use]
-pub fn version_number(version: &str) -> Option<(u32, u32)> {
-    let (major, minor) = version.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
-/// The JSON type of a property, as the schema files and OpenAPI name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PropertyType {
-    /// A JSON string (also dates, which carry a `format`).
-    String,
-    /// A JSON number without a fraction.
-    Integer,
-    /// A JSON number.
-    Number,
-    /// `true` or `false`.
-    Boolean,
-    /// A JSON array.
-    Array,
-    /// A JSON object.
-    Object,
-}
-
-impl PropertyType {
-    /// The name used in schemas (`"integer"`).
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Number => "number",
-            Self::Boolean => "boolean",
-            Self::Array => "array",
-            Self::Object => "object",
-        }
     }
 }
 

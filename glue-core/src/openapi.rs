@@ -901,7 +901,7 @@ fn variant<'a>(
             .collect()
     };
     pool.into_iter()
-        .max_by_key(|op| op.version.and_then(crate::meta::version_number))
+        .max_by_key(|op| op.version.and_then(glue_common::version::parse))
 }
 
 /// The component name of a convention's error document.

@@ -28,8 +28,15 @@ pub trait Resource: Clone + Send + Sync + 'static {
     /// The type that writes items (`processor = ...`; `()` for read-only resources).
     type Processor: Processor<Self>;
 
+    /// The resource's metadata, also for checks at compile time (a relationship's target
+    /// has the property it joins on).
+    const META: &'static ResourceMeta;
+
     /// The resource's metadata.
-    fn meta() -> &'static ResourceMeta;
+    #[must_use]
+    fn meta() -> &'static ResourceMeta {
+        Self::META
+    }
 
     /// The value of the identifier, as it appears in URLs and as the JSON:API `id`.
     fn id(&self) -> Cow<'_, str>;

@@ -28,7 +28,7 @@ use crate::endpoint::{EndpointRequest, ErasedEndpoint};
 use crate::error::GlueError;
 use crate::handler::{Call, ErasedHandler, Output, Paging};
 use crate::links::{Links, Routes, request_base};
-use crate::meta::{OperationKind, OperationMeta, ResourceMeta, version_number};
+use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
 use crate::negotiate::{
     Accepted, Accepts, MediaRange, accept_header, acceptable, content_type_version,
     negotiate_accept, negotiate_content_type, negotiate_language,
@@ -345,7 +345,7 @@ impl AppInner {
         B::Data: Send,
         B::Error: Into<BoxError>,
     {
-        let path = normalize_path(parts.uri.path()).to_owned();
+        let path = glue_common::template::trim_trailing_slash(parts.uri.path()).to_owned();
         let matched = self
             .matcher
             .at(&path)
@@ -537,7 +537,7 @@ impl AppInner {
         let newest = variants
             .iter()
             .copied()
-            .max_by_key(|op| op.version.and_then(version_number))
+            .max_by_key(|op| op.version.and_then(glue_common::version::parse))
             .unwrap_or(first);
         let from_body = match &body_version {
             Some(version) => Some(by_version(version).ok_or_else(|| {
@@ -1075,12 +1075,6 @@ fn strip_body(response: Response<Body>) -> Response<Body> {
             .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     Response::from_parts(parts, Body::empty())
-}
-
-/// Tolerates a trailing slash (SPEC §1.2).
-fn normalize_path(path: &str) -> &str {
-    let trimmed = path.trim_end_matches('/');
-    if trimmed.is_empty() { "/" } else { trimmed }
 }
 
 async fn read_body<B>(body: B, limit: usize, parts: &Parts) -> Result<Bytes, GlueError>

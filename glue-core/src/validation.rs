@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
+use glue_common::naming::camel_case;
+
 use crate::error::FieldError;
 use crate::meta::PropertyMeta;
 
@@ -62,24 +64,6 @@ fn nested_errors(path: &str, errors: &ValidationErrors, out: &mut Vec<FieldError
         };
         flatten(&nested, kind, out);
     }
-}
-
-/// `snake_case` to `camelCase`, the default wire naming of properties.
-#[must_use]
-pub fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for ch in name.trim_start_matches("r#").chars() {
-        if ch == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 fn param(error: &ValidationError, name: &str) -> Option<String> {
@@ -213,13 +197,5 @@ mod tests {
         let mut range = ValidationError::new("range");
         range.add_param(Cow::Borrowed("min"), &0.0);
         assert_eq!(message(&range), "must be greater than or equal to 0");
-    }
-
-    #[test]
-    fn camel_case_follows_serde() {
-        assert_eq!(camel_case("created_at"), "createdAt");
-        assert_eq!(camel_case("address1"), "address1");
-        assert_eq!(camel_case("r#type"), "type");
-        assert_eq!(camel_case("_private"), "private");
     }
 }

@@ -1,9 +1,10 @@
 //! `#[derive(ApiResource)]` for Glue. Use it through `glue_core::ApiResource`; this crate is
 //! an implementation detail of `glue-core`.
 
-mod expand;
-mod input;
-mod naming;
+mod check;
+mod emit;
+mod model;
+mod parse;
 mod types;
 
 use proc_macro::TokenStream;
@@ -56,7 +57,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `operations(Get, GetCollection, Post, Put, Patch, Delete)` | the operations; each may take `(uri_template = "/customers/{customerReference}/addresses", status = 201, description = "...")` | required |
 /// | `provider = Type` | the `Provider` (needed by every operation but Post) | `()` |
 /// | `processor = Type` | the `Processor` (needed by Post, Put, Patch, Delete) | `()` |
-/// | `pagination(enabled, items_per_page = 10, maximum_items_per_page = 100, client_enabled, client_items_per_page, form = "offset")` | pagination settings (SPEC §5.1) | the application's |
+/// | `pagination(enabled, items_per_page = 10, maximum_items_per_page = 100, client_enabled, client_items_per_page, form = "offset")` | pagination settings (SPEC §5.1); `form` names the strategy links use | the application's |
 /// | `uri_variables(customerReference = customer_reference)` | which field holds a template variable | the field of the same name |
 /// | `idempotent_delete` | `DELETE` of an unknown id answers 204 | 404 |
 /// | `relationships(addresses(target = Address, many, key = "customerReference"))` | relationships (SPEC §3.3); `keys(own = theirs)` when the property names differ | none |
@@ -85,14 +86,18 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// # Compile-time checks
 ///
-/// Each points at the attribute that caused it: no or an unknown operation, an item
-/// operation without identifier, two identifiers, a maximum page size below the default, a
-/// uri variable that no field holds, a property type that JSON cannot represent, an
-/// operation without the provider or processor it needs.
+/// Each points at the attribute that caused it: no or an unknown operation, a struct without
+/// fields, an item operation without identifier, two identifiers, a maximum page size below
+/// the default, a uri variable that no field holds, a relationship key that either side lacks
+/// (the target's side through a check the compiler evaluates), a property type that JSON
+/// cannot represent, an invalid security expression, an operation without the provider or
+/// processor it needs. The pagination `form` names a strategy registered on the
+/// application, the built-in ones or a user's own; `Application::try_build` refuses a name
+/// that none has.
 #[proc_macro_derive(ApiResource, attributes(api))]
 pub fn derive_api_resource(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    let tokens = expand::expand(&input);
+    let tokens = emit::expand(&input);
     if std::env::var_os("GLUE_MACROS_DEBUG").is_some() {
         eprintln!("{tokens}");
     }

@@ -1,5 +1,6 @@
 //! What a Rust field type is on the wire: one of the six JSON types, with a format.
 
+use glue_common::PropertyType;
 use syn::{GenericArgument, PathArguments, Type};
 
 /// How values of a property are written and read.
@@ -16,16 +17,16 @@ pub(crate) enum Kind {
 /// The wire description of a field type.
 #[derive(Debug, Clone)]
 pub(crate) struct WireType {
-    pub(crate) ty: &'static str,
+    pub(crate) ty: PropertyType,
     pub(crate) format: Option<&'static str>,
     pub(crate) nullable: bool,
     pub(crate) kind: Kind,
     /// The type and format of an array's items, when they are a scalar.
-    pub(crate) items: Option<(&'static str, Option<&'static str>)>,
+    pub(crate) items: Option<(PropertyType, Option<&'static str>)>,
 }
 
 impl WireType {
-    const fn new(ty: &'static str, format: Option<&'static str>, kind: Kind) -> Self {
+    const fn new(ty: PropertyType, format: Option<&'static str>, kind: Kind) -> Self {
         Self {
             ty,
             format,
@@ -37,18 +38,14 @@ impl WireType {
 
     /// An array whose items are `item`, described when they are not arrays themselves.
     fn array_of(item: Result<Self, &'static str>) -> Self {
-        let mut array = Self::new("array", None, Kind::Plain);
+        let mut array = Self::new(PropertyType::Array, None, Kind::Plain);
         array.items = item
             .ok()
-            .filter(|item| item.ty != "array" && item.kind == Kind::Plain)
+            .filter(|item| item.ty != PropertyType::Array && item.kind == Kind::Plain)
             .map(|item| (item.ty, item.format));
         array
     }
 }
-
-/// The names `#[api(type = "...")]` accepts (SPEC §7.2).
-pub(crate) const TYPE_NAMES: [&str; 6] =
-    ["string", "integer", "number", "boolean", "array", "object"];
 
 /// The last path segment of a type and its generic arguments.
 fn last_segment(ty: &Type) -> Option<(&syn::Ident, Vec<&Type>)> {
@@ -80,7 +77,7 @@ pub(crate) fn infer(ty: &Type) -> Result<WireType, &'static str> {
         Type::Slice(slice) => Ok(WireType::array_of(infer(&slice.elem))),
         Type::Reference(reference) => match &*reference.elem {
             Type::Path(path) if path.path.is_ident("str") => {
-                Ok(WireType::new("string", None, Kind::Plain))
+                Ok(WireType::new(PropertyType::String, None, Kind::Plain))
             }
             _ => Err("a reference cannot be a property; use an owned type"),
         },
@@ -113,31 +110,35 @@ fn infer_path(ty: &Type) -> Result<WireType, &'static str> {
             return Ok(inner);
         }
         "Box" | "Arc" | "Rc" | "Cow" if args.len() == 1 => return infer(args[0]),
-        "Cow" => WireType::new("string", None, Kind::Plain),
-        "String" | "str" | "char" => WireType::new("string", None, Kind::Plain),
-        "i8" | "i16" | "i32" | "u8" | "u16" => WireType::new("integer", Some("int32"), Kind::Plain),
-        "i64" | "u32" | "u64" | "i128" | "u128" | "isize" | "usize" => {
-            WireType::new("integer", Some("int64"), Kind::Plain)
+        "Cow" => WireType::new(PropertyType::String, None, Kind::Plain),
+        "String" | "str" | "char" => WireType::new(PropertyType::String, None, Kind::Plain),
+        "i8" | "i16" | "i32" | "u8" | "u16" => {
+            WireType::new(PropertyType::Integer, Some("int32"), Kind::Plain)
         }
-        "f32" => WireType::new("number", Some("float"), Kind::Plain),
-        "f64" => WireType::new("number", Some("double"), Kind::Plain),
-        "Decimal" | "BigDecimal" => WireType::new("number", None, Kind::Plain),
-        "bool" => WireType::new("boolean", None, Kind::Plain),
+        "i64" | "u32" | "u64" | "i128" | "u128" | "isize" | "usize" => {
+            WireType::new(PropertyType::Integer, Some("int64"), Kind::Plain)
+        }
+        "f32" => WireType::new(PropertyType::Number, Some("float"), Kind::Plain),
+        "f64" => WireType::new(PropertyType::Number, Some("double"), Kind::Plain),
+        "Decimal" | "BigDecimal" => WireType::new(PropertyType::Number, None, Kind::Plain),
+        "bool" => WireType::new(PropertyType::Boolean, None, Kind::Plain),
         "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" if args.len() == 1 => {
             WireType::array_of(infer(args[0]))
         }
         "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "SmallVec" => {
-            WireType::new("array", None, Kind::Plain)
+            WireType::new(PropertyType::Array, None, Kind::Plain)
         }
         "HashMap" | "BTreeMap" | "IndexMap" | "Map" | "Value" => {
-            WireType::new("object", None, Kind::Plain)
+            WireType::new(PropertyType::Object, None, Kind::Plain)
         }
-        "DateTime" | "NaiveDateTime" => WireType::new("string", Some("date-time"), Kind::DateTime),
-        "NaiveDate" => WireType::new("string", Some("date"), Kind::Date),
-        "NaiveTime" => WireType::new("string", Some("time"), Kind::Plain),
-        "Uuid" => WireType::new("string", Some("uuid"), Kind::Plain),
+        "DateTime" | "NaiveDateTime" => {
+            WireType::new(PropertyType::String, Some("date-time"), Kind::DateTime)
+        }
+        "NaiveDate" => WireType::new(PropertyType::String, Some("date"), Kind::Date),
+        "NaiveTime" => WireType::new(PropertyType::String, Some("time"), Kind::Plain),
+        "Uuid" => WireType::new(PropertyType::String, Some("uuid"), Kind::Plain),
         "PhantomData" => return Err("`PhantomData` cannot be represented as a property"),
-        _ => WireType::new("object", None, Kind::Plain),
+        _ => WireType::new(PropertyType::Object, None, Kind::Plain),
     };
     Ok(wire)
 }
@@ -149,24 +150,20 @@ mod tests {
 
     #[test]
     fn common_types_map_to_json_types() {
-        let cases: [(Type, &str, Option<&str>, bool); 7] = [
-            (parse_quote!(String), "string", None, false),
-            (parse_quote!(Option<i64>), "integer", Some("int64"), true),
-            (parse_quote!(f64), "number", Some("double"), false),
+        use PropertyType::{Array, Integer, Number, Object, String};
+        let cases: [(Type, PropertyType, Option<&str>, bool); 7] = [
+            (parse_quote!(String), String, None, false),
+            (parse_quote!(Option<i64>), Integer, Some("int64"), true),
+            (parse_quote!(f64), Number, Some("double"), false),
             (
                 parse_quote!(chrono::DateTime<chrono::Utc>),
-                "string",
+                String,
                 Some("date-time"),
                 false,
             ),
-            (
-                parse_quote!(Option<NaiveDate>),
-                "string",
-                Some("date"),
-                true,
-            ),
-            (parse_quote!(Vec<String>), "array", None, false),
-            (parse_quote!(Address), "object", None, false),
+            (parse_quote!(Option<NaiveDate>), String, Some("date"), true),
+            (parse_quote!(Vec<String>), Array, None, false),
+            (parse_quote!(Address), Object, None, false),
         ];
         for (ty, expected, format, nullable) in cases {
             let wire = infer(&ty).unwrap();
@@ -179,23 +176,21 @@ mod tests {
 
     #[test]
     fn arrays_of_scalars_describe_their_items() {
+        use PropertyType::{Integer, Object, String};
         let items = |ty: Type| infer(&ty).unwrap().items;
-        assert_eq!(items(parse_quote!(Vec<String>)), Some(("string", None)));
+        assert_eq!(items(parse_quote!(Vec<String>)), Some((String, None)));
         assert_eq!(
             items(parse_quote!(BTreeSet<i64>)),
-            Some(("integer", Some("int64")))
+            Some((Integer, Some("int64")))
         );
-        assert_eq!(
-            items(parse_quote!([u8; 4])),
-            Some(("integer", Some("int32")))
-        );
+        assert_eq!(items(parse_quote!([u8; 4])), Some((Integer, Some("int32"))));
         assert_eq!(items(parse_quote!(Vec<Vec<u8>>)), None);
         assert_eq!(
             items(parse_quote!(Vec<NaiveDate>)),
             None,
             "dates need their codec"
         );
-        assert_eq!(items(parse_quote!(Vec<Line>)), Some(("object", None)));
+        assert_eq!(items(parse_quote!(Vec<Line>)), Some((Object, None)));
     }
 
     #[test]

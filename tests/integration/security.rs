@@ -790,9 +790,7 @@ fn a_hand_written_rule_that_does_not_parse_fails_the_build() {
     impl glue_core::Resource for Raw {
         type Provider = ();
         type Processor = ();
-        fn meta() -> &'static glue_core::ResourceMeta {
-            &META
-        }
+        const META: &'static glue_core::ResourceMeta = &META;
         fn id(&self) -> std::borrow::Cow<'_, str> {
             "".into()
         }

@@ -1,7 +1,9 @@
-//! Default names: wire names in camelCase, resource types plural and kebab-case.
+//! Default names: wire names in camelCase (as serde's `rename_all = "camelCase"`), resource
+//! types plural and kebab-case.
 
-/// `created_at` -> `createdAt`.
-pub(crate) fn camel_case(name: &str) -> String {
+/// `created_at` -> `createdAt` (a raw identifier loses its `r#`, leading underscores go).
+#[must_use]
+pub fn camel_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for ch in name.trim_start_matches("r#").chars() {
@@ -62,7 +64,8 @@ fn plural(word: &str) -> String {
 }
 
 /// `CustomerAddress` -> `customer-addresses`.
-pub(crate) fn short_name(ident: &str) -> String {
+#[must_use]
+pub fn short_name(ident: &str) -> String {
     let mut words = words(ident);
     if let Some(last) = words.last_mut() {
         *last = plural(last);
@@ -75,7 +78,8 @@ pub(crate) fn short_name(ident: &str) -> String {
 }
 
 /// `CustomerAddress` -> `CustomerAddresses`.
-pub(crate) fn resource_name(ident: &str) -> String {
+#[must_use]
+pub fn resource_name(ident: &str) -> String {
     let mut words = words(ident);
     if let Some(last) = words.last_mut() {
         *last = plural(last);
@@ -84,7 +88,8 @@ pub(crate) fn resource_name(ident: &str) -> String {
 }
 
 /// `CustomerAddress` -> `Customer address`.
-pub(crate) fn label(ident: &str) -> String {
+#[must_use]
+pub fn label(ident: &str) -> String {
     words(ident)
         .iter()
         .enumerate()
@@ -100,7 +105,8 @@ pub(crate) fn label(ident: &str) -> String {
 }
 
 /// Whether a resource type is plural kebab-case material: lowercase letters, digits, `-`.
-pub(crate) fn is_kebab(name: &str) -> bool {
+#[must_use]
+pub fn is_kebab(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('-')
         && !name.ends_with('-')
@@ -116,6 +122,9 @@ mod tests {
     #[test]
     fn names_follow_the_conventions() {
         assert_eq!(camel_case("created_at"), "createdAt");
+        assert_eq!(camel_case("address1"), "address1");
+        assert_eq!(camel_case("r#type"), "type");
+        assert_eq!(camel_case("_private"), "private");
         assert_eq!(short_name("Customer"), "customers");
         assert_eq!(short_name("CustomerAddress"), "customer-addresses");
         assert_eq!(short_name("Category"), "categories");

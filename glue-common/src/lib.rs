@@ -1,0 +1,25 @@
+//! Rules that the derive (`glue-macros`, at compile time) and the runtime (`glue-core`) of
+//! Glue both need, written once: the operation kinds and JSON types a declaration names, the
+//! default names of properties and resource types, how uri templates are read, and what a
+//! version looks like.
+//!
+//! Users never depend on this crate; `glue-core` re-exports what appears in its API.
+//!
+//! ```
+//! use glue_common::{OperationKind, naming, template};
+//!
+//! assert_eq!(OperationKind::from_name("GetCollection"), Some(OperationKind::GetCollection));
+//! assert_eq!(naming::camel_case("created_at"), "createdAt");
+//! assert_eq!(naming::short_name("CustomerAddress"), "customer-addresses");
+//! let variables: Vec<&str> = template::variables("/customers/{customerReference}/addresses").collect();
+//! assert_eq!(variables, ["customerReference"]);
+//! ```
+
+pub mod naming;
+mod operation;
+mod property_type;
+pub mod template;
+pub mod version;
+
+pub use operation::OperationKind;
+pub use property_type::PropertyType;

@@ -1,0 +1,118 @@
+//! How an item is read: its identifier, the values of its uri variables, its properties as
+//! the response shows them, and one property's value for filters, sorts and links.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::model::{Field, Model};
+use crate::types::Kind;
+
+impl Model {
+    /// `fn id(&self)`: the identifier as text.
+    pub(super) fn id_fn(&self) -> TokenStream {
+        let krate = &self.krate;
+        let body = match self.identifier {
+            Some(index) => {
+                let field = &self.fields[index];
+                let ident = &field.ident;
+                quote_spanned!(field.ty.span()=> #krate::ResourceId::to_id(&self.#ident))
+            }
+            None => quote!(::std::borrow::Cow::Borrowed("")),
+        };
+        quote! {
+            fn id(&self) -> ::std::borrow::Cow<'_, str> {
+                #body
+            }
+        }
+    }
+
+    /// `fn uri_value(&self, variable)`: the value of each uri variable, as text.
+    pub(super) fn uri_value_fn(&self) -> TokenStream {
+        let krate = &self.krate;
+        let arms = self.variables.iter().map(|(variable, index)| {
+            let field = &self.fields[*index];
+            let ident = &field.ident;
+            let value = quote_spanned!(field.ty.span()=> #krate::ResourceId::to_id(&self.#ident));
+            quote!(#variable => ::core::option::Option::Some(#value),)
+        });
+        quote! {
+            fn uri_value(
+                &self,
+                variable: &str,
+            ) -> ::core::option::Option<::std::borrow::Cow<'_, str>> {
+                match variable {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    }
+
+    /// `fn write_properties(&self, out)`: the readable properties, straight into the answer.
+    pub(super) fn write_properties_fn(&self) -> TokenStream {
+        let krate = &self.krate;
+        let private = self.private();
+        let writes = self
+            .fields
+            .iter()
+            .filter(|field| field.readable)
+            .map(|field| {
+                let name = &field.name;
+                let value = self.wire_value(field);
+                if field.identifier {
+                    quote!(out.identifier(#name, #value)?;)
+                } else {
+                    quote!(out.property(#name, #value)?;)
+                }
+            });
+        quote! {
+            fn write_properties(
+                &self,
+                out: &mut #krate::PropertyWriter<'_>,
+            ) -> ::core::result::Result<(), #private::serde_json::Error> {
+                #(#writes)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+
+    /// `fn property_value(&self, name)`: a readable property (or a relationship's key) as it
+    /// appears on the wire.
+    pub(super) fn property_value_fn(&self) -> TokenStream {
+        let private = self.private();
+        let keys: Vec<usize> = self.relationships.iter().map(|r| r.key.0).collect();
+        let arms = self
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(index, field)| field.readable || keys.contains(index))
+            .map(|(_, field)| {
+                let name = &field.name;
+                let value = self.wire_value(field);
+                quote!(#name => #private::serde_json::to_value(#value).ok(),)
+            });
+        quote! {
+            fn property_value(
+                &self,
+                name: &str,
+            ) -> ::core::option::Option<#private::serde_json::Value> {
+                match name {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    }
+
+    /// A reference to the field's value as it is written: date-times through the UTC writer.
+    fn wire_value(&self, field: &Field) -> TokenStream {
+        let private = self.private();
+        let ident = &field.ident;
+        let span = field.ty.span();
+        match field.wire.kind {
+            Kind::DateTime => quote_spanned!(span=> &#private::UtcDateTime(&self.#ident)),
+            _ => quote_spanned!(span=> &self.#ident),
+        }
+    }
+}

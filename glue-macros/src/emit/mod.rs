@@ -1,0 +1,109 @@
+//! Writes the `Resource` impl from the checked [`Model`]: the metadata, how items are shown,
+//! how requests build them, and how they are validated. Generated code names the runtime
+//! through `<crate>::__private` and std items by absolute path (SPEC §7).
+
+mod access;
+mod fallback;
+mod input;
+mod meta;
+mod validate;
+
+use darling::FromDeriveInput;
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::model::Model;
+use crate::parse::ResourceInput;
+
+/// Expands the derive; on error, the errors plus a stub impl so that code using the type does
+/// not drown in follow-on errors.
+pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
+    let model = ResourceInput::from_derive_input(input).and_then(|parsed| Model::build(&parsed));
+    match model {
+        Ok(model) => model.generate(),
+        Err(error) => fallback::fallback(input, error),
+    }
+}
+
+impl Model {
+    fn generate(&self) -> TokenStream {
+        let krate = &self.krate;
+        let ident = &self.ident;
+        let provider = &self.provider;
+        let processor = &self.processor;
+        let meta = self.meta_static();
+        let relationship_checks = self.relationship_checks();
+        let id = self.id_fn();
+        let uri_value = self.uri_value_fn();
+        let write_properties = self.write_properties_fn();
+        let property_value = self.property_value_fn();
+        let from_input = self.input_fn();
+        let validate = self.validate_fn();
+        quote! {
+            const _: () = {
+                #meta
+                #(#relationship_checks)*
+
+                #[automatically_derived]
+                impl #krate::Resource for #ident {
+                    type Provider = #provider;
+                    type Processor = #processor;
+
+                    const META: &'static #krate::ResourceMeta = &META;
+
+                    #id
+                    #uri_value
+                    #write_properties
+                    #property_value
+                    #from_input
+                    #validate
+                }
+            };
+        }
+    }
+}
+
+/// `Some(value)` or `None`, fully qualified.
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(tokens) => quote!(::core::option::Option::Some(#tokens)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// `Some("text")` or `None`.
+fn option_str(value: Option<&str>) -> TokenStream {
+    option(value.map(|text| quote!(#text)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    #[test]
+    fn the_crate_override_replaces_every_path_to_the_runtime() {
+        let input: DeriveInput = parse_quote! {
+            #[api(crate = facade::glue, operations(Get, Post), provider = P, processor = P)]
+            struct Thing {
+                #[api(identifier)]
+                id: String,
+                when: chrono::DateTime<chrono::Utc>,
+            }
+        };
+        let text = expand(&input).to_string();
+        assert!(text.contains("facade :: glue :: Resource"), "{text}");
+        assert!(text.contains("facade :: glue :: __private"), "{text}");
+        assert!(!text.contains("glue_core"), "{text}");
+
+        let broken: DeriveInput = parse_quote! {
+            #[api(crate = facade::glue, operations(Gett))]
+            struct Thing { id: String }
+        };
+        let text = expand(&broken).to_string();
+        assert!(text.contains("compile_error"), "{text}");
+        assert!(text.contains("facade :: glue :: Resource"), "{text}");
+        assert!(!text.contains("glue_core"), "{text}");
+    }
+}
