@@ -1,7 +1,8 @@
 //! Rules that the derive (`glue-macros`, at compile time) and the runtime (`glue-core`) of
 //! Glue both need, written once: the operation kinds and JSON types a declaration names, the
-//! default names of properties and resource types, how uri templates are read, and what a
-//! version looks like.
+//! default names of properties and resource types, how uri templates are read, what a
+//! version looks like, the wire form of dates, and property values as the runtime compares
+//! them ([`Scalar`]).
 //!
 //! Users never depend on this crate; `glue-core` re-exports what appears in its API.
 //!
@@ -15,11 +16,14 @@
 //! assert_eq!(variables, ["customerReference"]);
 //! ```
 
+pub mod date;
 pub mod naming;
 mod operation;
 mod property_type;
+mod scalar;
 pub mod template;
 pub mod version;
 
 pub use operation::OperationKind;
 pub use property_type::PropertyType;
+pub use scalar::{AsScalar, Scalar, decimal_from_f64};

@@ -276,7 +276,6 @@ impl Application {
         let mut matcher = matchit::Router::new();
         let mut routes: Vec<RouteEntry> = Vec::new();
         let mut route_index: HashMap<String, usize> = HashMap::new();
-        let mut routes_by_type = Routes::default();
         let mut settings = Vec::with_capacity(self.resources.len());
 
         let mut read_rules = Vec::with_capacity(self.resources.len());
@@ -308,16 +307,6 @@ impl Application {
             for operation in meta.operations {
                 let template = glue_common::template::normalize(&meta.route(operation));
                 let variables = check_variables(meta, operation, &template)?;
-                match operation.kind {
-                    crate::meta::OperationKind::Get => {
-                        routes_by_type.insert_item(meta.short_name, Template::parse(&template));
-                    }
-                    crate::meta::OperationKind::GetCollection => {
-                        routes_by_type
-                            .insert_collection(meta.short_name, Template::parse(&template));
-                    }
-                    _ => {}
-                }
                 let index = match route_index.get(&template) {
                     Some(index) => *index,
                     None => {
@@ -447,6 +436,10 @@ impl Application {
             }
         }
 
+        let link_routes = Routes::new(&resource_metas, |meta, kind| {
+            meta.operation(kind)
+                .map(|operation| glue_common::template::normalize(&meta.route(operation)))
+        });
         Ok(Router::from_inner(AppInner {
             name: Arc::from(self.name),
             conventions: self.conventions,
@@ -459,7 +452,7 @@ impl Application {
             handlers: self.resources,
             matcher,
             routes,
-            link_routes: Arc::new(routes_by_type),
+            link_routes: Arc::new(link_routes),
             authenticators: self.authenticators,
             voters: self.voters,
             challenges,

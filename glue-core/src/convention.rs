@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 
 use crate::error::GlueError;
 use crate::include::{Included, Linkage};
-use crate::links::Links;
+use crate::links::{Links, Related};
 use crate::meta::{OperationKind, ResourceMeta};
 use crate::negotiate::MediaRange;
 use crate::openapi::SchemaSet;
@@ -160,8 +160,8 @@ pub struct RenderContext<'a> {
 pub struct RelationshipView<'r> {
     /// The relationship name.
     pub name: &'static str,
-    /// The absolute URL of the related resources, when the target has the route.
-    pub related: Option<String>,
+    /// The link to the related resources, when the target has a route for them.
+    pub related: Option<Related<'r>>,
     /// The linkage, when the relationship was included.
     pub linkage: Option<&'r Linkage>,
 }
@@ -205,20 +205,24 @@ impl RenderContext<'_> {
 
     /// The relationships of an item that the document shows: those in its type's sparse
     /// fieldset (all when there is none) that have a related link or were included.
-    #[must_use]
-    pub fn relationships(&self, item: &dyn ResourceObject) -> Vec<RelationshipView<'_>> {
+    pub fn relationships<'r>(
+        &'r self,
+        item: &'r dyn ResourceObject,
+    ) -> impl Iterator<Item = RelationshipView<'r>> + 'r {
         let meta = item.resource_meta();
-        if meta.relationships.is_empty() {
-            return Vec::new();
-        }
-        let fields = self.query.fields(meta.short_name);
+        let fields = if meta.relationships.is_empty() {
+            None
+        } else {
+            self.query.fields(meta.short_name)
+        };
         meta.relationships
             .iter()
-            .filter(|relationship| {
+            .enumerate()
+            .filter(move |(_, relationship)| {
                 fields.is_none_or(|fields| fields.iter().any(|f| f == relationship.name))
             })
-            .filter_map(|relationship| {
-                let related = self.links.related_url(item, relationship);
+            .filter_map(move |(index, relationship)| {
+                let related = self.links.related(item, index);
                 let linkage = self
                     .included
                     .and_then(|included| included.linkage(item, relationship.name));
@@ -228,7 +232,6 @@ impl RenderContext<'_> {
                     linkage,
                 })
             })
-            .collect()
     }
 
     /// The included resources (compound documents), each once.

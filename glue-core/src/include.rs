@@ -5,12 +5,12 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use crate::context::Context;
 use crate::error::GlueError;
 use crate::meta::{OperationKind, OperationMeta, RelationshipMeta, ResourceMeta};
-use crate::query::{Condition, Filter, Operand, Operator, Query, QueryParams, ValueKind};
+use crate::query::{
+    Condition, Filter, FilterValue, Operand, Operator, Query, QueryParams, Scalar, ValueKind,
+};
 use crate::resource::ResourceObject;
 use crate::router::AppInner;
 use crate::security::ReadRule;
@@ -227,24 +227,23 @@ impl AppInner {
         };
         let (own, theirs) = relationship.keys.first().ok_or_else(unavailable)?;
         let property = target.property(theirs).ok_or_else(unavailable)?;
+        // Keys on both sides are typed by the target's property, so that they hash alike.
+        let kind = ValueKind::of(property);
+        let key_of = |object, name| key_of(kind, object, name);
 
-        let mut values: Vec<Value> = Vec::new();
+        let mut wanted: HashSet<Scalar<'_>> = HashSet::new();
+        let mut operand: Vec<FilterValue> = Vec::new();
         for parent in parents {
-            if let Some(value) = parent.object().resource_property(own)
-                && !value.is_null()
-                && !values.contains(&value)
+            if let Some(value) = key_of(parent.object(), own)
+                && !wanted.contains(&value)
             {
-                values.push(value);
+                operand.push(value.clone().into_owned());
+                wanted.insert(value);
             }
         }
-        let loaded = if values.is_empty() {
+        let loaded = if operand.is_empty() {
             Vec::new()
         } else {
-            let kind = ValueKind::of(property);
-            let operand = values
-                .iter()
-                .filter_map(|value| kind.value_from_json(value))
-                .collect();
             let query = Query {
                 filter: Some(Filter::Condition(Condition {
                     property,
@@ -260,17 +259,16 @@ impl AppInner {
             handler.related(related, visible).await?
         };
 
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<Scalar<'_>, Vec<usize>> = HashMap::new();
         for (index, object) in loaded.iter().enumerate() {
-            if let Some(value) = object.resource_property(theirs) {
-                by_key.entry(value.to_string()).or_default().push(index);
+            if let Some(value) = key_of(object.as_ref(), theirs) {
+                by_key.entry(value).or_default().push(index);
             }
         }
         for parent in parents {
             let parent = parent.object();
-            let matches: Vec<(&'static str, String)> = parent
-                .resource_property(own)
-                .and_then(|value| by_key.get(&value.to_string()))
+            let matches: Vec<(&'static str, String)> = key_of(parent, own)
+                .and_then(|value| by_key.get(&value))
                 .map(|indexes| {
                     indexes
                         .iter()
@@ -293,6 +291,13 @@ impl AppInner {
         }
         Ok(loaded)
     }
+}
+
+/// A key of an item, typed by the kind of the property it joins on.
+fn key_of<'o>(kind: ValueKind, object: &'o dyn ResourceObject, name: &str) -> Option<Scalar<'o>> {
+    object
+        .resource_property(name)
+        .and_then(|value| kind.coerce(value))
 }
 
 /// The context of a related load: the request's head and fieldsets, the target resource, and

@@ -112,7 +112,7 @@ pub use error::{ErrorObject, ErrorSource, FieldError, GlueError, default_code, p
 pub use glue_security::{Principal, PrincipalKind, Subject, Vote, Voter};
 pub use handler::BoxFuture;
 pub use include::{Included, Linkage};
-pub use links::{Links, encode_segment};
+pub use links::{Links, Related, encode_segment};
 pub use meta::{
     Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType,
     RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta,
@@ -143,6 +143,7 @@ pub mod __private {
     use std::marker::PhantomData;
 
     pub use crate::date::{UtcDateTime, decode_date, decode_date_time};
+    pub use crate::query::{AsScalar, Scalar};
     pub use crate::validation::from_validator;
     pub use serde;
     pub use serde_json;
@@ -200,6 +201,81 @@ pub mod __private {
                 )
             };
             errors.push(FieldError::new(name, message));
+        }
+    }
+
+    /// A field's value, read as a [`Scalar`] by the best means its type offers, for concrete
+    /// types in generated code: `(&&&ScalarOf(&self.field)).scalar()` takes its
+    /// [`AsScalar`] (borrowed, no allocation), else its `Serialize` (through a serializer
+    /// that builds no tree), else `null` (a type that is neither; the derive reports the
+    /// missing `Serialize` once, where the property is written).
+    #[derive(Debug)]
+    pub struct ScalarOf<'a, T: ?Sized>(pub &'a T);
+
+    /// Chosen when the type has a scalar form.
+    pub trait ViaScalar<'a> {
+        /// The value.
+        fn scalar(&self) -> Scalar<'a>;
+    }
+
+    impl<'a, T: AsScalar + ?Sized> ViaScalar<'a> for &&ScalarOf<'a, T> {
+        fn scalar(&self) -> Scalar<'a> {
+            let value: &'a T = self.0;
+            value.as_scalar()
+        }
+    }
+
+    /// Chosen when the type is only `Serialize`.
+    pub trait ViaSerialize<'a> {
+        /// The value.
+        fn scalar(&self) -> Scalar<'a>;
+    }
+
+    impl<'a, T: serde::Serialize + ?Sized> ViaSerialize<'a> for &ScalarOf<'a, T> {
+        fn scalar(&self) -> Scalar<'a> {
+            crate::query::scalar_of(self.0).unwrap_or(Scalar::Null)
+        }
+    }
+
+    /// Chosen when the type is neither.
+    pub trait Opaque<'a> {
+        /// `null`.
+        fn scalar(&self) -> Scalar<'a>;
+    }
+
+    impl<'a, T: ?Sized> Opaque<'a> for ScalarOf<'a, T> {
+        fn scalar(&self) -> Scalar<'a> {
+            Scalar::Null
+        }
+    }
+
+    /// An array or object field as JSON, for security paths that look inside it:
+    /// `(&&JsonOf(&self.field)).json()` serializes it when it is `Serialize`, and answers
+    /// `None` otherwise.
+    #[derive(Debug)]
+    pub struct JsonOf<'a, T: ?Sized>(pub &'a T);
+
+    /// Chosen when the type is `Serialize`.
+    pub trait JsonViaSerialize {
+        /// The value as JSON.
+        fn json(&self) -> Option<serde_json::Value>;
+    }
+
+    impl<T: serde::Serialize + ?Sized> JsonViaSerialize for &JsonOf<'_, T> {
+        fn json(&self) -> Option<serde_json::Value> {
+            serde_json::to_value(self.0).ok()
+        }
+    }
+
+    /// Chosen when it is not.
+    pub trait JsonOpaque {
+        /// Nothing.
+        fn json(&self) -> Option<serde_json::Value>;
+    }
+
+    impl<T: ?Sized> JsonOpaque for JsonOf<'_, T> {
+        fn json(&self) -> Option<serde_json::Value> {
+            None
         }
     }
 

@@ -1,7 +1,7 @@
 //! Absolute links (SPEC §3.1): built from the configured base URL, else from `Host`, with
-//! uri variables percent-encoded.
+//! uri variables percent-encoded, written straight into the response buffer.
 
-use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::Arc;
 
 use glue_common::template::Segment;
@@ -9,7 +9,8 @@ use http::HeaderMap;
 use http::uri::{Authority, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::meta::RelationshipMeta;
+use crate::meta::{OperationKind, RelationshipMeta, ResourceMeta};
+use crate::query::Scalar;
 use crate::resource::ResourceObject;
 
 /// Characters kept as they are in a path segment: the unreserved set of RFC 3986.
@@ -33,7 +34,11 @@ pub(crate) struct Template {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
-    Literal(String),
+    /// Literal text, as it is and escaped for the inside of a JSON string.
+    Literal {
+        raw: String,
+        json: String,
+    },
     Variable(String),
 }
 
@@ -41,7 +46,10 @@ impl Template {
     pub(crate) fn parse(template: &str) -> Self {
         let parts = glue_common::template::segments(template)
             .map(|segment| match segment {
-                Segment::Literal(text) => Part::Literal(text.to_owned()),
+                Segment::Literal(text) => Part::Literal {
+                    raw: text.to_owned(),
+                    json: json_fragment(text),
+                },
                 Segment::Variable(name) => Part::Variable(name.to_owned()),
             })
             .collect();
@@ -52,41 +60,29 @@ impl Template {
     pub(crate) fn variables(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|part| match part {
             Part::Variable(name) => Some(name.as_str()),
-            Part::Literal(_) => None,
+            Part::Literal { .. } => None,
         })
     }
 
-    fn expand(&self, out: &mut String, value: impl Fn(&str) -> Option<String>) -> Option<()> {
-        for part in &self.parts {
-            match part {
-                Part::Literal(text) => out.push_str(text),
-                Part::Variable(name) => {
-                    let value = value(name).filter(|value| !value.is_empty())?;
-                    out.push_str(&encode_segment(&value));
-                }
-            }
-        }
-        Some(())
-    }
-
-    /// Writes the expanded path straight into a JSON string being written: literals escaped,
-    /// values percent-encoded (which leaves nothing to escape). Writes nothing and answers
-    /// `false` when a variable has no value.
-    fn write_json(&self, out: &mut Vec<u8>, item: &dyn ResourceObject) -> bool {
+    /// Writes the expanded path (literals as they are, values percent-encoded) into `out`;
+    /// writes nothing and answers `false` when a variable has no value. `json` escapes the
+    /// literals for the inside of a JSON string (values need no escaping once encoded).
+    fn write<'v>(
+        &self,
+        out: &mut Vec<u8>,
+        json: bool,
+        mut value: impl FnMut(&str) -> Option<Scalar<'v>>,
+    ) -> bool {
         let mark = out.len();
         for part in &self.parts {
             match part {
-                Part::Literal(text) => write_json_fragment(out, text),
+                Part::Literal { json: text, .. } if json => out.extend_from_slice(text.as_bytes()),
+                Part::Literal { raw, .. } => out.extend_from_slice(raw.as_bytes()),
                 Part::Variable(name) => {
-                    let Some(value) = item
-                        .resource_uri_value(name)
-                        .filter(|value| !value.is_empty())
-                    else {
+                    let written = value(name).is_some_and(|value| write_segment(out, &value));
+                    if !written {
                         out.truncate(mark);
                         return false;
-                    };
-                    for chunk in utf8_percent_encode(&value, SEGMENT) {
-                        out.extend_from_slice(chunk.as_bytes());
                     }
                 }
             }
@@ -95,47 +91,159 @@ impl Template {
     }
 }
 
-/// Appends text as the inside of a JSON string (escaped, without quotes).
-fn write_json_fragment(out: &mut Vec<u8>, text: &str) {
-    if text
-        .bytes()
-        .any(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-    {
-        let mut quoted = Vec::with_capacity(text.len() + 2);
-        crate::json::write_str(&mut quoted, text);
-        out.extend_from_slice(&quoted[1..quoted.len() - 1]);
-    } else {
-        out.extend_from_slice(text.as_bytes());
+/// Writes a value as a percent-encoded path segment; `false` (nothing written) for null, a
+/// composite value or an empty text.
+fn write_segment(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
+    match value {
+        Scalar::Null | Scalar::Composite => false,
+        Scalar::String(text) if text.is_empty() => false,
+        Scalar::String(text) => {
+            write_encoded(out, text);
+            true
+        }
+        other => {
+            // Numbers, booleans and dates: short text, written without allocating.
+            let mut buffer = [0u8; 64];
+            let mut cursor = &mut buffer[..];
+            if write!(cursor, "{other}").is_err() {
+                return false;
+            }
+            let written = 64 - cursor.len();
+            let text = std::str::from_utf8(&buffer[..written]).unwrap_or_default();
+            write_encoded(out, text);
+            written > 0
+        }
     }
 }
 
-/// The item and collection routes of an application's resources, by resource type.
+/// Appends text percent-encoded as a path segment; text that needs no encoding (most
+/// identifiers) is copied at once.
+fn write_encoded(out: &mut Vec<u8>, text: &str) {
+    let unreserved =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+    if text.bytes().all(unreserved) {
+        out.extend_from_slice(text.as_bytes());
+    } else {
+        for chunk in utf8_percent_encode(text, SEGMENT) {
+            out.extend_from_slice(chunk.as_bytes());
+        }
+    }
+}
+
+/// Text as the inside of a JSON string (escaped, without quotes).
+fn json_fragment(text: &str) -> String {
+    let mut quoted = Vec::with_capacity(text.len() + 2);
+    crate::json::write_str(&mut quoted, text);
+    String::from_utf8_lossy(&quoted[1..quoted.len() - 1]).into_owned()
+}
+
+/// The route that lists the items related to an item through one relationship: the target's
+/// collection route (to-many) or item route (to-one), every variable of which is the key.
+#[derive(Debug, Clone)]
+struct RelatedRoute {
+    template: Template,
+    /// This resource's property whose value fills the route.
+    own: &'static str,
+}
+
+/// The routes links are built from, computed when the application is built, by resource.
 #[derive(Debug, Default)]
 pub(crate) struct Routes {
-    items: HashMap<&'static str, Template>,
-    collections: HashMap<&'static str, Template>,
+    resources: Vec<ResourceRoutes>,
+}
+
+/// The routes of one resource (one declaration: a version or code bucket variant is another).
+#[derive(Debug)]
+struct ResourceRoutes {
+    /// The address of the resource's metadata (each is one `static`).
+    address: usize,
+    /// The item route of its type (`/customers/{customerReference}`).
+    item: Option<Template>,
+    /// One entry per relationship.
+    related: Vec<Option<RelatedRoute>>,
 }
 
 impl Routes {
-    pub(crate) fn insert_item(&mut self, resource_type: &'static str, template: Template) {
-        self.items.entry(resource_type).or_insert(template);
+    /// The routes of these resources; of several routes of one type, the first one's.
+    pub(crate) fn new(
+        resources: &[&ResourceMeta],
+        route: impl Fn(&ResourceMeta, OperationKind) -> Option<String>,
+    ) -> Self {
+        let first = |short_name: &str, kind: OperationKind| {
+            resources
+                .iter()
+                .filter(|meta| meta.short_name == short_name)
+                .find_map(|meta| route(meta, kind))
+                .map(|template| Template::parse(&template))
+        };
+        let resources = resources
+            .iter()
+            .map(|meta| ResourceRoutes {
+                address: address(meta),
+                item: first(meta.short_name, OperationKind::Get),
+                related: meta
+                    .relationships
+                    .iter()
+                    .map(|relationship| {
+                        let target = (relationship.target)();
+                        let kind = if relationship.many {
+                            OperationKind::GetCollection
+                        } else {
+                            OperationKind::Get
+                        };
+                        RelatedRoute::new(relationship, first(target.short_name, kind)?)
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self { resources }
     }
 
-    pub(crate) fn insert_collection(&mut self, resource_type: &'static str, template: Template) {
-        self.collections.entry(resource_type).or_insert(template);
+    fn of(&self, meta: &ResourceMeta) -> Option<&ResourceRoutes> {
+        let address = address(meta);
+        self.resources
+            .iter()
+            .find(|routes| routes.address == address)
     }
+}
+
+impl RelatedRoute {
+    /// The route of a relationship, when the target's route selects by the key alone (a
+    /// collection route without the key would list every item).
+    fn new(relationship: &RelationshipMeta, template: Template) -> Option<Self> {
+        let target = (relationship.target)();
+        let (own, theirs) = relationship.keys.first()?;
+        let by_key = template.variables().next().is_some()
+            && template.variables().all(|variable| {
+                target
+                    .uri_variable_property(variable)
+                    .is_some_and(|property| property.name == *theirs)
+            });
+        by_key.then_some(Self { template, own })
+    }
+}
+
+/// The identity of a resource's metadata.
+fn address(meta: &ResourceMeta) -> usize {
+    std::ptr::from_ref(meta) as usize
 }
 
 /// The link builder of one request.
 #[derive(Debug, Clone)]
 pub struct Links {
     base: String,
+    /// The base, escaped for the inside of a JSON string.
+    base_json: String,
     routes: Arc<Routes>,
 }
 
 impl Links {
     pub(crate) fn new(base: String, routes: Arc<Routes>) -> Self {
-        Self { base, routes }
+        Self {
+            base_json: json_fragment(&base),
+            base,
+            routes,
+        }
     }
 
     /// The base URL: scheme, host and mount path, without a trailing slash.
@@ -156,13 +264,83 @@ impl Links {
     /// Writes the absolute URL of an item as a JSON string (quoted), straight into `out`;
     /// writes nothing and answers `false` when its resource has no item route.
     pub fn write_item_url_json(&self, item: &dyn ResourceObject, out: &mut Vec<u8>) -> bool {
-        let Some(template) = self.routes.items.get(item.resource_meta().short_name) else {
+        let Some(template) = self
+            .routes
+            .of(item.resource_meta())
+            .and_then(|routes| routes.item.as_ref())
+        else {
             return false;
         };
         let mark = out.len();
         out.push(b'"');
-        write_json_fragment(out, &self.base);
-        if template.write_json(out, item) {
+        out.extend_from_slice(self.base_json.as_bytes());
+        let written = template.write(out, true, |name| {
+            item.resource_uri_value(name).map(Scalar::String)
+        });
+        if written {
+            out.push(b'"');
+        } else {
+            out.truncate(mark);
+        }
+        written
+    }
+
+    /// The absolute URL of an item, when its resource has an item route.
+    #[must_use]
+    pub fn item_url(&self, item: &dyn ResourceObject) -> Option<String> {
+        let template = self.routes.of(item.resource_meta())?.item.as_ref()?;
+        let mut url = self.base.as_bytes().to_vec();
+        template
+            .write(&mut url, false, |name| {
+                item.resource_uri_value(name).map(Scalar::String)
+            })
+            .then(|| String::from_utf8(url).ok())
+            .flatten()
+    }
+
+    /// The link to the items related to `item` through its relationship number `index`
+    /// (SPEC §3.3), when the target has a route for them and the key has a value.
+    #[must_use]
+    pub fn related<'a>(
+        &'a self,
+        item: &'a dyn ResourceObject,
+        index: usize,
+    ) -> Option<Related<'a>> {
+        let route = self
+            .routes
+            .of(item.resource_meta())?
+            .related
+            .get(index)?
+            .as_ref()?;
+        let key = item.resource_property(route.own)?;
+        (!matches!(key, Scalar::Null | Scalar::Composite)).then_some(Related {
+            links: self,
+            route,
+            key,
+        })
+    }
+}
+
+/// The link to an item's related items, not yet written.
+#[derive(Debug)]
+pub struct Related<'a> {
+    links: &'a Links,
+    route: &'a RelatedRoute,
+    key: Scalar<'a>,
+}
+
+impl Related<'_> {
+    /// Writes the link as a JSON string (quoted) into `out`; `false` (nothing written) when
+    /// the key has no text.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> bool {
+        let mark = out.len();
+        out.push(b'"');
+        out.extend_from_slice(self.links.base_json.as_bytes());
+        if self
+            .route
+            .template
+            .write(out, true, |_| Some(self.key.reborrow()))
+        {
             out.push(b'"');
             true
         } else {
@@ -171,63 +349,15 @@ impl Links {
         }
     }
 
-    /// The absolute URL of an item, when its resource has an item route.
+    /// The link as text.
     #[must_use]
-    pub fn item_url(&self, item: &dyn ResourceObject) -> Option<String> {
-        let template = self.routes.items.get(item.resource_meta().short_name)?;
-        let mut url = String::with_capacity(self.base.len() + 48);
-        url.push_str(&self.base);
-        template.expand(&mut url, |name| {
-            item.resource_uri_value(name)
-                .map(|value| value.into_owned())
-        })?;
-        Some(url)
-    }
-}
-
-impl Links {
-    /// The absolute URL of the items related to `item` through `relationship` (SPEC §3.3): the
-    /// target's collection route (to-many) or item route (to-one), its variables taken from
-    /// `item` through the relationship's key; `None` when the target has no such route or a
-    /// variable cannot be filled.
-    #[must_use]
-    pub fn related_url(
-        &self,
-        item: &dyn ResourceObject,
-        relationship: &RelationshipMeta,
-    ) -> Option<String> {
-        let target = (relationship.target)();
-        let routes = if relationship.many {
-            &self.routes.collections
-        } else {
-            &self.routes.items
-        };
-        let template = routes.get(target.short_name)?;
-        let (own, theirs) = relationship.keys.first()?;
-        // The route must select by the key: a collection route without it lists every item.
-        if !template.variables().any(|variable| {
-            target
-                .uri_variable_property(variable)
-                .is_some_and(|p| p.name == *theirs)
-        }) {
-            return None;
-        }
-        let mut url = String::with_capacity(self.base.len() + 48);
-        url.push_str(&self.base);
-        template.expand(&mut url, |variable| {
-            // The variable holds a target property; the key says which property of `item`
-            // has the same value.
-            let property = target.uri_variable_property(variable)?;
-            if property.name != *theirs {
-                return None;
-            }
-            match item.resource_property(own)? {
-                serde_json::Value::String(text) => Some(text),
-                serde_json::Value::Null => None,
-                other => Some(other.to_string()),
-            }
-        })?;
-        Some(url)
+    pub fn url(&self) -> Option<String> {
+        let mut url = self.links.base.as_bytes().to_vec();
+        self.route
+            .template
+            .write(&mut url, false, |_| Some(self.key.reborrow()))
+            .then(|| String::from_utf8(url).ok())
+            .flatten()
     }
 }
 
@@ -264,13 +394,20 @@ mod tests {
             template.variables().collect::<Vec<_>>(),
             ["customerReference", "uuid"]
         );
-        let mut out = String::new();
-        template
-            .expand(&mut out, |name| {
-                Some(if name == "uuid" { "a b/c" } else { "DE--1" }.to_owned())
-            })
-            .unwrap();
-        assert_eq!(out, "/customers/DE--1/addresses/a%20b%2Fc");
+        let mut out = Vec::new();
+        let written = template.write(&mut out, false, |name| {
+            Some(Scalar::String(
+                if name == "uuid" { "a b/c" } else { "DE--1" }.into(),
+            ))
+        });
+        assert!(written);
+        assert_eq!(out, b"/customers/DE--1/addresses/a%20b%2Fc");
+        let mut out = b"x".to_vec();
+        assert!(!template.write(&mut out, false, |_| Some(Scalar::Null)));
+        assert_eq!(out, b"x");
+        let mut out = Vec::new();
+        assert!(Template::parse("/n/{n}").write(&mut out, true, |_| Some(Scalar::Integer(-7))));
+        assert_eq!(out, b"/n/-7");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use http::HeaderMap;
 
 use crate::error::GlueError;
 use crate::meta::PaginationMeta;
-use crate::query::QueryParams;
+use crate::query::{QueryParams, Scalar};
 
 /// Pagination settings of one collection: the resource's declaration over the application's
 /// defaults (SPEC §5.1).
@@ -141,13 +141,13 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cursor {
     direction: Direction,
-    values: Vec<serde_json::Value>,
+    values: Vec<Scalar<'static>>,
 }
 
 impl Cursor {
     /// A cursor at these key values.
     #[must_use]
-    pub fn new(direction: Direction, values: Vec<serde_json::Value>) -> Self {
+    pub fn new(direction: Direction, values: Vec<Scalar<'static>>) -> Self {
         Self { direction, values }
     }
 
@@ -157,20 +157,34 @@ impl Cursor {
         self.direction
     }
 
-    /// The values of the sort keys and the tie-breaker, in order.
+    /// The values of the sort keys and the tie-breaker, in order, as the token carried them
+    /// (type them with [`ValueKind::coerce`](crate::query::ValueKind::coerce)).
     #[must_use]
-    pub fn values(&self) -> &[serde_json::Value] {
+    pub fn values(&self) -> &[Scalar<'static>] {
         &self.values
     }
 
-    /// The opaque token of a position under a sort (`sort` as the client wrote it).
+    /// The opaque token of a position under a sort (`sort` as the client wrote it): the
+    /// sort and the values as a JSON array, in base64url.
     #[must_use]
-    pub fn encode(values: &[serde_json::Value], sort: &str) -> String {
+    pub fn encode(values: &[Scalar<'_>], sort: &str) -> String {
         use base64::Engine;
-        let mut document = Vec::with_capacity(values.len() + 1);
-        document.push(serde_json::Value::String(sort.to_owned()));
-        document.extend(values.iter().cloned());
-        let json = serde_json::Value::Array(document).to_string();
+        struct Document<'a, 'v> {
+            sort: &'a str,
+            values: &'a [Scalar<'v>],
+        }
+        impl serde::Serialize for Document<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                let mut seq = serializer.serialize_seq(Some(self.values.len() + 1))?;
+                seq.serialize_element(self.sort)?;
+                for value in self.values {
+                    seq.serialize_element(value)?;
+                }
+                seq.end()
+            }
+        }
+        let json = serde_json::to_vec(&Document { sort, values }).unwrap_or_default();
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
     }
 
@@ -185,11 +199,8 @@ impl Cursor {
         let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(token.trim())
             .map_err(|_| invalid())?;
-        let serde_json::Value::Array(mut document) =
-            serde_json::from_slice::<serde_json::Value>(&json).map_err(|_| invalid())?
-        else {
-            return Err(invalid());
-        };
+        let mut document: Vec<Scalar<'static>> =
+            serde_json::from_slice(&json).map_err(|_| invalid())?;
         if document.is_empty() {
             return Err(invalid());
         }

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use crate::error::{ErrorObject, ErrorSource, FieldError};
 use crate::meta::ResourceMeta;
 use crate::provider::{Processor, Provider};
+use crate::query::Scalar;
 
 /// A resource type: a struct with `#[derive(ApiResource)]`.
 ///
@@ -52,9 +53,17 @@ pub trait Resource: Clone + Send + Sync + 'static {
     /// Fails when a property value cannot be serialized.
     fn write_properties(&self, out: &mut PropertyWriter<'_>) -> Result<(), serde_json::Error>;
 
-    /// The value of a readable property as it appears on the wire, for filtering, sorting and
-    /// matching relationships in memory (not on the response path).
-    fn property_value(&self, name: &str) -> Option<serde_json::Value> {
+    /// The value of a readable property (or of a relationship's key), typed and borrowed,
+    /// for filters and sorts in memory, relationship links and keys, cursor positions and
+    /// security paths; `None` for a name that is neither.
+    fn property_value(&self, name: &str) -> Option<Scalar<'_>> {
+        let _ = name;
+        None
+    }
+
+    /// The value of a readable array or object property as JSON, for security paths that
+    /// look inside it (`object.address.city`); `None` for other names.
+    fn property_json(&self, name: &str) -> Option<serde_json::Value> {
         let _ = name;
         None
     }
@@ -93,8 +102,10 @@ pub trait ResourceObject: Send + Sync {
         &self,
         out: &mut PropertyWriter<'_>,
     ) -> Result<(), serde_json::Error>;
-    /// The value of a readable property as it appears on the wire.
-    fn resource_property(&self, name: &str) -> Option<serde_json::Value>;
+    /// The value of a readable property (or a relationship's key), typed.
+    fn resource_property(&self, name: &str) -> Option<Scalar<'_>>;
+    /// The value of a readable array or object property as JSON.
+    fn resource_property_json(&self, name: &str) -> Option<serde_json::Value>;
 }
 
 impl<R: Resource> ResourceObject for R {
@@ -117,8 +128,12 @@ impl<R: Resource> ResourceObject for R {
         self.write_properties(out)
     }
 
-    fn resource_property(&self, name: &str) -> Option<serde_json::Value> {
+    fn resource_property(&self, name: &str) -> Option<Scalar<'_>> {
         self.property_value(name)
+    }
+
+    fn resource_property_json(&self, name: &str) -> Option<serde_json::Value> {
+        self.property_json(name)
     }
 }
 

@@ -37,7 +37,7 @@ use crate::pagination::{
     Cursor, Direction, PageInput, PageOutcome, PageRequest, PaginationSettings, PaginationStrategy,
     Total,
 };
-use crate::query::{Query, QueryParams};
+use crate::query::{Query, QueryParams, Scalar};
 use crate::resource::ResourceObject;
 use crate::security::{Facts, Guard, OperationSecurity, ReadRule};
 
@@ -172,12 +172,12 @@ fn keyset_neighbours(
     total: Total,
 ) -> (Option<PageRequest>, Option<PageRequest>) {
     let has_more = matches!(total, Total::Partial { has_more: true });
-    let position = |item: &dyn ResourceObject| -> Vec<serde_json::Value> {
+    let position = |item: &dyn ResourceObject| -> Vec<Scalar<'static>> {
         order_keys(call.ctx.resource, call.ctx.query())
             .into_iter()
             .map(|name| {
                 item.resource_property(name)
-                    .unwrap_or(serde_json::Value::Null)
+                    .map_or(Scalar::Null, Scalar::into_owned)
             })
             .collect()
     };

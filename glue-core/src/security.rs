@@ -2,15 +2,19 @@
 //! application is built, evaluated per request.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use glue_security::{Environment, Expression, Principal, Root, Schema, Subject, SubjectRef, Voter};
+use glue_security::{
+    Environment, Expression, Members, Principal, Property, Root, Schema, Subject, SubjectRef, Voter,
+};
 use http::Method;
 use http::header::{self, HeaderValue};
 
 use crate::context::Context;
 use crate::error::GlueError;
 use crate::meta::{OperationKind, OperationMeta, ResourceMeta, SecurityRule};
+use crate::query::Scalar;
 use crate::resource::Resource;
 
 /// Where a rule is evaluated.
@@ -220,6 +224,7 @@ impl Guard<'_> {
             voters: self.voters,
             object,
             previous,
+            variables: Variables(facts.variables),
         };
         if rule.expression.evaluate(&env) {
             return Ok(());
@@ -239,6 +244,7 @@ impl Guard<'_> {
             voters: self.voters,
             object: Some(item),
             previous: None,
+            variables: Variables(facts.variables),
         };
         rule.expression.evaluate(&env)
     }
@@ -273,23 +279,51 @@ struct Env<'a, R> {
     voters: &'a [Arc<dyn Voter>],
     object: Option<&'a R>,
     previous: Option<&'a R>,
+    variables: Variables<'a>,
+}
+
+/// `request.variables`, read member by member.
+#[derive(Debug)]
+struct Variables<'a>(&'a [(String, String)]);
+
+impl Members for Variables<'_> {
+    fn member(&self, name: &str) -> Option<Property<'_>> {
+        self.0
+            .iter()
+            .find(|(variable, _)| variable == name)
+            .map(|(_, value)| Property::Scalar(Scalar::String(Cow::Borrowed(value))))
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.0
+                .iter()
+                .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
+                .collect(),
+        )
+    }
 }
 
 /// An item a rule can read: a resource, or none.
 pub(crate) trait Item: Send + Sync + 'static {
-    fn property(&self, name: &str) -> Option<serde_json::Value>;
+    fn property(&self, name: &str) -> Option<Property<'_>>;
     fn type_name(&self) -> &'static str;
 }
 
 impl<R: Resource> Item for R {
-    fn property(&self, name: &str) -> Option<serde_json::Value> {
-        let meta = R::meta();
-        let wire = meta
+    /// A property by its wire or Rust name: typed, or as JSON for arrays and objects.
+    fn property(&self, name: &str) -> Option<Property<'_>> {
+        let wire = R::meta()
             .properties
             .iter()
             .find(|property| property.name == name || property.field == name)?
             .name;
-        self.property_value(wire)
+        match self.property_value(wire)? {
+            Scalar::Composite => self
+                .property_json(wire)
+                .map(|value| Property::Json(Cow::Owned(value))),
+            value => Some(Property::Scalar(value)),
+        }
     }
 
     fn type_name(&self) -> &'static str {
@@ -298,7 +332,7 @@ impl<R: Resource> Item for R {
 }
 
 impl Item for NoItem {
-    fn property(&self, _: &str) -> Option<serde_json::Value> {
+    fn property(&self, _: &str) -> Option<Property<'_>> {
         match *self {}
     }
 
@@ -326,12 +360,14 @@ impl<R: Item> Environment for Env<'_, R> {
         self.item(root).is_some()
     }
 
-    fn object_property(&self, root: Root, name: &str) -> Option<serde_json::Value> {
+    fn object_property(&self, root: Root, name: &str) -> Option<Property<'_>> {
         self.item(root)?.property(name)
     }
 
-    fn request_attribute(&self, name: &str) -> Option<serde_json::Value> {
-        let text = |value: &str| Some(serde_json::Value::String(value.to_owned()));
+    fn request_attribute(&self, name: &str) -> Option<Property<'_>> {
+        fn text(value: &str) -> Option<Property<'_>> {
+            Some(Property::Scalar(Scalar::String(Cow::Borrowed(value))))
+        }
         match name {
             "method" => text(self.facts.method.as_str()),
             "path" => text(self.facts.path),
@@ -339,13 +375,7 @@ impl<R: Item> Environment for Env<'_, R> {
             "locale" => self.facts.locale.and_then(text),
             "code_bucket" => self.facts.code_bucket.and_then(text),
             "version" => self.facts.version.and_then(text),
-            "variables" => Some(serde_json::Value::Object(
-                self.facts
-                    .variables
-                    .iter()
-                    .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
-                    .collect(),
-            )),
+            "variables" => Some(Property::Members(&self.variables)),
             _ => None,
         }
     }

@@ -344,45 +344,65 @@ fn write_resource(
 /// `"relationships":{"addresses":{"links":{"related":...},"data":[...]}}`: links to the
 /// related resources, and the linkage of included relationships.
 fn write_relationships(out: &mut Vec<u8>, item: &dyn ResourceObject, ctx: &RenderContext<'_>) {
-    let relationships = ctx.relationships(item);
-    if relationships.is_empty() {
-        return;
-    }
+    let mark = out.len();
     out.extend_from_slice(b",\"relationships\":{");
-    for (index, relationship) in relationships.iter().enumerate() {
-        if index > 0 {
+    let mut written = 0;
+    for relationship in ctx.relationships(item) {
+        let start = out.len();
+        if written > 0 {
             out.push(b',');
         }
         write_key(out, relationship.name);
         out.push(b'{');
+        let mut members = 0;
         if let Some(related) = &relationship.related {
+            let link = out.len();
             out.extend_from_slice(b"\"links\":{\"related\":");
-            write_str(out, related);
-            out.push(b'}');
+            if related.write_json(out) {
+                out.push(b'}');
+                members += 1;
+            } else {
+                out.truncate(link);
+            }
         }
         if let Some(linkage) = relationship.linkage {
-            if relationship.related.is_some() {
+            if members > 0 {
                 out.push(b',');
             }
             write_key(out, "data");
-            match linkage {
-                Linkage::Many(identifiers) => {
-                    out.push(b'[');
-                    for (position, identifier) in identifiers.iter().enumerate() {
-                        if position > 0 {
-                            out.push(b',');
-                        }
-                        write_identifier(out, identifier);
-                    }
-                    out.push(b']');
-                }
-                Linkage::One(Some(identifier)) => write_identifier(out, identifier),
-                Linkage::One(None) => out.extend_from_slice(b"null"),
-            }
+            write_linkage(out, linkage);
+            members += 1;
+        }
+        if members == 0 {
+            out.truncate(start);
+            continue;
         }
         out.push(b'}');
+        written += 1;
     }
-    out.push(b'}');
+    if written == 0 {
+        out.truncate(mark);
+    } else {
+        out.push(b'}');
+    }
+}
+
+/// A relationship's `data`: identifiers, or one or `null`.
+fn write_linkage(out: &mut Vec<u8>, linkage: &Linkage) {
+    match linkage {
+        Linkage::Many(identifiers) => {
+            out.push(b'[');
+            for (position, identifier) in identifiers.iter().enumerate() {
+                if position > 0 {
+                    out.push(b',');
+                }
+                write_identifier(out, identifier);
+            }
+            out.push(b']');
+        }
+        Linkage::One(Some(identifier)) => write_identifier(out, identifier),
+        Linkage::One(None) => out.extend_from_slice(b"null"),
+    }
 }
 
 /// `{"type":"customers-addresses","id":"..."}`

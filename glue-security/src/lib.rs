@@ -20,8 +20,9 @@ mod principal;
 mod voter;
 
 pub use expression::{
-    Environment, Expression, ExpressionError, FUNCTIONS, REQUEST_ATTRIBUTES, Root, Schema,
-    SubjectRef,
+    Environment, Expression, ExpressionError, FUNCTIONS, Members, Property, REQUEST_ATTRIBUTES,
+    Root, Schema, SubjectRef,
 };
+pub use glue_common::Scalar;
 pub use principal::{Principal, PrincipalKind};
 pub use voter::{Subject, Vote, Voter, decide};

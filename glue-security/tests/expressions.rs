@@ -1,11 +1,13 @@
 //! Security expressions through the public API: parsing, errors, `check`, `uses` and
 //! evaluation (SPEC §6.6).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 
 use glue_security::{
-    Environment, Expression, ExpressionError, Principal, PrincipalKind, Root, Schema, SubjectRef,
+    Environment, Expression, ExpressionError, Principal, PrincipalKind, Property, Root, Schema,
+    SubjectRef,
 };
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -89,12 +91,16 @@ impl Environment for Env {
         self.item(root).is_some()
     }
 
-    fn object_property(&self, root: Root, name: &str) -> Option<Value> {
-        self.item(root)?.get(name).cloned()
+    fn object_property(&self, root: Root, name: &str) -> Option<Property<'_>> {
+        self.item(root)?
+            .get(name)
+            .map(|value| Property::Json(Cow::Borrowed(value)))
     }
 
-    fn request_attribute(&self, name: &str) -> Option<Value> {
-        self.request.get(name).cloned()
+    fn request_attribute(&self, name: &str) -> Option<Property<'_>> {
+        self.request
+            .get(name)
+            .map(|value| Property::Json(Cow::Borrowed(value)))
     }
 
     fn vote(&self, attribute: &str, subject: SubjectRef<'_>) -> bool {

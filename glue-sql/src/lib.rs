@@ -32,7 +32,7 @@
 //! ```
 
 use glue_core::pagination::{Cursor, Direction};
-use glue_core::query::{Condition, Filter, FilterValue, Operand, Operator};
+use glue_core::query::{Condition, Filter, FilterValue, Operand, Operator, Scalar};
 use glue_core::{PropertyMeta, PropertyType, Query, ResourceMeta};
 use sea_query::{
     Alias, Expr, ExprTrait, Func, NullOrdering, Order, PostgresQueryBuilder, SelectStatement,
@@ -492,7 +492,7 @@ fn beyond(order: &[OrderKey<'_>], cursor: &Cursor, dialect: Dialect) -> Expr {
     for (key, value) in order.iter().zip(cursor.values()) {
         let typed = key
             .property
-            .and_then(|property| glue_core::query::typed_value(property, value));
+            .and_then(|property| glue_core::query::typed_value(property, value.reborrow()));
         if !value.is_null() && typed.is_none() {
             // A position that does not fit the key's type selects nothing.
             return Expr::cust("1 = 0");
@@ -576,17 +576,18 @@ fn sortable(column: &str, text: bool, dialect: Dialect) -> Expr {
 
 /// A filter value as a bound parameter: dates as the text they are stored as, numbers as
 /// doubles (the columns are floating point).
-fn bind(value: &FilterValue) -> sea_query::Value {
+fn bind(value: &Scalar<'_>) -> sea_query::Value {
     match value {
-        FilterValue::String(text) => text.clone().into(),
-        FilterValue::Integer(number) => (*number).into(),
-        FilterValue::Number(number) => {
+        Scalar::String(text) => text.to_string().into(),
+        Scalar::Integer(number) => (*number).into(),
+        Scalar::Decimal(number) => {
             use rust_decimal::prelude::ToPrimitive;
             number.to_f64().unwrap_or(f64::NAN).into()
         }
-        FilterValue::Boolean(flag) => (*flag).into(),
-        FilterValue::DateTime(instant) => glue_core::date::format_date_time(instant).into(),
-        FilterValue::Date(date) => date.format("%Y-%m-%d").to_string().into(),
+        Scalar::Boolean(flag) => (*flag).into(),
+        Scalar::DateTime(_) | Scalar::Date(_) => value.to_string().into(),
+        // Filters never compare with these; bound as SQL null, they match nothing.
+        Scalar::Null | Scalar::Composite => sea_query::Value::String(None),
     }
 }
 

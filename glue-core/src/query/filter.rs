@@ -7,15 +7,13 @@
 //! property (dates as instants, numbers as exact decimals), in AND/OR/NOT groups.
 
 use std::fmt;
-use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::date::parse_date_time;
+use super::operator::{Arity, BRACKET_NULL, Operator};
+use super::value::{FilterValue, ValueKind};
 use crate::error::GlueError;
-use crate::meta::{PropertyMeta, PropertyType, ResourceMeta};
+use crate::meta::{PropertyMeta, ResourceMeta};
 
 /// The deepest a QueryBuilder rule tree may nest (SPEC §3.6).
 pub const MAX_FILTER_DEPTH: usize = 16;
@@ -71,176 +69,6 @@ pub struct Condition {
     pub operand: Operand,
 }
 
-/// The comparisons of SPEC §3.6, in both vocabularies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Operator {
-    /// `eq`, `equal`.
-    Eq,
-    /// `ne`, `not_equal`.
-    Ne,
-    /// `lt`, `less`.
-    Lt,
-    /// `lte`, `less_or_equal`.
-    Lte,
-    /// `gt`, `greater`.
-    Gt,
-    /// `gte`, `greater_or_equal`.
-    Gte,
-    /// `in`: one of a list.
-    In,
-    /// `nin`, `not_in`: none of a list.
-    NotIn,
-    /// `between`: inclusive range.
-    Between,
-    /// `not_between`.
-    NotBetween,
-    /// `contains`: a substring (case-sensitive).
-    Contains,
-    /// `not_contains`.
-    NotContains,
-    /// `starts_with`, `begins_with`.
-    StartsWith,
-    /// `not_begins_with`.
-    NotStartsWith,
-    /// `ends_with`.
-    EndsWith,
-    /// `not_ends_with`.
-    NotEndsWith,
-    /// `is_null`, `null=true`.
-    IsNull,
-    /// `is_not_null`, `null=false`.
-    IsNotNull,
-    /// `is_empty`: the empty string.
-    IsEmpty,
-    /// `is_not_empty`.
-    IsNotEmpty,
-}
-
-impl Operator {
-    /// The operators of the bracket form (`filter[field][op]=v`), by name.
-    pub const BRACKET_NAMES: [&'static str; 12] = [
-        "eq",
-        "ne",
-        "lt",
-        "lte",
-        "gt",
-        "gte",
-        "in",
-        "nin",
-        "contains",
-        "starts_with",
-        "ends_with",
-        "null",
-    ];
-
-    /// The operators of the QueryBuilder form, by name.
-    pub const QUERY_BUILDER_NAMES: [&'static str; 20] = [
-        "equal",
-        "not_equal",
-        "in",
-        "not_in",
-        "less",
-        "less_or_equal",
-        "greater",
-        "greater_or_equal",
-        "between",
-        "not_between",
-        "begins_with",
-        "not_begins_with",
-        "contains",
-        "not_contains",
-        "ends_with",
-        "not_ends_with",
-        "is_null",
-        "is_not_null",
-        "is_empty",
-        "is_not_empty",
-    ];
-
-    fn from_bracket(name: &str) -> Option<Self> {
-        Some(match name {
-            "eq" => Self::Eq,
-            "ne" => Self::Ne,
-            "lt" => Self::Lt,
-            "lte" => Self::Lte,
-            "gt" => Self::Gt,
-            "gte" => Self::Gte,
-            "in" => Self::In,
-            "nin" => Self::NotIn,
-            "contains" => Self::Contains,
-            "starts_with" => Self::StartsWith,
-            "ends_with" => Self::EndsWith,
-            _ => return None,
-        })
-    }
-
-    fn from_query_builder(name: &str) -> Option<Self> {
-        Some(match name {
-            "equal" => Self::Eq,
-            "not_equal" => Self::Ne,
-            "in" => Self::In,
-            "not_in" => Self::NotIn,
-            "less" => Self::Lt,
-            "less_or_equal" => Self::Lte,
-            "greater" => Self::Gt,
-            "greater_or_equal" => Self::Gte,
-            "between" => Self::Between,
-            "not_between" => Self::NotBetween,
-            "begins_with" => Self::StartsWith,
-            "not_begins_with" => Self::NotStartsWith,
-            "contains" => Self::Contains,
-            "not_contains" => Self::NotContains,
-            "ends_with" => Self::EndsWith,
-            "not_ends_with" => Self::NotEndsWith,
-            "is_null" => Self::IsNull,
-            "is_not_null" => Self::IsNotNull,
-            "is_empty" => Self::IsEmpty,
-            "is_not_empty" => Self::IsNotEmpty,
-            _ => return None,
-        })
-    }
-
-    /// What the operator compares with.
-    const fn arity(self) -> Arity {
-        match self {
-            Self::In | Self::NotIn => Arity::List,
-            Self::Between | Self::NotBetween => Arity::Range,
-            Self::IsNull | Self::IsNotNull | Self::IsEmpty | Self::IsNotEmpty => Arity::None,
-            _ => Arity::One,
-        }
-    }
-
-    /// Whether the operator only makes sense on text.
-    const fn is_textual(self) -> bool {
-        matches!(
-            self,
-            Self::Contains
-                | Self::NotContains
-                | Self::StartsWith
-                | Self::NotStartsWith
-                | Self::EndsWith
-                | Self::NotEndsWith
-                | Self::IsEmpty
-                | Self::IsNotEmpty
-        )
-    }
-
-    /// Whether the operator orders values.
-    const fn is_ordering(self) -> bool {
-        matches!(
-            self,
-            Self::Lt | Self::Lte | Self::Gt | Self::Gte | Self::Between | Self::NotBetween
-        )
-    }
-}
-
-enum Arity {
-    None,
-    One,
-    List,
-    Range,
-}
-
 /// What a property is compared with.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
@@ -252,129 +80,6 @@ pub enum Operand {
     List(Vec<FilterValue>),
     /// An inclusive range (`between`).
     Range(FilterValue, FilterValue),
-}
-
-/// A value typed by the property it is compared with.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FilterValue {
-    /// A string property.
-    String(String),
-    /// An integer property.
-    Integer(i64),
-    /// A number property, exact.
-    Number(Decimal),
-    /// A boolean property.
-    Boolean(bool),
-    /// A date-time property, as an instant.
-    DateTime(DateTime<Utc>),
-    /// A date property.
-    Date(NaiveDate),
-}
-
-impl fmt::Display for FilterValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::String(text) => f.write_str(text),
-            Self::Integer(value) => write!(f, "{value}"),
-            Self::Number(value) => write!(f, "{value}"),
-            Self::Boolean(value) => write!(f, "{value}"),
-            Self::DateTime(value) => f.write_str(&crate::date::format_date_time(value)),
-            Self::Date(value) => write!(f, "{value}"),
-        }
-    }
-}
-
-/// How values of a property are typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ValueKind {
-    String,
-    Integer,
-    Number,
-    Boolean,
-    DateTime,
-    Date,
-    /// Arrays and objects: only null checks apply.
-    Structured,
-}
-
-impl ValueKind {
-    pub(crate) fn of(property: &PropertyMeta) -> Self {
-        match (property.ty, property.format) {
-            (PropertyType::String, Some("date-time")) => Self::DateTime,
-            (PropertyType::String, Some("date")) => Self::Date,
-            (PropertyType::String, _) => Self::String,
-            (PropertyType::Integer, _) => Self::Integer,
-            (PropertyType::Number, _) => Self::Number,
-            (PropertyType::Boolean, _) => Self::Boolean,
-            (PropertyType::Array | PropertyType::Object, _) => Self::Structured,
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Self::String => "a string",
-            Self::Integer => "an integer",
-            Self::Number => "a number",
-            Self::Boolean => "true or false",
-            Self::DateTime => "a date-time such as 1985-07-01T01:22:11+02:00",
-            Self::Date => "a date such as 1990-01-31",
-            Self::Structured => "a value",
-        }
-    }
-
-    /// Parses a value from query text.
-    fn parse_text(self, text: &str) -> Option<FilterValue> {
-        match self {
-            Self::String => Some(FilterValue::String(text.to_owned())),
-            Self::Integer => text.trim().parse().ok().map(FilterValue::Integer),
-            Self::Number => parse_decimal(text.trim()).map(FilterValue::Number),
-            Self::Boolean => match text.trim() {
-                "true" | "1" => Some(FilterValue::Boolean(true)),
-                "false" | "0" => Some(FilterValue::Boolean(false)),
-                _ => None,
-            },
-            Self::DateTime => parse_date_time(text).ok().map(FilterValue::DateTime),
-            Self::Date => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .ok()
-                .filter(|_| text.trim().len() == 10)
-                .map(FilterValue::Date),
-            Self::Structured => None,
-        }
-    }
-
-    /// A property value as it appears on the wire (JSON), typed.
-    pub(crate) fn value_from_json(self, value: &Value) -> Option<FilterValue> {
-        self.parse_json(value)
-    }
-
-    /// Parses a value from a QueryBuilder rule (a JSON scalar; strings are read as text).
-    fn parse_json(self, value: &Value) -> Option<FilterValue> {
-        match value {
-            Value::String(text) => self.parse_text(text),
-            Value::Number(number) => match self {
-                Self::Integer => number.as_i64().map(FilterValue::Integer),
-                Self::Number => parse_decimal(&number.to_string()).map(FilterValue::Number),
-                Self::String => Some(FilterValue::String(number.to_string())),
-                _ => None,
-            },
-            Value::Bool(flag) => match self {
-                Self::Boolean => Some(FilterValue::Boolean(*flag)),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-}
-
-/// An exact decimal from `12`, `0.1`, `-3.5` or `1e3`.
-pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
-    if text.is_empty() {
-        return None;
-    }
-    Decimal::from_str_exact(text)
-        .or_else(|_| Decimal::from_scientific(text))
-        .or_else(|_| Decimal::from_str(text))
-        .ok()
 }
 
 /// Where a filter came from, for `source.parameter`.
@@ -416,21 +121,8 @@ fn condition(
     origin: Origin<'_>,
 ) -> Result<Condition, GlueError> {
     let kind = ValueKind::of(property);
-    if operator.is_textual() && kind != ValueKind::String {
-        return Err(origin.error(format!(
-            "{} is not a string, so it cannot be compared with this operator.",
-            property.name
-        )));
-    }
-    if kind == ValueKind::Structured && !matches!(operator, Operator::IsNull | Operator::IsNotNull)
-    {
-        return Err(origin.error(format!("{} can only be tested for null.", property.name)));
-    }
-    if operator.is_ordering() && kind == ValueKind::Boolean {
-        return Err(origin.error(format!(
-            "{} is true or false; it cannot be compared by order.",
-            property.name
-        )));
+    if let Some(reason) = operator.refusal(kind) {
+        return Err(origin.error(format!("{} {reason}.", property.name)));
     }
     let typed = |raw: RawValue<'_>| -> Result<FilterValue, GlueError> {
         let value = match raw {
@@ -515,7 +207,7 @@ pub(crate) fn parse_bracket(
         }
     };
     let property = filterable(meta, field, origin)?;
-    if operator == "null" {
+    if operator == BRACKET_NULL {
         let operator = match value.trim() {
             "true" | "1" => Operator::IsNull,
             "false" | "0" => Operator::IsNotNull,
@@ -526,7 +218,7 @@ pub(crate) fn parse_bracket(
     let operator = Operator::from_bracket(operator).ok_or_else(|| {
         origin.error(format!(
             "Unknown filter operator {operator:?}; use one of {}.",
-            Operator::BRACKET_NAMES.join(", ")
+            Operator::bracket_names().collect::<Vec<_>>().join(", ")
         ))
     })?;
     let raw = match operator.arity() {
@@ -642,7 +334,9 @@ fn rule(
     let operator = Operator::from_query_builder(name).ok_or_else(|| {
         origin.error(format!(
             "Unknown filter operator {name:?}; use one of {}.",
-            Operator::QUERY_BUILDER_NAMES.join(", ")
+            Operator::query_builder_names()
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     })?;
     let raw = match object.get("value") {
@@ -663,7 +357,9 @@ fn rule(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::PropertyMeta;
+    use crate::date::parse_date_time;
+    use crate::meta::{PropertyMeta, PropertyType};
+    use rust_decimal::Decimal;
 
     static META: ResourceMeta = ResourceMeta {
         short_name: "customers",
@@ -723,7 +419,9 @@ mod tests {
         assert_eq!(condition.operator, Operator::Gt);
         assert_eq!(
             condition.operand,
-            Operand::One(FilterValue::Number(Decimal::from_str_exact("0.1").unwrap()))
+            Operand::One(FilterValue::Decimal(
+                Decimal::from_str_exact("0.1").unwrap()
+            ))
         );
 
         let filter = parse_bracket(&META, "filter[createdAt][lt]", "2024-01-02T05:00:00+02:00");

@@ -6,6 +6,9 @@
 //! point and `contains`/`starts_with`/`ends_with` are case-sensitive; in a sort, null comes
 //! before every value; ties are broken by the identifier.
 //!
+//! Items are read through their typed accessor ([`Resource::property_value`]): no value is
+//! serialized to be compared, and a sort reads each item's keys once.
+//!
 //! ```
 //! use glue_core::{ApiResource, Paginated};
 //! use glue_core::query::memory;
@@ -22,13 +25,9 @@
 
 use std::cmp::Ordering;
 
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use serde_json::Value;
-
-use super::filter::{Condition, Filter, FilterValue, Operand, Operator, ValueKind, parse_decimal};
-use super::{Query, SortKey};
-use crate::date::parse_date_time;
+use super::value::{Scalar, ValueKind};
+use super::{Condition, Filter, Operand, Operator, Query, SortKey};
+use crate::meta::PropertyMeta;
 use crate::pagination::{Direction, PageRequest, Paginated, Total};
 use crate::resource::{Resource, ResourceObject};
 
@@ -55,6 +54,72 @@ pub fn apply<R: Resource>(items: Vec<R>, query: &Query) -> Paginated<R> {
     }
 }
 
+/// One key of an order: the sort keys, then the tie-breaker.
+#[derive(Debug, Clone, Copy)]
+struct OrderKey {
+    property: &'static PropertyMeta,
+    kind: ValueKind,
+    descending: bool,
+}
+
+/// The sort keys, then the resource's tie-breaker unless a sort key is on it.
+fn order_keys(meta: &crate::meta::ResourceMeta, keys: &[SortKey]) -> Vec<OrderKey> {
+    let mut order: Vec<OrderKey> = keys
+        .iter()
+        .map(|key| OrderKey {
+            property: key.property,
+            kind: ValueKind::of(key.property),
+            descending: key.descending,
+        })
+        .collect();
+    if let Some(tie_breaker) = meta.order_key()
+        && !keys.iter().any(|key| key.property.name == tie_breaker.name)
+    {
+        order.push(OrderKey {
+            property: tie_breaker,
+            kind: ValueKind::of(tie_breaker),
+            descending: false,
+        });
+    }
+    order
+}
+
+/// A property of an item under its kind; `None` for null.
+fn value_of<'a>(item: &'a dyn ResourceObject, key: &OrderKey) -> Option<Scalar<'a>> {
+    item.resource_property(key.property.name)
+        .and_then(|value| key.kind.coerce(value))
+}
+
+/// Null first, then values in their type's order.
+fn compare_values(left: Option<&Scalar<'_>>, right: Option<&Scalar<'_>>) -> Ordering {
+    match (left, right) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(left), Some(right)) => left.compare(right).unwrap_or(Ordering::Equal),
+    }
+}
+
+/// The order of two rows of key values.
+fn compare_rows(
+    left: &[Option<Scalar<'_>>],
+    right: &[Option<Scalar<'_>>],
+    order: &[OrderKey],
+) -> Ordering {
+    for ((left, right), key) in left.iter().zip(right).zip(order) {
+        let ordering = compare_values(left.as_ref(), right.as_ref());
+        let ordering = if key.descending {
+            ordering.reverse()
+        } else {
+            ordering
+        };
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+    }
+    Ordering::Equal
+}
+
 /// Keeps the page `page` of filtered, sorted items: by offset (the total is known), or next
 /// to a cursor (whether more items follow in that direction is known).
 pub fn window<R: Resource>(items: &mut Vec<R>, page: &PageRequest, keys: &[SortKey]) -> Total {
@@ -72,16 +137,26 @@ pub fn window<R: Resource>(items: &mut Vec<R>, page: &PageRequest, keys: &[SortK
         items.truncate(limit);
         return Total::Partial { has_more };
     };
-    let position = |item: &R| compare_with_cursor(item, keys, cursor.values());
+    let order = order_keys(R::meta(), keys);
+    let position: Vec<Option<Scalar<'_>>> = cursor
+        .values()
+        .iter()
+        .zip(&order)
+        .map(|(value, key)| key.kind.coerce(value.reborrow()))
+        .collect();
+    let side = |item: &R| {
+        let row: Vec<Option<Scalar<'_>>> = order.iter().map(|key| value_of(item, key)).collect();
+        compare_rows(&row, &position, &order)
+    };
     match cursor.direction() {
         Direction::After => {
-            items.retain(|item| position(item) == Ordering::Greater);
+            items.retain(|item| side(item) == Ordering::Greater);
             let has_more = items.len() > limit;
             items.truncate(limit);
             Total::Partial { has_more }
         }
         Direction::Before => {
-            items.retain(|item| position(item) == Ordering::Less);
+            items.retain(|item| side(item) == Ordering::Less);
             let has_more = items.len() > limit;
             let start = items.len().saturating_sub(limit);
             items.drain(..start);
@@ -90,83 +165,46 @@ pub fn window<R: Resource>(items: &mut Vec<R>, page: &PageRequest, keys: &[SortK
     }
 }
 
-/// Where an item stands relative to a cursor position (the values of the sort keys, then of
-/// the tie-breaker).
-fn compare_with_cursor<R: Resource>(item: &R, keys: &[SortKey], position: &[Value]) -> Ordering {
-    let meta = R::meta();
-    let mut values = position.iter();
-    for key in keys {
-        let kind = ValueKind::of(key.property);
-        let order = compare_values(
-            kind,
-            item.property_value(key.property.name).as_ref(),
-            values.next(),
-        );
-        let order = if key.descending {
-            order.reverse()
-        } else {
-            order
-        };
-        if order != Ordering::Equal {
-            return order;
-        }
-    }
-    match meta.order_key() {
-        Some(tie_breaker) if !keys.iter().any(|key| key.property.name == tie_breaker.name) => {
-            compare_values(
-                ValueKind::of(tie_breaker),
-                item.property_value(tie_breaker.name).as_ref(),
-                values.next(),
-            )
-        }
-        _ => Ordering::Equal,
-    }
-}
-
-/// Sorts items by the keys, then by the tie-breaker.
-pub fn sort<R: Resource>(items: &mut [R], keys: &[SortKey]) {
-    if keys.is_empty() && R::meta().order_key().is_none() {
+/// Sorts items by the keys, then by the tie-breaker; each item's keys are read once.
+pub fn sort<R: Resource>(items: &mut Vec<R>, keys: &[SortKey]) {
+    let order = order_keys(R::meta(), keys);
+    if order.is_empty() || items.len() < 2 {
         return;
     }
-    items.sort_by(|a, b| compare(a, b, keys));
+    let width = order.len();
+    let permutation: Vec<usize> = {
+        let values: Vec<Option<Scalar<'_>>> = items
+            .iter()
+            .flat_map(|item| order.iter().map(move |key| value_of(item, key)))
+            .collect();
+        let row = |index: usize| &values[index * width..(index + 1) * width];
+        let mut permutation: Vec<usize> = (0..items.len()).collect();
+        permutation.sort_by(|a, b| compare_rows(row(*a), row(*b), &order));
+        permutation
+    };
+    let mut slots: Vec<Option<R>> = items.drain(..).map(Some).collect();
+    items.extend(
+        permutation
+            .into_iter()
+            .filter_map(|index| slots[index].take()),
+    );
 }
 
 /// The order of two items under the sort keys, ties broken by the tie-breaker.
 pub fn compare(a: &dyn ResourceObject, b: &dyn ResourceObject, keys: &[SortKey]) -> Ordering {
-    for key in keys {
-        let kind = ValueKind::of(key.property);
-        let left = a.resource_property(key.property.name);
-        let right = b.resource_property(key.property.name);
-        let order = compare_values(kind, left.as_ref(), right.as_ref());
-        let order = if key.descending {
-            order.reverse()
+    let order = order_keys(a.resource_meta(), keys);
+    for key in &order {
+        let ordering = compare_values(value_of(a, key).as_ref(), value_of(b, key).as_ref());
+        let ordering = if key.descending {
+            ordering.reverse()
         } else {
-            order
+            ordering
         };
-        if order != Ordering::Equal {
-            return order;
+        if ordering != Ordering::Equal {
+            return ordering;
         }
     }
-    match a.resource_meta().order_key() {
-        Some(tie_breaker) => compare_values(
-            ValueKind::of(tie_breaker),
-            a.resource_property(tie_breaker.name).as_ref(),
-            b.resource_property(tie_breaker.name).as_ref(),
-        ),
-        None => Ordering::Equal,
-    }
-}
-
-/// Null first, then values in their type's order.
-fn compare_values(kind: ValueKind, left: Option<&Value>, right: Option<&Value>) -> Ordering {
-    let left = left.and_then(|value| typed(kind, value));
-    let right = right.and_then(|value| typed(kind, value));
-    match (left, right) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(left), Some(right)) => order(&left, &right).unwrap_or(Ordering::Equal),
-    }
+    Ordering::Equal
 }
 
 /// Whether an item passes a filter.
@@ -181,23 +219,21 @@ pub fn matches(item: &dyn ResourceObject, filter: &Filter) -> bool {
 }
 
 fn holds(item: &dyn ResourceObject, condition: &Condition) -> bool {
-    let raw = item.resource_property(condition.property.name);
     let kind = ValueKind::of(condition.property);
-    let value = raw.as_ref().and_then(|raw| typed(kind, raw));
+    let value = item
+        .resource_property(condition.property.name)
+        .and_then(|value| kind.coerce(value));
     let Some(value) = value else {
-        // Null (or a value that is not of the property's type) passes only null checks.
+        // Null (or a value that is not of the property's kind) passes only null checks.
         return condition.operator == Operator::IsNull;
     };
     let single = |compare: fn(Ordering) -> bool| match &condition.operand {
-        Operand::One(operand) => order(&value, operand).is_some_and(compare),
+        Operand::One(operand) => value.compare(operand).is_some_and(compare),
         _ => false,
     };
-    let text = match &value {
-        FilterValue::String(text) => Some(text.as_str()),
-        _ => None,
-    };
+    let text = value.as_str();
     let pattern = match &condition.operand {
-        Operand::One(FilterValue::String(pattern)) => Some(pattern.as_str()),
+        Operand::One(operand) => operand.as_str(),
         _ => None,
     };
     match condition.operator {
@@ -211,7 +247,7 @@ fn holds(item: &dyn ResourceObject, condition: &Condition) -> bool {
             let found = match &condition.operand {
                 Operand::List(list) => list
                     .iter()
-                    .any(|candidate| order(&value, candidate) == Some(Ordering::Equal)),
+                    .any(|candidate| value.compare(candidate) == Some(Ordering::Equal)),
                 _ => false,
             };
             found == (condition.operator == Operator::In)
@@ -219,8 +255,8 @@ fn holds(item: &dyn ResourceObject, condition: &Condition) -> bool {
         Operator::Between | Operator::NotBetween => {
             let inside = match &condition.operand {
                 Operand::Range(low, high) => {
-                    order(&value, low).is_some_and(Ordering::is_ge)
-                        && order(&value, high).is_some_and(Ordering::is_le)
+                    value.compare(low).is_some_and(Ordering::is_ge)
+                        && value.compare(high).is_some_and(Ordering::is_le)
                 }
                 _ => false,
             };
@@ -239,40 +275,156 @@ fn holds(item: &dyn ResourceObject, condition: &Condition) -> bool {
     }
 }
 
-/// A property value as the filter's typed value; `None` for null.
-fn typed(kind: ValueKind, value: &Value) -> Option<FilterValue> {
-    match (kind, value) {
-        (_, Value::Null) => None,
-        (ValueKind::String, Value::String(text)) => Some(FilterValue::String(text.clone())),
-        (ValueKind::Integer, Value::Number(number)) => number
-            .as_i64()
-            .map(FilterValue::Integer)
-            .or_else(|| number.as_u64().map(|_| FilterValue::Integer(i64::MAX))),
-        (ValueKind::Number, Value::Number(number)) => {
-            parse_decimal(&number.to_string()).map(FilterValue::Number)
-        }
-        (ValueKind::Boolean, Value::Bool(flag)) => Some(FilterValue::Boolean(*flag)),
-        (ValueKind::DateTime, Value::String(text)) => {
-            parse_date_time(text).ok().map(FilterValue::DateTime)
-        }
-        (ValueKind::Date, Value::String(text)) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .map(FilterValue::Date),
-        _ => None,
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::{FilterValue, IncludePath};
+    use crate::{ApiResource, ResourceMeta};
+    use rust_decimal::Decimal;
 
-/// The order of two values of one type; `None` across types.
-fn order(left: &FilterValue, right: &FilterValue) -> Option<Ordering> {
-    Some(match (left, right) {
-        (FilterValue::String(a), FilterValue::String(b)) => a.as_str().cmp(b.as_str()),
-        (FilterValue::Integer(a), FilterValue::Integer(b)) => a.cmp(b),
-        (FilterValue::Number(a), FilterValue::Number(b)) => a.cmp(b),
-        (FilterValue::Integer(a), FilterValue::Number(b)) => Decimal::from(*a).cmp(b),
-        (FilterValue::Number(a), FilterValue::Integer(b)) => a.cmp(&Decimal::from(*b)),
-        (FilterValue::Boolean(a), FilterValue::Boolean(b)) => a.cmp(b),
-        (FilterValue::DateTime(a), FilterValue::DateTime(b)) => a.cmp(b),
-        (FilterValue::Date(a), FilterValue::Date(b)) => a.cmp(b),
-        _ => return None,
-    })
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Tier {
+        Gold,
+        Silver,
+    }
+
+    #[derive(ApiResource, Debug, Clone, PartialEq)]
+    #[api(operations(GetCollection), provider = Offers)]
+    struct Offer {
+        #[api(identifier)]
+        code: String,
+        price: Decimal,
+        #[api(type = "string")]
+        tier: Option<Tier>,
+        weight: f64,
+    }
+
+    struct Offers;
+
+    impl crate::Provider<Offer> for Offers {}
+
+    fn offer(code: &str, price: &str, tier: Option<Tier>, weight: f64) -> Offer {
+        Offer {
+            code: code.to_owned(),
+            price: price.parse().unwrap(),
+            tier,
+            weight,
+        }
+    }
+
+    fn offers() -> Vec<Offer> {
+        vec![
+            offer("c", "10.50", Some(Tier::Gold), 0.30000000000000004),
+            offer("a", "9.99", None, 2.5),
+            offer("b", "10.5", Some(Tier::Silver), 0.1),
+        ]
+    }
+
+    fn meta() -> &'static ResourceMeta {
+        <Offer as Resource>::meta()
+    }
+
+    fn condition(name: &str, operator: Operator, operand: Operand) -> Filter {
+        Filter::Condition(Condition {
+            property: meta().property(name).unwrap(),
+            operator,
+            operand,
+        })
+    }
+
+    fn codes(items: &[Offer]) -> Vec<&str> {
+        items.iter().map(|offer| offer.code.as_str()).collect()
+    }
+
+    #[test]
+    fn decimals_filter_and_sort_by_value() {
+        let cheap = condition(
+            "price",
+            Operator::Lt,
+            Operand::One(FilterValue::Decimal(Decimal::new(1050, 2))),
+        );
+        let found: Vec<Offer> = offers()
+            .into_iter()
+            .filter(|o| matches(o, &cheap))
+            .collect();
+        assert_eq!(codes(&found), ["a"]);
+
+        let equal = condition(
+            "price",
+            Operator::Eq,
+            Operand::One(FilterValue::Decimal(Decimal::new(105, 1))),
+        );
+        let found: Vec<Offer> = offers()
+            .into_iter()
+            .filter(|o| matches(o, &equal))
+            .collect();
+        assert_eq!(codes(&found), ["c", "b"], "10.50 and 10.5 are one value");
+
+        let mut items = offers();
+        let by_price = [SortKey {
+            property: meta().property("price").unwrap(),
+            descending: true,
+        }];
+        sort(&mut items, &by_price);
+        assert_eq!(
+            codes(&items),
+            ["b", "c", "a"],
+            "ties broken by the identifier"
+        );
+    }
+
+    #[test]
+    fn serialize_only_values_and_floats_compare_as_the_wire_shows_them() {
+        let gold = condition(
+            "tier",
+            Operator::Eq,
+            Operand::One(FilterValue::String("gold".into())),
+        );
+        let found: Vec<Offer> = offers().into_iter().filter(|o| matches(o, &gold)).collect();
+        assert_eq!(codes(&found), ["c"]);
+        let none = condition("tier", Operator::IsNull, Operand::None);
+        let found: Vec<Offer> = offers().into_iter().filter(|o| matches(o, &none)).collect();
+        assert_eq!(codes(&found), ["a"]);
+
+        let exact = condition(
+            "weight",
+            Operator::Eq,
+            Operand::One(FilterValue::Decimal("0.30000000000000004".parse().unwrap())),
+        );
+        let found: Vec<Offer> = offers()
+            .into_iter()
+            .filter(|o| matches(o, &exact))
+            .collect();
+        assert_eq!(codes(&found), ["c"]);
+
+        let mut items = offers();
+        let by_tier = [SortKey {
+            property: meta().property("tier").unwrap(),
+            descending: false,
+        }];
+        sort(&mut items, &by_tier);
+        assert_eq!(codes(&items), ["a", "c", "b"], "null first, then by text");
+    }
+
+    #[test]
+    fn a_whole_query_pages_the_filtered_sorted_items() {
+        let query = Query {
+            filter: Some(condition(
+                "weight",
+                Operator::Gt,
+                Operand::One(FilterValue::Integer(0)),
+            )),
+            sort: vec![SortKey {
+                property: meta().property("weight").unwrap(),
+                descending: false,
+            }],
+            fields: Vec::new(),
+            include: Vec::<IncludePath>::new(),
+            page: Some(PageRequest::new(1, 1)),
+        };
+        let page = apply(offers(), &query);
+        assert_eq!(page.total(), Some(3));
+        assert_eq!(codes(page.items()), ["c"]);
+    }
 }

@@ -2,12 +2,16 @@
 
 mod filter;
 pub mod memory;
+mod operator;
+mod value;
 
 use std::borrow::Cow;
 
-pub(crate) use filter::ValueKind;
-pub use filter::{
-    Condition, Filter, FilterValue, MAX_FILTER_DEPTH, MAX_FILTER_RULES, Operand, Operator,
+pub use filter::{Condition, Filter, MAX_FILTER_DEPTH, MAX_FILTER_RULES, Operand};
+pub use operator::{Arity, Operator};
+pub use value::{
+    AsScalar, FilterValue, Scalar, ScalarError, ValueKind, decimal_from_f64, parse_decimal,
+    scalar_of, typed_value,
 };
 
 use crate::error::GlueError;
@@ -86,13 +90,6 @@ impl QueryParams {
         }
         serializer.finish()
     }
-}
-
-/// A property value as it appears on the wire (JSON), typed as filters type it (date-times as
-/// instants, numbers as exact decimals); `None` for null or a value of another type.
-#[must_use]
-pub fn typed_value(property: &PropertyMeta, value: &serde_json::Value) -> Option<FilterValue> {
-    ValueKind::of(property).value_from_json(value)
 }
 
 /// One key of a sort: a property, ascending or descending.
@@ -263,15 +260,7 @@ fn parse_sort(meta: &'static ResourceMeta, value: &str) -> Result<Vec<SortKey>, 
                 ));
             }
         };
-        if !matches!(
-            ValueKind::of(property),
-            ValueKind::String
-                | ValueKind::Integer
-                | ValueKind::Number
-                | ValueKind::Boolean
-                | ValueKind::DateTime
-                | ValueKind::Date
-        ) {
+        if ValueKind::of(property) == ValueKind::Structured {
             return Err(GlueError::invalid_parameter(
                 "sort",
                 format!("{} cannot be sorted by {}.", meta.short_name, property.name),

@@ -5,6 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use glue_common::PropertyType;
+
 use crate::model::{Field, Model};
 use crate::types::Kind;
 
@@ -77,8 +79,8 @@ impl Model {
         }
     }
 
-    /// `fn property_value(&self, name)`: a readable property (or a relationship's key) as it
-    /// appears on the wire.
+    /// `fn property_value(&self, name)`: a readable property (or a relationship's key),
+    /// typed and borrowed.
     pub(super) fn property_value_fn(&self) -> TokenStream {
         let private = self.private();
         let keys: Vec<usize> = self.relationships.iter().map(|r| r.key.0).collect();
@@ -89,14 +91,55 @@ impl Model {
             .filter(|(index, field)| field.readable || keys.contains(index))
             .map(|(_, field)| {
                 let name = &field.name;
-                let value = self.wire_value(field);
-                quote!(#name => #private::serde_json::to_value(#value).ok(),)
+                let ident = &field.ident;
+                let value = quote_spanned!(field.ty.span()=>
+                    (&&&#private::ScalarOf(&self.#ident)).scalar()
+                );
+                quote!(#name => ::core::option::Option::Some(#value),)
             });
         quote! {
             fn property_value(
                 &self,
                 name: &str,
+            ) -> ::core::option::Option<#private::Scalar<'_>> {
+                #[allow(unused_imports)]
+                use #private::{Opaque as _, ViaScalar as _, ViaSerialize as _};
+                match name {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    }
+
+    /// `fn property_json(&self, name)`: a readable array or object property as JSON.
+    pub(super) fn property_json_fn(&self) -> TokenStream {
+        let private = self.private();
+        let arms = self
+            .fields
+            .iter()
+            .filter(|field| {
+                field.readable
+                    && matches!(field.wire.ty, PropertyType::Array | PropertyType::Object)
+            })
+            .map(|field| {
+                let name = &field.name;
+                let ident = &field.ident;
+                let value =
+                    quote_spanned!(field.ty.span()=> (&&#private::JsonOf(&self.#ident)).json());
+                quote!(#name => #value,)
+            })
+            .collect::<Vec<_>>();
+        if arms.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            fn property_json(
+                &self,
+                name: &str,
             ) -> ::core::option::Option<#private::serde_json::Value> {
+                #[allow(unused_imports)]
+                use #private::{JsonOpaque as _, JsonViaSerialize as _};
                 match name {
                     #(#arms)*
                     _ => ::core::option::Option::None,

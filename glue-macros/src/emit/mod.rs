@@ -38,6 +38,7 @@ impl Model {
         let uri_value = self.uri_value_fn();
         let write_properties = self.write_properties_fn();
         let property_value = self.property_value_fn();
+        let property_json = self.property_json_fn();
         let from_input = self.input_fn();
         let validate = self.validate_fn();
         quote! {
@@ -56,6 +57,7 @@ impl Model {
                     #uri_value
                     #write_properties
                     #property_value
+                    #property_json
                     #from_input
                     #validate
                 }

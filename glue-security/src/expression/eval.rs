@@ -1,19 +1,26 @@
-//! Evaluation: literals are borrowed from the tree, only what the environment hands over is
-//! owned, and operators that yield booleans never build a value.
+//! Evaluation: literals are borrowed from the tree, what the environment hands over is
+//! borrowed where it can be (typed scalars, claims), and operators that yield booleans never
+//! build a value.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use glue_common::{Scalar, decimal_from_f64};
 use serde_json::{Number, Value};
 
 use super::parser::{Comparison, Node, Path};
-use super::{Environment, Root, SubjectRef};
+use super::{Environment, Members, Property, Root, SubjectRef};
+use crate::Principal;
 
 /// A value during evaluation.
 #[derive(Debug)]
 enum Val<'a> {
-    /// A literal (borrowed), a value of the environment or a computed boolean (owned).
+    /// A literal (borrowed), a claim or JSON of the environment, or a computed boolean.
     Json(Cow<'a, Value>),
+    /// A typed value of the environment (a property of the item, the principal's id).
+    Scalar(Scalar<'a>),
+    /// An object of the environment read member by member.
+    Members(&'a dyn Members),
     /// A list with items that are not all literals.
     List(Vec<Self>),
     /// A bare variable that is present (an absent one is `null`).
@@ -26,20 +33,62 @@ enum Val<'a> {
 
 const NULL: Val<'static> = Val::Json(Cow::Owned(Value::Null));
 
-impl Val<'_> {
-    fn json(&self) -> Option<&Value> {
+impl<'a> From<Property<'a>> for Val<'a> {
+    fn from(property: Property<'a>) -> Self {
+        match property {
+            Property::Scalar(value) => Self::Scalar(value),
+            Property::Json(value) => Self::Json(value),
+            Property::Members(members) => Self::Members(members),
+        }
+    }
+}
+
+impl<'a> Val<'a> {
+    /// The text of a string value.
+    fn as_str(&self) -> Option<&str> {
         match self {
-            Self::Json(value) => Some(value),
-            Self::List(_) | Self::Subject(_) | Self::Undefined => None,
+            Self::Json(value) => value.as_str(),
+            Self::Scalar(value) => value.as_str(),
+            _ => None,
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        match self {
+            Self::Json(value) => value.is_null(),
+            Self::Scalar(value) => value.is_null(),
+            _ => false,
         }
     }
 
     fn truthy(&self) -> bool {
         match self {
             Self::Json(value) => truthy(value),
+            Self::Scalar(value) => match value {
+                Scalar::Null => false,
+                Scalar::String(text) => !text.is_empty(),
+                Scalar::Integer(number) => *number != 0,
+                Scalar::Decimal(number) => !number.is_zero(),
+                Scalar::Boolean(flag) => *flag,
+                Scalar::Date(_) | Scalar::DateTime(_) | Scalar::Composite => true,
+            },
             Self::List(items) => !items.is_empty(),
-            Self::Subject(_) => true,
+            Self::Members(_) | Self::Subject(_) => true,
             Self::Undefined => false,
+        }
+    }
+
+    /// The member `name` of an object value; anything else has none.
+    fn member(self, name: &str) -> Self {
+        match self {
+            Self::Json(Cow::Borrowed(Value::Object(map))) => map
+                .get(name)
+                .map_or(Self::Undefined, |value| Self::Json(Cow::Borrowed(value))),
+            Self::Json(Cow::Owned(Value::Object(mut map))) => map
+                .remove(name)
+                .map_or(Self::Undefined, |value| Self::Json(Cow::Owned(value))),
+            Self::Members(members) => members.member(name).map_or(Self::Undefined, Self::from),
+            _ => Self::Undefined,
         }
     }
 
@@ -48,6 +97,8 @@ impl Val<'_> {
     fn to_json(&self) -> Value {
         match self {
             Self::Json(value) => value.as_ref().clone(),
+            Self::Scalar(value) => serde_json::to_value(value).unwrap_or(Value::Null),
+            Self::Members(members) => members.to_json(),
             Self::List(items) => Value::Array(items.iter().map(Self::to_json).collect()),
             Self::Subject(_) | Self::Undefined => Value::Null,
         }
@@ -72,7 +123,7 @@ impl Node {
         }
     }
 
-    fn eval<'a>(&'a self, env: &dyn Environment) -> Val<'a> {
+    fn eval<'a>(&'a self, env: &'a dyn Environment) -> Val<'a> {
         match self {
             Self::Literal(value) => Val::Json(Cow::Borrowed(value)),
             Self::List(items) => Val::List(items.iter().map(|item| item.eval(env)).collect()),
@@ -88,7 +139,7 @@ impl Node {
 }
 
 impl Path {
-    fn eval(&self, env: &dyn Environment) -> Val<'static> {
+    fn eval<'a>(&self, env: &'a dyn Environment) -> Val<'a> {
         let Some((first, rest)) = self.segments.split_first() else {
             let present = match self.root {
                 Root::User => env.user().is_some(),
@@ -102,24 +153,38 @@ impl Path {
             };
         };
         let value = match self.root {
-            Root::User => env.user().and_then(|user| user.attribute(&first.name)),
-            Root::Object | Root::PreviousObject => env.object_property(self.root, &first.name),
-            Root::Request => env.request_attribute(&first.name),
+            Root::User => env
+                .user()
+                .and_then(|user| user_attribute(user, &first.name)),
+            Root::Object | Root::PreviousObject => {
+                env.object_property(self.root, &first.name).map(Val::from)
+            }
+            Root::Request => env.request_attribute(&first.name).map(Val::from),
         };
         let Some(mut value) = value else {
             return Val::Undefined;
         };
         for segment in rest {
-            value = match value {
-                Value::Object(mut map) => match map.remove(&*segment.name) {
-                    Some(value) => value,
-                    None => return Val::Undefined,
-                },
-                _ => return Val::Undefined,
-            };
+            value = value.member(&segment.name);
+            if matches!(value, Val::Undefined) {
+                break;
+            }
         }
-        Val::Json(Cow::Owned(value))
+        value
     }
+}
+
+/// `user.<name>`: `id`, `username`, `roles` and `kind`, else the claim of that name (as
+/// [`Principal::attribute`] says), borrowed from the principal.
+fn user_attribute<'a>(user: &'a Principal, name: &str) -> Option<Val<'a>> {
+    let text = |value: &'a str| Val::Scalar(Scalar::String(Cow::Borrowed(value)));
+    Some(match name {
+        "id" => text(user.id()),
+        "username" => text(user.username()),
+        "kind" => text(user.kind().name()),
+        "roles" => Val::List(user.roles().iter().map(|role| text(role)).collect()),
+        _ => Val::Json(Cow::Borrowed(user.claim(name)?)),
+    })
 }
 
 /// `null`, `false`, `0`, `""`, `[]` and `{}` are false.
@@ -154,7 +219,13 @@ fn equals(left: &Val<'_>, right: &Val<'_>) -> bool {
         (Val::Undefined, _) | (_, Val::Undefined) => false,
         (Val::Subject(left), Val::Subject(right)) => left == right,
         (Val::Subject(_), _) | (_, Val::Subject(_)) => false,
+        (Val::Members(_), _) | (_, Val::Members(_)) => false,
         (Val::Json(left), Val::Json(right)) => json_equals(left, right),
+        (Val::Scalar(left), Val::Scalar(right)) => scalar_equals(left, right),
+        (Val::Scalar(scalar), Val::Json(json)) | (Val::Json(json), Val::Scalar(scalar)) => {
+            scalar_json_order(scalar, json) == Some(Ordering::Equal)
+                || (scalar.is_null() && json.is_null())
+        }
         (Val::List(left), Val::List(right)) => {
             left.len() == right.len() && left.iter().zip(right).all(|(l, r)| equals(l, r))
         }
@@ -167,7 +238,12 @@ fn equals(left: &Val<'_>, right: &Val<'_>) -> bool {
                         .all(|(l, r)| equals(l, &Val::Json(Cow::Borrowed(r))))
             })
         }
+        (Val::List(_), Val::Scalar(_)) | (Val::Scalar(_), Val::List(_)) => false,
     }
+}
+
+fn scalar_equals(left: &Scalar<'_>, right: &Scalar<'_>) -> bool {
+    (left.is_null() && right.is_null()) || left.compare(right) == Some(Ordering::Equal)
 }
 
 fn json_equals(left: &Value, right: &Value) -> bool {
@@ -190,10 +266,47 @@ fn json_equals(left: &Value, right: &Value) -> bool {
 
 /// Numbers by value, strings by bytes; nothing else is ordered.
 fn order(left: &Val<'_>, right: &Val<'_>) -> Option<Ordering> {
-    match (left.json()?, right.json()?) {
-        (Value::Number(left), Value::Number(right)) => compare_numbers(left, right),
-        (Value::String(left), Value::String(right)) => Some(left.as_bytes().cmp(right.as_bytes())),
+    match (left, right) {
+        (Val::Json(left), Val::Json(right)) => match (left.as_ref(), right.as_ref()) {
+            (Value::Number(left), Value::Number(right)) => compare_numbers(left, right),
+            (Value::String(left), Value::String(right)) => {
+                Some(left.as_bytes().cmp(right.as_bytes()))
+            }
+            _ => None,
+        },
+        (Val::Scalar(left), Val::Scalar(right)) => left.compare(right),
+        (Val::Scalar(scalar), Val::Json(json)) => scalar_json_order(scalar, json),
+        (Val::Json(json), Val::Scalar(scalar)) => {
+            scalar_json_order(scalar, json).map(Ordering::reverse)
+        }
         _ => None,
+    }
+}
+
+/// A typed value against JSON: numbers by value, text (and dates, by the text the wire
+/// writes) by bytes, booleans; nothing else is ordered.
+fn scalar_json_order(scalar: &Scalar<'_>, json: &Value) -> Option<Ordering> {
+    match (scalar, json) {
+        (Scalar::String(text), Value::String(other)) => Some(text.as_bytes().cmp(other.as_bytes())),
+        (Scalar::Date(_) | Scalar::DateTime(_), Value::String(other)) => {
+            Some(scalar.to_string().as_bytes().cmp(other.as_bytes()))
+        }
+        (Scalar::Integer(_) | Scalar::Decimal(_), Value::Number(number)) => {
+            scalar.compare(&json_number(number)?)
+        }
+        (Scalar::Boolean(flag), Value::Bool(other)) => Some(flag.cmp(other)),
+        _ => None,
+    }
+}
+
+/// A JSON number as a scalar: integers as such, fractions as exact decimals.
+fn json_number(number: &Number) -> Option<Scalar<'static>> {
+    match number.as_i64() {
+        Some(integer) => Some(Scalar::Integer(integer)),
+        None => match number.as_u64() {
+            Some(integer) => Some(Scalar::Decimal(integer.into())),
+            None => decimal_from_f64(number.as_f64()?).map(Scalar::Decimal),
+        },
     }
 }
 
@@ -247,13 +360,13 @@ fn contains(list: &Val<'_>, item: &Val<'_>) -> bool {
                 .iter()
                 .any(|candidate| equals(item, &Val::Json(Cow::Borrowed(candidate))))
         }),
-        Val::Subject(_) | Val::Undefined => false,
+        Val::Scalar(_) | Val::Members(_) | Val::Subject(_) | Val::Undefined => false,
     }
 }
 
 fn is_granted(attribute: &Node, subject: Option<&Node>, env: &dyn Environment) -> bool {
     let attribute = attribute.eval(env);
-    let Some(attribute) = attribute.json().and_then(Value::as_str) else {
+    let Some(attribute) = attribute.as_str() else {
         return false;
     };
     if attribute.starts_with("ROLE_") {
@@ -264,9 +377,9 @@ fn is_granted(attribute: &Node, subject: Option<&Node>, env: &dyn Environment) -
     };
     match subject.eval(env) {
         Val::Subject(root) => env.vote(attribute, SubjectRef::Root(root)),
-        Val::Json(value) if value.is_null() => env.vote(attribute, SubjectRef::None),
         Val::Undefined => env.vote(attribute, SubjectRef::None),
+        value if value.is_null() => env.vote(attribute, SubjectRef::None),
         Val::Json(value) => env.vote(attribute, SubjectRef::Value(&value)),
-        list @ Val::List(_) => env.vote(attribute, SubjectRef::Value(&list.to_json())),
+        other => env.vote(attribute, SubjectRef::Value(&other.to_json())),
     }
 }

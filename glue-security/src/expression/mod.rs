@@ -22,8 +22,11 @@
 //! and `NULL` are accepted too. A list may end with a comma, a call may not. `function` is
 //! one of [`FUNCTIONS`], and `request.<name>` one of [`REQUEST_ATTRIBUTES`].
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::ops::Range;
+
+use glue_common::Scalar;
 
 use crate::Principal;
 
@@ -86,17 +89,37 @@ pub enum SubjectRef<'a> {
     Value(&'a serde_json::Value),
 }
 
+/// A value the environment hands to an expression: typed and borrowed where it can be, so
+/// that `object.customerReference == user.customerReference` builds nothing.
+#[derive(Debug, Clone)]
+pub enum Property<'a> {
+    /// A scalar (or `null`).
+    Scalar(Scalar<'a>),
+    /// Any JSON value (arrays and objects, whose members paths can read).
+    Json(Cow<'a, serde_json::Value>),
+    /// An object whose members are read one by one (`request.variables`).
+    Members(&'a dyn Members),
+}
+
+/// An object an expression reads member by member, without it being built as JSON.
+pub trait Members: fmt::Debug {
+    /// The member `name`, when present.
+    fn member(&self, name: &str) -> Option<Property<'_>>;
+    /// The whole object as JSON, for a voter that is handed it.
+    fn to_json(&self) -> serde_json::Value;
+}
+
 /// What an expression can see while it is evaluated.
 pub trait Environment {
     /// The principal, `None` for an anonymous request.
     fn user(&self) -> Option<&Principal>;
     /// Whether `object` or `previous_object` holds an item at this point.
     fn has_object(&self, root: Root) -> bool;
-    /// The property `name` of `object` or `previous_object` as JSON (`None` when the item
-    /// or the property is absent).
-    fn object_property(&self, root: Root, name: &str) -> Option<serde_json::Value>;
+    /// The property `name` of `object` or `previous_object` (`None` when the item or the
+    /// property is absent).
+    fn object_property(&self, root: Root, name: &str) -> Option<Property<'_>>;
     /// `request.<name>`, one of [`REQUEST_ATTRIBUTES`].
-    fn request_attribute(&self, name: &str) -> Option<serde_json::Value>;
+    fn request_attribute(&self, name: &str) -> Option<Property<'_>>;
     /// `is_granted(attribute, subject)` for an attribute that is not a role (does not start
     /// with `ROLE_`): the application's voters decide.
     fn vote(&self, attribute: &str, subject: SubjectRef<'_>) -> bool;

@@ -1,11 +1,14 @@
 //! The parsed tree itself: a printer that spells every grouping out, and properties that
 //! random well-formed expressions parse to the tree they were built from.
 
+use std::borrow::Cow;
+
+use glue_common::Scalar;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::parser::{Comparison, Node};
-use super::{Environment, Expression, REQUEST_ATTRIBUTES, Root, SubjectRef};
+use super::{Environment, Expression, Property, REQUEST_ATTRIBUTES, Root, SubjectRef};
 use crate::{Principal, PrincipalKind};
 
 /// Prints a tree with every operation in parentheses; the output parses to the same tree.
@@ -198,18 +201,19 @@ impl Environment for Everything {
         true
     }
 
-    fn object_property(&self, root: Root, name: &str) -> Option<Value> {
-        match (root, name) {
-            (Root::Object, "a") => Some(json!({"b": 1.5, "in": "x"})),
-            (Root::Object, "order") => Some(json!(3)),
-            (Root::PreviousObject, "a") => Some(json!({"b": 2})),
-            (_, "tags") => Some(json!(["x", 1, null])),
-            _ => None,
-        }
+    fn object_property(&self, root: Root, name: &str) -> Option<Property<'_>> {
+        let value = match (root, name) {
+            (Root::Object, "a") => json!({"b": 1.5, "in": "x"}),
+            (Root::Object, "order") => json!(3),
+            (Root::PreviousObject, "a") => json!({"b": 2}),
+            (_, "tags") => json!(["x", 1, null]),
+            _ => return None,
+        };
+        Some(Property::Json(Cow::Owned(value)))
     }
 
-    fn request_attribute(&self, name: &str) -> Option<Value> {
-        (name == "method").then(|| json!("GET"))
+    fn request_attribute(&self, name: &str) -> Option<Property<'_>> {
+        (name == "method").then(|| Property::Scalar(Scalar::String("GET".into())))
     }
 
     fn vote(&self, attribute: &str, subject: SubjectRef<'_>) -> bool {
