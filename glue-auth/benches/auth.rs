@@ -13,7 +13,7 @@ use glue_auth::{
     StaticApiKeys, TokenKeys, TokenSettings, authenticate_api_key,
 };
 use glue_core::http::{Request, StatusCode};
-use glue_core::{ApiResource, Application, Context, GlueError, Provider, Router};
+use glue_core::{ApiResource, Application, Context, GlueError, ItemProvider, Router};
 use glue_jsonapi::JsonApi;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -33,10 +33,10 @@ macro_rules! document {
             pages: i64,
         }
 
-        impl Provider<$name> for Documents {
-            async fn item(&self, ctx: &Context) -> Result<Option<$name>, GlueError> {
+        impl ItemProvider<$name> for Documents {
+            async fn item(&self, ctx: &Context<$name>) -> Result<Option<$name>, GlueError> {
                 Ok(ctx.id().map(|id| $name {
-                    id: id.to_owned(),
+                    id: id.clone(),
                     title: "The annual report".to_owned(),
                     owner: "ada".to_owned(),
                     pages: 42,

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use glue_core::body::BoxFuture;
 use glue_core::{
-    ApiResource, BoxFuture, Context, FieldError, GlueError, Paginated, Processor, Provider,
+    ApiResource, CollectionProvider, Context, CreateProcessor, DeleteProcessor, FieldError,
+    GlueError, ItemProvider, Paginated, Processor,
 };
 use validator::Validate;
 
@@ -126,16 +128,18 @@ fn failed(error: AuthError) -> GlueError {
     GlueError::internal(error)
 }
 
-impl Provider<ApiKey> for ApiKeyAdmin {
-    async fn item(&self, ctx: &Context) -> Result<Option<ApiKey>, GlueError> {
+impl ItemProvider<ApiKey> for ApiKeyAdmin {
+    async fn item(&self, ctx: &Context<ApiKey>) -> Result<Option<ApiKey>, GlueError> {
         let Some(id) = ctx.id() else {
             return Ok(None);
         };
         let found = self.store.find(id).await.map_err(failed)?;
         Ok(found.map(ApiKey::from))
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<ApiKey>, GlueError> {
+impl CollectionProvider<ApiKey> for ApiKeyAdmin {
+    async fn collection(&self, _ctx: &Context<ApiKey>) -> Result<Paginated<ApiKey>, GlueError> {
         let keys = self.store.list().await.map_err(failed)?;
         Ok(Paginated::unpaginated(
             keys.into_iter().map(ApiKey::from).collect(),
@@ -146,7 +150,7 @@ impl Provider<ApiKey> for ApiKeyAdmin {
 impl Processor<ApiKey> for ApiKeyAdmin {
     async fn validate(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<ApiKey>,
         key: &ApiKey,
         _previous: Option<&ApiKey>,
     ) -> Result<Vec<FieldError>, GlueError> {
@@ -164,8 +168,10 @@ impl Processor<ApiKey> for ApiKeyAdmin {
         }
         Ok(errors)
     }
+}
 
-    async fn create(&self, _ctx: &Context, key: ApiKey) -> Result<ApiKey, GlueError> {
+impl CreateProcessor<ApiKey> for ApiKeyAdmin {
+    async fn create(&self, _ctx: &Context<ApiKey>, key: ApiKey) -> Result<ApiKey, GlueError> {
         let generated = generate_api_key();
         let stored = StoredApiKey {
             id: generated.id,
@@ -180,8 +186,10 @@ impl Processor<ApiKey> for ApiKeyAdmin {
         created.key = Some(generated.key);
         Ok(created)
     }
+}
 
-    async fn delete(&self, _ctx: &Context, key: ApiKey) -> Result<(), GlueError> {
+impl DeleteProcessor<ApiKey> for ApiKeyAdmin {
+    async fn delete(&self, _ctx: &Context<ApiKey>, key: ApiKey) -> Result<(), GlueError> {
         // Revoking twice is not an error: the key stays revoked.
         self.store
             .revoke(&key.id, crate::now())

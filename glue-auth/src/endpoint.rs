@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use glue_core::body::BoxFuture;
 use glue_core::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
 use glue_core::http::{HeaderValue, Response, StatusCode};
-use glue_core::{Body, BoxFuture, Endpoint, EndpointRequest, GlueError};
+use glue_core::{Body, Endpoint, EndpointRequest, GlueError};
 use serde::Serialize;
 
 use crate::grant::{GrantError, TokenPair, TokenService};

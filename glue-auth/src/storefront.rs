@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use glue_core::http::HeaderValue;
 use glue_core::http::header::WWW_AUTHENTICATE;
-use glue_core::{ApiResource, Context, GlueError, Processor};
+use glue_core::{ApiResource, Context, CreateProcessor, GlueError, Processor};
 
 use crate::endpoint::TokenGrants;
 use crate::grant::{GrantError, TokenPair};
@@ -124,8 +124,14 @@ fn grant_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-impl Processor<AccessToken> for TokenProcessor {
-    async fn create(&self, _ctx: &Context, login: AccessToken) -> Result<AccessToken, GlueError> {
+impl Processor<AccessToken> for TokenProcessor {}
+
+impl CreateProcessor<AccessToken> for TokenProcessor {
+    async fn create(
+        &self,
+        _ctx: &Context<AccessToken>,
+        login: AccessToken,
+    ) -> Result<AccessToken, GlueError> {
         let pair = self
             .grants
             .password(&login.username, &login.password)
@@ -148,10 +154,12 @@ fn access_token(pair: TokenPair) -> AccessToken {
     }
 }
 
-impl Processor<RefreshToken> for TokenProcessor {
+impl Processor<RefreshToken> for TokenProcessor {}
+
+impl CreateProcessor<RefreshToken> for TokenProcessor {
     async fn create(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<RefreshToken>,
         renewal: RefreshToken,
     ) -> Result<RefreshToken, GlueError> {
         let pair = self

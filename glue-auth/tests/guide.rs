@@ -9,8 +9,8 @@ use glue_auth::{
 };
 use glue_core::http::{Method, Request, StatusCode};
 use glue_core::{
-    ApiResource, Application, AuthRequest, Authenticator, Context, GlueError, Paginated, Processor,
-    Provider, Router,
+    ApiResource, Application, AuthRequest, Authenticator, CollectionProvider, Context,
+    CreateProcessor, GlueError, ItemProvider, Paginated, Processor, Router, UpdateProcessor,
 };
 use glue_jsonapi::JsonApi;
 use http_body_util::BodyExt;
@@ -50,19 +50,23 @@ impl Books {
     }
 }
 
-impl Provider<Book> for Books {
-    async fn item(&self, ctx: &Context) -> Result<Option<Book>, GlueError> {
-        let id: Option<u64> = ctx.id().and_then(|id| id.parse().ok());
+impl ItemProvider<Book> for Books {
+    async fn item(&self, ctx: &Context<Book>) -> Result<Option<Book>, GlueError> {
+        let id: Option<u64> = ctx.id().copied();
         Ok(self.lock().iter().find(|book| Some(book.id) == id).cloned())
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Book>, GlueError> {
+impl CollectionProvider<Book> for Books {
+    async fn collection(&self, _ctx: &Context<Book>) -> Result<Paginated<Book>, GlueError> {
         Ok(self.lock().clone().into())
     }
 }
 
-impl Processor<Book> for Books {
-    async fn create(&self, ctx: &Context, mut book: Book) -> Result<Book, GlueError> {
+impl Processor<Book> for Books {}
+
+impl CreateProcessor<Book> for Books {
+    async fn create(&self, ctx: &Context<Book>, mut book: Book) -> Result<Book, GlueError> {
         let mut items = self.lock();
         book.id = items.len() as u64 + 1;
         book.author_id = ctx
@@ -72,8 +76,15 @@ impl Processor<Book> for Books {
         items.push(book.clone());
         Ok(book)
     }
+}
 
-    async fn update(&self, _ctx: &Context, book: Book, _previous: Book) -> Result<Book, GlueError> {
+impl UpdateProcessor<Book> for Books {
+    async fn update(
+        &self,
+        _ctx: &Context<Book>,
+        book: Book,
+        _previous: Book,
+    ) -> Result<Book, GlueError> {
         let mut items = self.lock();
         if let Some(slot) = items.iter_mut().find(|stored| stored.id == book.id) {
             *slot = book.clone();

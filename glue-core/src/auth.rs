@@ -13,8 +13,8 @@ use glue_security::Principal;
 use http::request::Parts;
 use http::{Extensions, HeaderMap, HeaderValue, Method, Uri};
 
+use crate::body::BoxFuture;
 use crate::error::GlueError;
-use crate::handler::BoxFuture;
 
 /// The request head an authenticator reads.
 #[derive(Debug, Clone, Copy)]

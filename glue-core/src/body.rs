@@ -1,6 +1,7 @@
-//! The response body of the router.
+//! The response body of the router, and the boxed types every layer of the crate shares.
 
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -8,7 +9,12 @@ use bytes::Bytes;
 use futures_util::Stream;
 use http_body::{Frame, SizeHint};
 
-use crate::router::BoxError;
+/// Errors of request bodies, as `http-body` reports them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A boxed, `Send` future: what object-safe async traits (authenticators, endpoints, stores
+/// behind `dyn`) return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A stream of body chunks.
 pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;

@@ -1,5 +1,6 @@
 //! What providers and processors learn about the request they serve.
 
+use std::fmt;
 use std::sync::Arc;
 
 use glue_security::Principal;
@@ -8,13 +9,13 @@ use http::{Extensions, HeaderMap, Method, Uri};
 
 use crate::meta::{OperationMeta, ResourceMeta};
 use crate::pagination::PageRequest;
-use crate::query::{Query, QueryParams};
+use crate::params::QueryParams;
+use crate::query::Query;
+use crate::resource::{Resource, ResourceId};
 
-/// The request as the provider or processor sees it: the matched resource and operation, the
-/// uri variables, the parsed query and the request head (headers and extensions, where
-/// authentication layers put the principal).
+/// The request as the flow hands it to a resource's handler, before it is typed.
 #[derive(Debug)]
-pub struct Context {
+pub(crate) struct RequestContext {
     pub(crate) parts: Parts,
     pub(crate) application: Arc<str>,
     pub(crate) resource: &'static ResourceMeta,
@@ -28,88 +29,149 @@ pub struct Context {
     pub(crate) code_bucket: Option<Arc<str>>,
 }
 
-impl Context {
+impl RequestContext {
+    /// The identifier in the URL, as text.
+    pub(crate) fn raw_id(&self) -> Option<&str> {
+        self.id_variable
+            .and_then(|index| self.uri_variables.get(index))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The version of the resource that serves the request (SPEC §2.4).
+    pub(crate) fn version(&self) -> Option<&'static str> {
+        self.resource.version_of(self.operation)
+    }
+
+    /// The principal, when one is authenticated.
+    pub(crate) fn principal(&self) -> Option<&Principal> {
+        self.parts.extensions.get::<Principal>()
+    }
+}
+
+/// The request as the provider or processor of `R` sees it: the matched resource and
+/// operation, the identifier typed as the resource declares it, the uri variables, the parsed
+/// query and the request head (headers and extensions, where authentication layers put the
+/// principal).
+pub struct Context<R: Resource> {
+    request: RequestContext,
+    id: Option<R::Id>,
+}
+
+impl<R: Resource> fmt::Debug for Context<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("resource", &self.request.resource.short_name)
+            .field("operation", &self.request.operation.kind)
+            .field("id", &self.request.raw_id())
+            .field("uri", &self.request.parts.uri)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Resource> Context<R> {
+    /// Types a request for `R`: `None` when the URL's identifier is not one of `R`'s (no
+    /// item can have it).
+    pub(crate) fn typed(request: RequestContext) -> Option<Self> {
+        let id = match request.raw_id() {
+            Some(raw) => Some(R::Id::from_id(raw)?),
+            None => None,
+        };
+        Some(Self { request, id })
+    }
+
+    pub(crate) fn request(&self) -> &RequestContext {
+        &self.request
+    }
+
     /// The name of the application that received the request (`backend`).
     #[must_use]
     pub fn application(&self) -> &str {
-        &self.application
+        &self.request.application
     }
 
     /// The matched resource.
     #[must_use]
     pub fn resource(&self) -> &'static ResourceMeta {
-        self.resource
+        self.request.resource
     }
 
     /// The matched operation.
     #[must_use]
     pub fn operation(&self) -> &'static OperationMeta {
-        self.operation
+        self.request.operation
     }
 
     /// The request method (`HEAD` requests are served as `GET`).
     #[must_use]
     pub fn method(&self) -> &Method {
-        &self.parts.method
+        &self.request.parts.method
     }
 
     /// The request URI as the router received it.
     #[must_use]
     pub fn uri(&self) -> &Uri {
-        &self.parts.uri
+        &self.request.parts.uri
     }
 
     /// The request headers.
     #[must_use]
     pub fn headers(&self) -> &HeaderMap {
-        &self.parts.headers
+        &self.request.parts.headers
     }
 
     /// The authenticated principal: from the application's authenticators, or set by a tower
     /// layer in front of the router.
     #[must_use]
     pub fn principal(&self) -> Option<&Principal> {
-        self.parts.extensions.get::<Principal>()
+        self.request.principal()
     }
 
     /// The request extensions (set by tower layers, such as an authenticated principal).
     #[must_use]
     pub fn extensions(&self) -> &Extensions {
-        &self.parts.extensions
+        &self.request.parts.extensions
     }
 
     /// Every uri variable of the matched route, percent-decoded, in template order.
     #[must_use]
     pub fn uri_variables(&self) -> &[(String, String)] {
-        &self.uri_variables
+        &self.request.uri_variables
     }
 
     /// One uri variable (`customerReference`).
     #[must_use]
     pub fn uri_variable(&self, name: &str) -> Option<&str> {
-        self.uri_variables
+        self.request
+            .uri_variables
             .iter()
             .find(|(variable, _)| variable == name)
             .map(|(_, value)| value.as_str())
     }
 
-    /// The identifier of the addressed item, for item operations.
+    /// The identifier of the addressed item, typed as the resource's identifier, for item
+    /// operations. A URL whose identifier is not of that type never reaches the provider:
+    /// it is answered with 404.
     #[must_use]
-    pub fn id(&self) -> Option<&str> {
-        self.id_variable
-            .map(|index| self.uri_variables[index].1.as_str())
+    pub fn id(&self) -> Option<&R::Id> {
+        self.id.as_ref()
+    }
+
+    /// The identifier of the addressed item as the URL has it (percent-decoded).
+    #[must_use]
+    pub fn raw_id(&self) -> Option<&str> {
+        self.request.raw_id()
     }
 
     /// The decoded query parameters.
     #[must_use]
     pub fn params(&self) -> &QueryParams {
-        &self.params
+        &self.request.params
     }
 
     /// The parsed query of a collection request.
     #[must_use]
     pub fn query(&self) -> &Query {
-        &self.query
+        &self.request.query
     }
 
     /// Whether the provider is loading items to include in another resource's document
@@ -117,32 +179,32 @@ impl Context {
     /// every item wanted (one batched call per relationship).
     #[must_use]
     pub fn is_include(&self) -> bool {
-        self.include
+        self.request.include
     }
 
     /// The locale negotiated from `Accept-Language` (SPEC §2.5, `de_DE`); `None` when the
     /// application offers no locales.
     #[must_use]
     pub fn locale(&self) -> Option<&str> {
-        self.locale.as_deref()
+        self.request.locale.as_deref()
     }
 
     /// The code bucket of the request (SPEC §7.3, `EU`): the application's fixed one, or the
     /// one its host names.
     #[must_use]
     pub fn code_bucket(&self) -> Option<&str> {
-        self.code_bucket.as_deref()
+        self.request.code_bucket.as_deref()
     }
 
     /// The version of the resource that serves the request (SPEC §2.4).
     #[must_use]
     pub fn version(&self) -> Option<&'static str> {
-        self.resource.version_of(self.operation)
+        self.request.version()
     }
 
     /// The page a collection request asks for; `None` means every item.
     #[must_use]
     pub fn page(&self) -> Option<&PageRequest> {
-        self.query.page()
+        self.request.query.page()
     }
 }

@@ -8,22 +8,18 @@ use glue_security::Principal;
 use http::request::Parts;
 use http::{HeaderMap, Method, Response, Uri};
 
-use crate::body::Body;
+use crate::body::{Body, BoxFuture};
 use crate::error::GlueError;
-use crate::handler::BoxFuture;
 use crate::meta::ResourceMeta;
-use crate::openapi::ApiInfo;
-use crate::router::AppInner;
+use crate::model::ApiModel;
 
 /// A request to an [`Endpoint`], its body read in full (within the application's body limit).
 pub struct EndpointRequest {
     pub(crate) parts: Parts,
     pub(crate) body: Bytes,
-    pub(crate) application: Arc<str>,
     pub(crate) base_url: String,
     pub(crate) params: Vec<(String, String)>,
-    pub(crate) resources: Arc<[&'static ResourceMeta]>,
-    pub(crate) app: Arc<AppInner>,
+    pub(crate) model: Arc<ApiModel>,
     pub(crate) code_bucket: Option<Arc<str>>,
     pub(crate) locale: Option<Arc<str>>,
 }
@@ -33,7 +29,7 @@ impl std::fmt::Debug for EndpointRequest {
         f.debug_struct("EndpointRequest")
             .field("method", &self.parts.method)
             .field("uri", &self.parts.uri)
-            .field("application", &self.application)
+            .field("application", &self.model.name())
             .field("body", &self.body.len())
             .finish_non_exhaustive()
     }
@@ -73,7 +69,14 @@ impl EndpointRequest {
     /// The application's name (`backend`).
     #[must_use]
     pub fn application(&self) -> &str {
-        &self.application
+        self.model.name()
+    }
+
+    /// The application as built, read-only: its routes, conventions and strategies (what a
+    /// document describing the application reads).
+    #[must_use]
+    pub fn model(&self) -> &ApiModel {
+        &self.model
     }
 
     /// The base URL links of this request start with (`http://127.0.0.1:8081`).
@@ -94,7 +97,7 @@ impl EndpointRequest {
     /// The resources of the application, in registration order.
     #[must_use]
     pub fn resources(&self) -> &[&'static ResourceMeta] {
-        &self.resources
+        self.model.resources()
     }
 
     /// The code bucket of the request (SPEC §7.3).
@@ -107,14 +110,6 @@ impl EndpointRequest {
     #[must_use]
     pub fn locale(&self) -> Option<&str> {
         self.locale.as_deref()
-    }
-
-    /// The application's OpenAPI 3.1 document as this request sees it: its base URL, and
-    /// the variants of its code bucket (SPEC §10.1).
-    #[must_use]
-    pub fn openapi(&self, info: &ApiInfo) -> serde_json::Value {
-        self.app
-            .openapi(info, &self.base_url, self.code_bucket.as_deref())
     }
 
     /// The principal a tower layer in front of the router authenticated, if any.
@@ -170,33 +165,5 @@ impl<E: Endpoint> ErasedEndpoint for E {
 
     fn describe(&self, method: &Method) -> Option<serde_json::Value> {
         Endpoint::describe(self, method)
-    }
-}
-
-/// Serves the application's OpenAPI 3.1 document (SPEC §10.1) as JSON: mount it with
-/// [`Application::openapi`](crate::Application::openapi).
-#[derive(Debug, Clone)]
-pub struct OpenApi {
-    info: ApiInfo,
-}
-
-impl OpenApi {
-    /// The document of an API with this title, version and description.
-    #[must_use]
-    pub fn new(info: ApiInfo) -> Self {
-        Self { info }
-    }
-}
-
-impl Endpoint for OpenApi {
-    async fn call(&self, request: EndpointRequest) -> Result<Response<Body>, GlueError> {
-        let document = request.openapi(&self.info);
-        let body = serde_json::to_vec(&document).map_err(GlueError::internal)?;
-        let mut response = Response::new(Body::from(body));
-        response.headers_mut().insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        Ok(response)
     }
 }

@@ -299,15 +299,16 @@ impl GlueError {
         &self.inner.headers
     }
 
-    /// Whether every error is about a property value (a 422 validation answer).
+    /// Whether the answer is a 422 whose every error is about a property value.
     #[must_use]
     pub fn is_validation(&self) -> bool {
-        self.inner.errors.iter().all(|error| {
-            matches!(
-                error.source,
-                Some(ErrorSource::Property(_) | ErrorSource::Identifier(_))
-            )
-        })
+        self.inner.status == StatusCode::UNPROCESSABLE_ENTITY
+            && self.inner.errors.iter().all(|error| {
+                matches!(
+                    error.source,
+                    Some(ErrorSource::Property(_) | ErrorSource::Identifier(_))
+                )
+            })
     }
 
     /// Appends the errors of another error; the status becomes their common one.
@@ -369,7 +370,7 @@ fn common_status(errors: &[ErrorObject]) -> StatusCode {
 
 /// The machine-readable code for a status, used when an error does not name its own.
 #[must_use]
-pub fn default_code(status: StatusCode) -> &'static str {
+pub(crate) fn default_code(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "bad_request",
         401 => "unauthorized",

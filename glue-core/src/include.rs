@@ -5,15 +5,14 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::context::Context;
+use crate::body::BoxFuture;
+use crate::context::RequestContext;
 use crate::error::GlueError;
 use crate::meta::{OperationKind, OperationMeta, RelationshipMeta, ResourceMeta};
-use crate::query::{
-    Condition, Filter, FilterValue, Operand, Operator, Query, QueryParams, Scalar, ValueKind,
-};
+use crate::params::QueryParams;
+use crate::query::{Condition, Filter, FilterValue, Operand, Operator, Query, Scalar, ValueKind};
 use crate::resource::ResourceObject;
-use crate::router::AppInner;
-use crate::security::ReadRule;
+use crate::security::{Guard, ReadRule, Rule};
 
 /// Which resources a relationship of an item refers to (JSON:API resource linkage).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,15 +127,43 @@ static RELATED: OperationMeta = OperationMeta {
     ..OperationMeta::DEFAULT
 };
 
-impl AppInner {
-    /// Loads what `ctx.query().include()` asks for around `primary`.
-    pub(crate) async fn load_includes(
+/// A resource that relationships load items of.
+pub(crate) trait RelatedSource: Send + Sync {
+    /// Its metadata.
+    fn meta(&self) -> &'static ResourceMeta;
+    /// Items to include in another resource's document: its collection for a request whose
+    /// filter names the keys wanted, without the items `visible` refuses.
+    fn related<'a>(
+        &'a self,
+        request: RequestContext,
+        visible: Option<(&'a Rule, Guard<'a>)>,
+    ) -> BoxFuture<'a, Result<Vec<Arc<dyn ResourceObject>>, GlueError>>;
+}
+
+/// The resources of an application, as relationships find their targets.
+pub(crate) trait Sources: Send + Sync {
+    /// The source of a target resource, and its index among the application's resources.
+    fn source(&self, target: &'static ResourceMeta) -> Option<(usize, &dyn RelatedSource)>;
+}
+
+/// Loads compound documents: the capability the flow hands a handler.
+#[derive(Clone, Copy)]
+pub(crate) struct Includer<'a> {
+    pub(crate) sources: &'a dyn Sources,
+    /// Who may see included items, by resource index.
+    pub(crate) read_rules: &'a [ReadRule],
+    pub(crate) guard: Guard<'a>,
+}
+
+impl Includer<'_> {
+    /// Loads what `request.query.include()` asks for around `primary`.
+    pub(crate) async fn load(
         &self,
-        ctx: &Context,
+        ctx: &RequestContext,
         primary: &[&dyn ResourceObject],
     ) -> Result<Included, GlueError> {
         let mut included = Included::default();
-        let tree = Node::from_paths(ctx.query());
+        let tree = Node::from_paths(&ctx.query);
         if tree.children.is_empty() || primary.is_empty() {
             return Ok(included);
         }
@@ -190,7 +217,7 @@ impl AppInner {
     /// One batched call for one relationship of many parents; records their linkage.
     async fn load_relationship(
         &self,
-        ctx: &Context,
+        ctx: &RequestContext,
         parents: &[Parent<'_>],
         relationship: &'static RelationshipMeta,
         included: &mut Included,
@@ -205,25 +232,15 @@ impl AppInner {
                 ),
             )
         };
-        let index = self
-            .handlers
-            .iter()
-            .position(|handler| std::ptr::eq(handler.meta(), target))
-            .or_else(|| {
-                self.handlers
-                    .iter()
-                    .position(|handler| handler.meta().short_name == target.short_name)
-            })
-            .ok_or_else(unavailable)?;
-        let handler = &self.handlers[index];
+        let (index, source) = self.sources.source(target).ok_or_else(unavailable)?;
         let visible = match &self.read_rules[index] {
             ReadRule::Unreadable => return Err(unavailable()),
             ReadRule::Open => None,
             ReadRule::Early(rule) => {
-                self.guard().check_early(rule, &ctx.facts())?;
+                self.guard.check_early(rule, &ctx.facts())?;
                 None
             }
-            ReadRule::PerItem(rule) => Some((rule, self.guard())),
+            ReadRule::PerItem(rule) => Some((rule, self.guard)),
         };
         let (own, theirs) = relationship.keys.first().ok_or_else(unavailable)?;
         let property = target.property(theirs).ok_or_else(unavailable)?;
@@ -251,12 +268,12 @@ impl AppInner {
                     operand: Operand::List(operand),
                 })),
                 sort: Vec::new(),
-                fields: ctx.query().fields.clone(),
+                fields: ctx.query.fields.clone(),
                 include: Vec::new(),
                 page: None,
             };
             let related = related_context(ctx, target, query);
-            handler.related(related, visible).await?
+            source.related(related, visible).await?
         };
 
         let mut by_key: HashMap<Scalar<'_>, Vec<usize>> = HashMap::new();
@@ -300,10 +317,14 @@ fn key_of<'o>(kind: ValueKind, object: &'o dyn ResourceObject, name: &str) -> Op
         .and_then(|value| kind.coerce(value))
 }
 
-/// The context of a related load: the request's head and fieldsets, the target resource, and
+/// The request of a related load: the request's head and fieldsets, the target resource, and
 /// a filter on the key instead of uri variables.
-fn related_context(ctx: &Context, target: &'static ResourceMeta, query: Query) -> Context {
-    Context {
+fn related_context(
+    ctx: &RequestContext,
+    target: &'static ResourceMeta,
+    query: Query,
+) -> RequestContext {
+    RequestContext {
         parts: ctx.parts.clone(),
         application: Arc::clone(&ctx.application),
         resource: target,

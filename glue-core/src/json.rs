@@ -1,7 +1,7 @@
 //! Small helpers for writing JSON documents straight into a byte buffer.
 //!
-//! Conventions write documents member by member; values go through `serde_json`, so escaping
-//! lives in one place.
+//! Conventions write documents member by member; text that needs escaping goes through
+//! `serde_json`, so escaping lives in one place.
 
 /// Whether a byte stands for itself inside a JSON string.
 const PLAIN: [bool; 256] = {

@@ -1,8 +1,9 @@
 //! Core types, traits and the router of Glue: resource-oriented HTTP APIs for Rust.
 //!
-//! Declare a resource once, as a struct with `#[derive(ApiResource)]`; write a [`Provider`]
-//! (reads) and a [`Processor`] (writes); register it on an [`Application`] with the
-//! conventions it speaks; mount the resulting [`Router`] on any tower-compatible server.
+//! Declare a resource once, as a struct with `#[derive(ApiResource)]`; write its provider
+//! ([`ItemProvider`], [`CollectionProvider`]: reads) and processor ([`CreateProcessor`] and
+//! the other write traits); register it on an [`Application`] with the conventions it speaks;
+//! mount the resulting [`Router`] on any tower-compatible server.
 //!
 //! # High-level features
 //!
@@ -21,7 +22,10 @@
 //! # Example
 //!
 //! ```
-//! use glue_core::{ApiResource, Application, Context, GlueError, Paginated, PlainJson, Provider};
+//! use glue_core::{
+//!     ApiResource, Application, CollectionProvider, Context, GlueError, ItemProvider, Paginated,
+//!     PlainJson,
+//! };
 //! use glue_core::http::{Request, StatusCode};
 //! use tower::ServiceExt;
 //!
@@ -35,12 +39,14 @@
 //!
 //! struct Planets;
 //!
-//! impl Provider<Planet> for Planets {
-//!     async fn item(&self, ctx: &Context) -> Result<Option<Planet>, GlueError> {
-//!         Ok((ctx.id() == Some("earth")).then(|| Planet { name: "earth".into(), moons: 1 }))
+//! impl ItemProvider<Planet> for Planets {
+//!     async fn item(&self, ctx: &Context<Planet>) -> Result<Option<Planet>, GlueError> {
+//!         Ok((ctx.raw_id() == Some("earth")).then(|| Planet { name: "earth".into(), moons: 1 }))
 //!     }
+//! }
 //!
-//!     async fn collection(&self, _ctx: &Context) -> Result<Paginated<Planet>, GlueError> {
+//! impl CollectionProvider<Planet> for Planets {
+//!     async fn collection(&self, _ctx: &Context<Planet>) -> Result<Paginated<Planet>, GlueError> {
 //!         Ok(vec![Planet { name: "earth".into(), moons: 1 }].into())
 //!     }
 //! }
@@ -74,56 +80,50 @@ extern crate self as glue_core;
 
 mod app;
 mod auth;
-mod body;
+pub mod body;
 mod context;
-mod convention;
+pub mod convention;
 pub mod date;
 mod endpoint;
 mod error;
+mod flow;
 mod handler;
 mod include;
-pub mod json;
+mod json;
 mod links;
-mod meta;
+pub mod meta;
+pub mod model;
 mod negotiate;
-pub mod openapi;
+#[doc(hidden)]
+pub mod operations;
 pub mod pagination;
+mod paging;
+mod params;
 mod plain;
 mod provider;
 pub mod query;
-mod resource;
-mod router;
+pub mod resource;
 mod security;
 pub mod validation;
-pub mod wire;
 
 #[doc(no_inline)]
 pub use http;
 
 pub use app::{Application, BuildError, DEFAULT_BODY_LIMIT};
 pub use auth::{AuthRequest, Authenticator};
-pub use body::{Body, ChunkStream};
+pub use body::Body;
 pub use context::Context;
-pub use convention::{
-    Convention, DecodeTarget, PageInfo, RelationshipView, RenderContext, WriteDocument,
-};
-pub use endpoint::{Endpoint, EndpointRequest, OpenApi};
-pub use error::{ErrorObject, ErrorSource, FieldError, GlueError, default_code, property_pointer};
+pub use endpoint::{Endpoint, EndpointRequest};
+pub use error::{ErrorObject, ErrorSource, FieldError, GlueError};
+pub use flow::{RouteFuture, Router};
 pub use glue_security::{Principal, PrincipalKind, Subject, Vote, Voter};
-pub use handler::BoxFuture;
-pub use include::{Included, Linkage};
-pub use links::{Links, Related, encode_segment};
-pub use meta::{
-    Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType,
-    RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta,
+pub use pagination::{PageRequest, Paginated};
+pub use plain::PlainJson;
+pub use provider::{
+    CollectionProvider, CreateProcessor, DeleteProcessor, ItemProvider, ItemStream, Processor,
+    ReplaceProcessor, UpdateProcessor,
 };
-pub use negotiate::MediaRange;
-pub use pagination::{PageRequest, Paginated, PaginationSettings, PaginationStrategy};
-pub use plain::{PlainJson, write_page_meta};
-pub use provider::{ItemStream, Processor, Provider};
-pub use query::{Filter, Query, QueryParams, SortKey};
-pub use resource::{PropertyWriter, Resource, ResourceId, ResourceObject, WriteInput, WriteMode};
-pub use router::{BoxError, RouteFuture, Router};
+pub use resource::{NoId, Resource, ResourceId};
 
 /// A request as the router takes it: any `http_body::Body` (axum's, hyper's `Incoming`,
 /// `String` in tests).
@@ -143,18 +143,23 @@ pub mod __private {
     use std::marker::PhantomData;
 
     pub use crate::date::{UtcDateTime, decode_date, decode_date_time};
+    pub use crate::error::FieldError;
+    pub use crate::meta::{
+        Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType,
+        RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta,
+    };
+    pub use crate::operations::{self, Operations};
     pub use crate::query::{AsScalar, Scalar};
+    pub use crate::resource::{PropertyWriter, ResourceId, WriteInput, WriteMode};
     pub use crate::validation::from_validator;
     pub use serde;
     pub use serde_json;
     pub use validator;
 
-    use crate::error::FieldError;
-
     /// Whether a resource has a property of this wire name; for the checks of relationships
     /// that the derive writes, evaluated at compile time.
     #[must_use]
-    pub const fn has_property(meta: &crate::ResourceMeta, name: &str) -> bool {
+    pub const fn has_property(meta: &crate::meta::ResourceMeta, name: &str) -> bool {
         let mut index = 0;
         while index < meta.properties.len() {
             if same_text(meta.properties[index].name, name) {

@@ -4,13 +4,13 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
+use glue_common::Scalar;
 use glue_common::template::Segment;
 use http::HeaderMap;
 use http::uri::{Authority, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::meta::{OperationKind, RelationshipMeta, ResourceMeta};
-use crate::query::Scalar;
 use crate::resource::ResourceObject;
 
 /// Characters kept as they are in a path segment: the unreserved set of RFC 3986.
@@ -19,12 +19,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Percent-encodes one path segment.
-#[must_use]
-pub fn encode_segment(value: &str) -> String {
-    utf8_percent_encode(value, SEGMENT).to_string()
-}
 
 /// A uri template split into literal text and variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +224,7 @@ fn address(meta: &ResourceMeta) -> usize {
 
 /// The link builder of one request.
 #[derive(Debug, Clone)]
-pub struct Links {
+pub(crate) struct Links {
     base: String,
     /// The base, escaped for the inside of a JSON string.
     base_json: String,
@@ -246,15 +240,9 @@ impl Links {
         }
     }
 
-    /// The base URL: scheme, host and mount path, without a trailing slash.
-    #[must_use]
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-
     /// An absolute URL for a path on this application.
     #[must_use]
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         let mut url = String::with_capacity(self.base.len() + path.len());
         url.push_str(&self.base);
         url.push_str(path);
@@ -263,7 +251,7 @@ impl Links {
 
     /// Writes the absolute URL of an item as a JSON string (quoted), straight into `out`;
     /// writes nothing and answers `false` when its resource has no item route.
-    pub fn write_item_url_json(&self, item: &dyn ResourceObject, out: &mut Vec<u8>) -> bool {
+    pub(crate) fn write_item_url_json(&self, item: &dyn ResourceObject, out: &mut Vec<u8>) -> bool {
         let Some(template) = self
             .routes
             .of(item.resource_meta())
@@ -287,7 +275,7 @@ impl Links {
 
     /// The absolute URL of an item, when its resource has an item route.
     #[must_use]
-    pub fn item_url(&self, item: &dyn ResourceObject) -> Option<String> {
+    pub(crate) fn item_url(&self, item: &dyn ResourceObject) -> Option<String> {
         let template = self.routes.of(item.resource_meta())?.item.as_ref()?;
         let mut url = self.base.as_bytes().to_vec();
         template
@@ -301,7 +289,7 @@ impl Links {
     /// The link to the items related to `item` through its relationship number `index`
     /// (SPEC §3.3), when the target has a route for them and the key has a value.
     #[must_use]
-    pub fn related<'a>(
+    pub(crate) fn related<'a>(
         &'a self,
         item: &'a dyn ResourceObject,
         index: usize,

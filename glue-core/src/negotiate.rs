@@ -84,93 +84,76 @@ pub(crate) enum Accepted {
     None,
 }
 
-/// Picks the convention for the answer (SPEC §2.2): the default when `Accept` is absent,
-/// empty, unparseable, `*/*` or `application/*`; otherwise the q-weighted list is matched in
-/// order of weight, then position.
+/// What an `Accept` header asks for (SPEC §2.2), parsed once: anything (absent, empty, or
+/// nothing in it parses), nothing offered (every entry refused with `q=0`), or media ranges
+/// in order of weight, then position.
+#[derive(Debug)]
+pub(crate) enum Preferences<'a> {
+    /// The default convention, any version.
+    Any,
+    /// Media ranges, most preferred first.
+    Ranges(Vec<MediaRange<'a>>),
+}
+
+impl<'a> Preferences<'a> {
+    /// Parses an `Accept` header.
+    pub(crate) fn parse(header: Option<&'a str>) -> Self {
+        let Some(text) = header.filter(|text| !text.trim().is_empty()) else {
+            return Self::Any;
+        };
+        let mut ranges: Vec<(f32, MediaRange<'a>)> = Vec::new();
+        let mut parsed = false;
+        for item in MediaTypeList::new(text) {
+            let Ok(media) = item else { continue };
+            parsed = true;
+            let (weight, media) = split_weight(media);
+            if weight > 0.0 {
+                ranges.push((weight, MediaRange { inner: media }));
+            }
+        }
+        if !parsed {
+            return Self::Any;
+        }
+        // A stable sort keeps the client's order among equal weights.
+        ranges.sort_by(|(a, _), (b, _)| b.total_cmp(a));
+        Self::Ranges(ranges.into_iter().map(|(_, range)| range).collect())
+    }
+
+    /// The acceptable conventions, most preferred first, each with the version it asks for
+    /// (SPEC §2.4): `*/*` and `application/*` stand for the default convention, any version.
+    pub(crate) fn conventions<'c, C: Accepts>(
+        &'c self,
+        conventions: &'c [C],
+        default: usize,
+    ) -> impl Iterator<Item = (usize, Option<Cow<'c, str>>)> + 'c {
+        let (any, ranges): (_, &[MediaRange<'a>]) = match self {
+            Self::Any => (Some((default, None)), &[]),
+            Self::Ranges(ranges) => (None, ranges),
+        };
+        any.into_iter()
+            .chain(ranges.iter().filter_map(move |range| {
+                let ty = range.ty();
+                if ty == "*" || (ty.eq_ignore_ascii_case("application") && range.subtype() == "*") {
+                    return Some((default, None));
+                }
+                conventions
+                    .iter()
+                    .position(|convention| convention.accepts_media(range))
+                    .map(|index| (index, range.param("version")))
+            }))
+    }
+}
+
+/// The convention that answers (SPEC §2.2): the most preferred acceptable one; `None` means
+/// 406.
 pub(crate) fn negotiate_accept<C: Accepts>(
     header: Option<&str>,
     conventions: &[C],
     default: usize,
 ) -> Accepted {
-    let Some(text) = header else {
-        return Accepted::Index(default);
-    };
-    if text.trim().is_empty() {
-        return Accepted::Index(default);
-    }
-    let mut ranges: Vec<(f32, MediaRange<'_>)> = Vec::new();
-    for item in MediaTypeList::new(text) {
-        let Ok(media) = item else { continue };
-        let (weight, media) = split_weight(media);
-        if weight > 0.0 {
-            ranges.push((weight, MediaRange { inner: media }));
-        }
-    }
-    if ranges.is_empty() {
-        // Every entry was malformed or refused with q=0.
-        return if MediaTypeList::new(text).any(|item| item.is_ok()) {
-            Accepted::None
-        } else {
-            Accepted::Index(default)
-        };
-    }
-    // A stable sort keeps the client's order among equal weights.
-    ranges.sort_by(|(a, _), (b, _)| b.total_cmp(a));
-    for (_, range) in &ranges {
-        let ty = range.ty();
-        let subtype = range.subtype();
-        if ty == "*" || (ty.eq_ignore_ascii_case("application") && subtype == "*") {
-            return Accepted::Index(default);
-        }
-        if let Some(index) = conventions
-            .iter()
-            .position(|convention| convention.accepts_media(range))
-        {
-            return Accepted::Index(index);
-        }
-    }
-    Accepted::None
-}
-
-/// What `Accept` allows, in order of preference: each convention it names with the version it
-/// asks for (SPEC §2.4), or the default convention with any version for `*/*`,
-/// `application/*`, an absent or empty header. `None`: nothing offered is acceptable (406).
-pub(crate) fn acceptable<C: Accepts>(
-    header: Option<&str>,
-    conventions: &[C],
-    default: usize,
-) -> Option<Vec<(usize, Option<String>)>> {
-    let any = || Some(vec![(default, None)]);
-    let Some(text) = header.filter(|text| !text.trim().is_empty()) else {
-        return any();
-    };
-    let mut ranges: Vec<(f32, MediaRange<'_>)> = Vec::new();
-    let mut parsed = false;
-    for item in MediaTypeList::new(text) {
-        let Ok(media) = item else { continue };
-        parsed = true;
-        let (weight, media) = split_weight(media);
-        if weight > 0.0 {
-            ranges.push((weight, MediaRange { inner: media }));
-        }
-    }
-    if !parsed {
-        return any();
-    }
-    ranges.sort_by(|(a, _), (b, _)| b.total_cmp(a));
-    let mut list = Vec::new();
-    for (_, range) in &ranges {
-        let ty = range.ty();
-        if ty == "*" || (ty.eq_ignore_ascii_case("application") && range.subtype() == "*") {
-            list.push((default, None));
-        } else if let Some(index) = conventions
-            .iter()
-            .position(|convention| convention.accepts_media(range))
-        {
-            list.push((index, range.param("version").map(Cow::into_owned)));
-        }
-    }
-    (!list.is_empty()).then_some(list)
+    let preferences = Preferences::parse(header);
+    let first = preferences.conventions(conventions, default).next();
+    first.map_or(Accepted::None, |(index, _)| Accepted::Index(index))
 }
 
 /// The `version` parameter of a `Content-Type`, if any.

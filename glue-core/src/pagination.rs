@@ -12,7 +12,9 @@ use http::HeaderMap;
 
 use crate::error::GlueError;
 use crate::meta::PaginationMeta;
-use crate::query::{QueryParams, Scalar};
+use glue_common::Scalar;
+
+use crate::params::QueryParams;
 
 /// Pagination settings of one collection: the resource's declaration over the application's
 /// defaults (SPEC §5.1).
@@ -516,6 +518,12 @@ pub trait PaginationStrategy: Send + Sync + 'static {
     /// and its links use the resource's configured form.
     fn in_links(&self) -> bool {
         true
+    }
+
+    /// Whether this form answers 206 Partial Content (and 416 past the end), as the `Range`
+    /// form does, for the OpenAPI document.
+    fn partial_content(&self) -> bool {
+        false
     }
 
     /// Adjusts the answer once the page is known (the `Range` form answers 206 with

@@ -1,13 +1,17 @@
 //! The plain JSON convention ("no convention", SPEC §4): `application/json` documents with the
 //! resource's readable properties under `data`.
 
-use crate::convention::{Convention, DecodeTarget, PageInfo, RenderContext, WriteDocument};
+use crate::convention::json::{
+    write_key, write_optional_str_member, write_page_meta, write_str, write_u64,
+};
+use crate::convention::schema::{ClientId, DocumentKind, SchemaSet};
+use crate::convention::wire::{decode_envelope, decode_members};
+use crate::convention::{
+    Convention, DecodeTarget, MediaRange, PageInfo, RenderContext, WriteDocument,
+};
 use crate::error::{ErrorSource, GlueError};
-use crate::json::{write_key, write_optional_str_member, write_str, write_u64};
-use crate::negotiate::MediaRange;
-use crate::openapi::{ClientId, DocumentKind, SchemaSet};
+use crate::meta::ResourceMeta;
 use crate::resource::ResourceObject;
-use crate::wire::{decode_envelope, decode_members};
 use serde_json::{Value, json};
 
 /// Plain JSON: `{"data": {...}}` for items, `{"data": [...], "links": ..., "meta": ...}` for
@@ -59,7 +63,6 @@ impl Convention for PlainJson {
         Ok(WriteDocument {
             attributes,
             id: None,
-            pointer: "/data",
         })
     }
 
@@ -195,6 +198,13 @@ impl Convention for PlainJson {
         Some(document)
     }
 
+    /// Plain JSON carries the identifier among the properties.
+    fn identifier_pointer(&self, resource: &ResourceMeta) -> Option<String> {
+        resource
+            .identifier()
+            .map(|property| crate::convention::property_pointer("/data", property.name))
+    }
+
     fn error_schema(&self) -> Option<serde_json::Value> {
         Some(json!({
             "type": "object",
@@ -251,29 +261,4 @@ impl Convention for PlainJson {
             out.push(b'}');
         }
     }
-}
-
-/// Writes `{"page":3,"pages":3,"records":5,"records_per_page":20,"records_total":55}`, leaving
-/// out what is not known.
-pub fn write_page_meta(out: &mut Vec<u8>, page: &PageInfo) {
-    out.push(b'{');
-    if let Some(number) = page.page {
-        out.extend_from_slice(b"\"page\":");
-        write_u64(out, number);
-        out.push(b',');
-    }
-    if let Some(pages) = page.pages {
-        out.extend_from_slice(b"\"pages\":");
-        write_u64(out, pages);
-        out.push(b',');
-    }
-    out.extend_from_slice(b"\"records\":");
-    write_u64(out, page.records);
-    out.extend_from_slice(b",\"records_per_page\":");
-    write_u64(out, page.records_per_page);
-    if let Some(total) = page.records_total {
-        out.extend_from_slice(b",\"records_total\":");
-        write_u64(out, total);
-    }
-    out.push(b'}');
 }

@@ -11,7 +11,7 @@ use glue_security::{
 use http::Method;
 use http::header::{self, HeaderValue};
 
-use crate::context::Context;
+use crate::context::RequestContext;
 use crate::error::GlueError;
 use crate::meta::{OperationKind, OperationMeta, ResourceMeta, SecurityRule};
 use crate::query::Scalar;
@@ -187,7 +187,7 @@ pub(crate) struct Facts<'a> {
     pub(crate) version: Option<&'a str>,
 }
 
-impl Context {
+impl RequestContext {
     /// What security rules read of this request.
     pub(crate) fn facts(&self) -> Facts<'_> {
         Facts {
@@ -196,8 +196,8 @@ impl Context {
             path: self.parts.uri.path(),
             application: &self.application,
             variables: &self.uri_variables,
-            locale: self.locale(),
-            code_bucket: self.code_bucket(),
+            locale: self.locale.as_deref(),
+            code_bucket: self.code_bucket.as_deref(),
             version: self.version(),
         }
     }

@@ -8,9 +8,9 @@
 //!
 //! ```
 //! use glue_core::Application;
-//! use glue_core::openapi::ApiInfo;
 //! use glue_docs::{Docs, DocsExt};
 //! use glue_jsonapi::JsonApi;
+//! use glue_openapi::{ApiInfo, OpenApiExt};
 //!
 //! let router = Application::backend()
 //!     .convention(JsonApi::new())

@@ -2,10 +2,10 @@
 //! links under a mount path.
 
 use glue_core::http::{HeaderMap, Method, Request, StatusCode, header};
-use glue_core::openapi::ApiInfo;
 use glue_core::{Application, Router};
 use glue_docs::{Docs, DocsExt, SWAGGER_UI_VERSION};
 use glue_jsonapi::JsonApi;
+use glue_openapi::{ApiInfo, OpenApiExt};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 

@@ -24,7 +24,9 @@ use axum::routing::get;
 use bytes::Bytes;
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, criterion_group};
-use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Provider};
+use glue_core::{
+    ApiResource, Application, CollectionProvider, Context, GlueError, ItemProvider, Paginated,
+};
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
 use http_body_util::BodyExt;
@@ -89,12 +91,14 @@ impl Store {
     }
 }
 
-impl Provider<Customer> for Store {
-    async fn item(&self, ctx: &Context) -> Result<Option<Customer>, GlueError> {
+impl ItemProvider<Customer> for Store {
+    async fn item(&self, ctx: &Context<Customer>) -> Result<Option<Customer>, GlueError> {
         Ok(ctx.id().and_then(|id| self.find(id)))
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Customer>, GlueError> {
+impl CollectionProvider<Customer> for Store {
+    async fn collection(&self, ctx: &Context<Customer>) -> Result<Paginated<Customer>, GlueError> {
         let page = ctx
             .page()
             .cloned()
@@ -159,15 +163,23 @@ struct Address {
     city: String,
 }
 
-impl Provider<LinkedCustomer> for Store {
-    async fn item(&self, ctx: &Context) -> Result<Option<LinkedCustomer>, GlueError> {
+impl ItemProvider<LinkedCustomer> for Store {
+    async fn item(
+        &self,
+        ctx: &Context<LinkedCustomer>,
+    ) -> Result<Option<LinkedCustomer>, GlueError> {
         Ok(ctx
             .id()
             .and_then(|id| self.find(id))
             .map(LinkedCustomer::from))
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<LinkedCustomer>, GlueError> {
+impl CollectionProvider<LinkedCustomer> for Store {
+    async fn collection(
+        &self,
+        ctx: &Context<LinkedCustomer>,
+    ) -> Result<Paginated<LinkedCustomer>, GlueError> {
         let page = ctx
             .page()
             .cloned()
@@ -180,8 +192,8 @@ impl Provider<LinkedCustomer> for Store {
     }
 }
 
-impl Provider<Address> for Store {
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Address>, GlueError> {
+impl CollectionProvider<Address> for Store {
+    async fn collection(&self, _ctx: &Context<Address>) -> Result<Paginated<Address>, GlueError> {
         Ok(Paginated::new(Vec::new(), 0))
     }
 }

@@ -8,7 +8,7 @@
 //! # Example
 //!
 //! ```
-//! use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Provider};
+//! use glue_core::{ApiResource, Application, Context, GlueError, ItemProvider};
 //! use glue_core::http::{Request, header};
 //! use glue_jsonapi::JsonApi;
 //! use tower::ServiceExt;
@@ -23,9 +23,9 @@
 //!
 //! struct Articles;
 //!
-//! impl Provider<Article> for Articles {
-//!     async fn item(&self, ctx: &Context) -> Result<Option<Article>, GlueError> {
-//!         Ok((ctx.id() == Some("1")).then(|| Article { id: 1, title: "Hello".into() }))
+//! impl ItemProvider<Article> for Articles {
+//!     async fn item(&self, ctx: &Context<Article>) -> Result<Option<Article>, GlueError> {
+//!         Ok((ctx.id() == Some(&1)).then(|| Article { id: 1, title: "Hello".into() }))
 //!     }
 //! }
 //!
@@ -45,12 +45,16 @@
 
 use std::borrow::Cow;
 
-use glue_core::json::{write_key, write_str, write_u64};
-use glue_core::wire::{decode_envelope, decode_members};
-use glue_core::{
-    Convention, DecodeTarget, ErrorSource, GlueError, Linkage, MediaRange, PageInfo, RenderContext,
-    ResourceObject, WriteDocument, property_pointer, write_page_meta,
+use glue_core::convention::json::{write_key, write_page_meta, write_str, write_u64};
+use glue_core::convention::schema::SchemaSet;
+use glue_core::convention::wire::{decode_envelope, decode_members};
+use glue_core::convention::{
+    Convention, DecodeTarget, Linkage, MediaRange, PageInfo, RenderContext, WriteDocument,
+    property_pointer,
 };
+use glue_core::meta::ResourceMeta;
+use glue_core::resource::ResourceObject;
+use glue_core::{ErrorSource, GlueError};
 use serde_json::value::RawValue;
 
 mod schema;
@@ -150,11 +154,7 @@ impl Convention for JsonApi {
         if let Some(raw) = member("relationships") {
             decode_members(raw, "/data/relationships")?;
         }
-        Ok(WriteDocument {
-            attributes,
-            id,
-            pointer: "/data/attributes",
-        })
+        Ok(WriteDocument { attributes, id })
     }
 
     fn write_item(
@@ -234,11 +234,13 @@ impl Convention for JsonApi {
         Ok(())
     }
 
-    fn document_schema(
-        &self,
-        resource: &glue_core::openapi::SchemaSet,
-    ) -> Option<serde_json::Value> {
+    fn document_schema(&self, resource: &SchemaSet) -> Option<serde_json::Value> {
         Some(schema::document(resource))
+    }
+
+    /// The identifier is the resource object's `id`.
+    fn identifier_pointer(&self, _resource: &ResourceMeta) -> Option<String> {
+        Some("/data/id".to_owned())
     }
 
     fn error_schema(&self) -> Option<serde_json::Value> {
@@ -261,11 +263,15 @@ impl Convention for JsonApi {
             out.push(b',');
             write_key(out, "title");
             write_str(out, &object.title);
+            // A validation message is about its property alone: the detail names it.
+            let validation = object.status.as_u16() == 422;
             let detail = match (&object.source, &object.detail) {
-                (Some(ErrorSource::Property(path)), Some(detail)) if !path.is_empty() => {
+                (Some(ErrorSource::Property(path)), Some(detail))
+                    if validation && !path.is_empty() =>
+                {
                     Some(Cow::Owned(format!("{path}: {detail}")))
                 }
-                (Some(ErrorSource::Identifier(_)), Some(detail)) => {
+                (Some(ErrorSource::Identifier(_)), Some(detail)) if validation => {
                     Some(Cow::Owned(format!("id: {detail}")))
                 }
                 (_, detail) => detail.as_deref().map(Cow::Borrowed),

@@ -1,6 +1,6 @@
 //! JSON Schemas of JSON:API documents (SPEC §3), for the OpenAPI document (SPEC §10.1).
 
-use glue_core::openapi::{ClientId, DocumentKind, SchemaSet};
+use glue_core::convention::schema::{ClientId, DocumentKind, SchemaSet};
 use serde_json::{Map, Value, json};
 
 /// `{"version": "1.1"}`.

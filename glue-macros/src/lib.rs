@@ -16,10 +16,27 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// ```
 /// use glue_core::ApiResource;
-/// # use glue_core::{Context, GlueError, Paginated, Processor, Provider};
+/// # use glue_core::*;
 /// # #[derive(Default)] struct Customers;
-/// # impl Provider<Customer> for Customers {}
+/// # impl ItemProvider<Customer> for Customers {
+/// #     async fn item(&self, _: &Context<Customer>) -> Result<Option<Customer>, GlueError> { Ok(None) }
+/// # }
+/// # impl CollectionProvider<Customer> for Customers {
+/// #     async fn collection(&self, _: &Context<Customer>) -> Result<Paginated<Customer>, GlueError> { Ok(Vec::new().into()) }
+/// # }
 /// # impl Processor<Customer> for Customers {}
+/// # impl CreateProcessor<Customer> for Customers {
+/// #     async fn create(&self, _: &Context<Customer>, c: Customer) -> Result<Customer, GlueError> { Ok(c) }
+/// # }
+/// # impl ReplaceProcessor<Customer> for Customers {
+/// #     async fn replace(&self, _: &Context<Customer>, c: Customer, _: Customer) -> Result<Customer, GlueError> { Ok(c) }
+/// # }
+/// # impl UpdateProcessor<Customer> for Customers {
+/// #     async fn update(&self, _: &Context<Customer>, c: Customer, _: Customer) -> Result<Customer, GlueError> { Ok(c) }
+/// # }
+/// # impl DeleteProcessor<Customer> for Customers {
+/// #     async fn delete(&self, _: &Context<Customer>, _: Customer) -> Result<(), GlueError> { Ok(()) }
+/// # }
 ///
 /// /// A customer of the shop.
 /// #[derive(ApiResource, Clone, validator::Validate)]

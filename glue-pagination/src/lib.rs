@@ -32,18 +32,20 @@
 
 use std::borrow::Cow;
 
+use glue_core::convention::schema::parameter;
 use glue_core::http::header::{ACCEPT_RANGES, CONTENT_RANGE, HeaderValue, RANGE};
 use glue_core::http::{HeaderMap, StatusCode};
-use glue_core::openapi::parameter;
+use glue_core::pagination::PaginationSettings;
 use glue_core::pagination::{
     Cursor, Direction, PageInput, PageOutcome, PaginationStrategy, parse_non_negative,
     parse_positive,
 };
-use glue_core::{Application, GlueError, PageRequest, PaginationSettings};
+use glue_core::{Application, GlueError, PageRequest};
 use serde_json::{Value, json};
 
+pub use glue_core::Paginated;
+pub use glue_core::pagination::PaginationSettings as Settings;
 pub use glue_core::pagination::Total;
-pub use glue_core::{Paginated, PaginationSettings as Settings};
 
 /// `page[offset]=20&page[limit]=10`: either may be sent alone; the offset defaults to 0 and
 /// the limit to the resource's page size.
@@ -240,6 +242,10 @@ impl RangePagination {
 impl PaginationStrategy for RangePagination {
     fn name(&self) -> &'static str {
         "range"
+    }
+
+    fn partial_content(&self) -> bool {
+        true
     }
 
     fn parse(
@@ -445,8 +451,8 @@ impl PaginationExt for Application {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use glue_core::QueryParams;
     use glue_core::http::{HeaderMap, StatusCode};
+    use glue_core::query::QueryParams;
 
     fn parse(
         strategy: &dyn PaginationStrategy,

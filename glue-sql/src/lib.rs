@@ -15,13 +15,16 @@
 //! case-sensitive.
 //!
 //! ```
-//! use glue_core::{ApiResource, Query, ResourceMeta, Resource};
+//! use glue_core::query::Query;
+//! use glue_core::{ApiResource, Resource};
 //! use glue_sql::{Dialect, Table};
 //! # #[derive(ApiResource, Clone)]
 //! # #[api(operations(GetCollection), provider = Books)]
 //! # struct Book { #[api(identifier)] isbn: String, page_count: u32 }
 //! # struct Books;
-//! # impl glue_core::Provider<Book> for Books {}
+//! # impl glue_core::CollectionProvider<Book> for Books {
+//! #     async fn collection(&self, _: &glue_core::Context<Book>) -> Result<glue_core::Paginated<Book>, glue_core::GlueError> { Ok(Vec::new().into()) }
+//! # }
 //!
 //! let table = Table::new("books", Book::meta());
 //! let statement = table.select(&Query::default()).rows(Dialect::Postgres);
@@ -31,9 +34,10 @@
 //! );
 //! ```
 
+use glue_core::meta::{PropertyMeta, PropertyType, ResourceMeta};
 use glue_core::pagination::{Cursor, Direction};
+use glue_core::query::Query;
 use glue_core::query::{Condition, Filter, FilterValue, Operand, Operator, Scalar};
-use glue_core::{PropertyMeta, PropertyType, Query, ResourceMeta};
 use sea_query::{
     Alias, Expr, ExprTrait, Func, NullOrdering, Order, PostgresQueryBuilder, SelectStatement,
     SqliteQueryBuilder, Values,

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use glue_core::{
-    ApiResource, Application, Context, GlueError, Paginated, PlainJson, Processor, Provider, Router,
+    ApiResource, Application, CollectionProvider, Context, CreateProcessor, DeleteProcessor,
+    GlueError, ItemProvider, Paginated, PlainJson, Processor, ReplaceProcessor, Router,
+    UpdateProcessor,
 };
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -80,34 +82,40 @@ impl Notes {
         self.lock().iter().find(|note| note.id == id).cloned()
     }
 
-    fn id_of(ctx: &Context) -> Option<u64> {
-        ctx.id().and_then(|id| id.parse().ok())
+    fn id_of(ctx: &Context<Note>) -> Option<u64> {
+        ctx.id().copied()
     }
 }
 
-impl Provider<Note> for Notes {
-    async fn item(&self, ctx: &Context) -> Result<Option<Note>, GlueError> {
+impl ItemProvider<Note> for Notes {
+    async fn item(&self, ctx: &Context<Note>) -> Result<Option<Note>, GlueError> {
         Ok(Self::id_of(ctx).and_then(|id| self.get(id)))
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Note>, GlueError> {
+impl CollectionProvider<Note> for Notes {
+    async fn collection(&self, _ctx: &Context<Note>) -> Result<Paginated<Note>, GlueError> {
         // Every note: the framework pages them.
         Ok(self.lock().clone().into())
     }
 }
 
-impl Processor<Note> for Notes {
-    async fn create(&self, _ctx: &Context, mut note: Note) -> Result<Note, GlueError> {
+impl Processor<Note> for Notes {}
+
+impl CreateProcessor<Note> for Notes {
+    async fn create(&self, _ctx: &Context<Note>, mut note: Note) -> Result<Note, GlueError> {
         let mut items = self.lock();
         note.id = items.iter().map(|note| note.id).max().unwrap_or(0) + 1;
         note.created_at = Utc::now();
         items.push(note.clone());
         Ok(note)
     }
+}
 
+impl ReplaceProcessor<Note> for Notes {
     async fn replace(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<Note>,
         note: Note,
         _previous: Note,
     ) -> Result<Note, GlueError> {
@@ -117,12 +125,21 @@ impl Processor<Note> for Notes {
         }
         Ok(note)
     }
+}
 
-    async fn update(&self, ctx: &Context, note: Note, previous: Note) -> Result<Note, GlueError> {
+impl UpdateProcessor<Note> for Notes {
+    async fn update(
+        &self,
+        ctx: &Context<Note>,
+        note: Note,
+        previous: Note,
+    ) -> Result<Note, GlueError> {
         self.replace(ctx, note, previous).await
     }
+}
 
-    async fn delete(&self, _ctx: &Context, note: Note) -> Result<(), GlueError> {
+impl DeleteProcessor<Note> for Notes {
+    async fn delete(&self, _ctx: &Context<Note>, note: Note) -> Result<(), GlueError> {
         self.lock().retain(|stored| stored.id != note.id);
         Ok(())
     }
@@ -140,12 +157,17 @@ pub(crate) struct Explosive {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Panicking;
 
-impl Provider<Explosive> for Panicking {
-    async fn item(&self, _ctx: &Context) -> Result<Option<Explosive>, GlueError> {
+impl ItemProvider<Explosive> for Panicking {
+    async fn item(&self, _ctx: &Context<Explosive>) -> Result<Option<Explosive>, GlueError> {
         panic!("the provider exploded with secret detail 0xDEADBEEF");
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Explosive>, GlueError> {
+impl CollectionProvider<Explosive> for Panicking {
+    async fn collection(
+        &self,
+        _ctx: &Context<Explosive>,
+    ) -> Result<Paginated<Explosive>, GlueError> {
         Err(GlueError::internal("database password is hunter2"))
     }
 }
@@ -162,8 +184,8 @@ pub(crate) struct Event {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EventLog;
 
-impl Provider<Event> for EventLog {
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Event>, GlueError> {
+impl CollectionProvider<Event> for EventLog {
+    async fn collection(&self, ctx: &Context<Event>) -> Result<Paginated<Event>, GlueError> {
         let page = ctx
             .page()
             .cloned()
@@ -192,18 +214,20 @@ pub(crate) struct Tags {
     items: Arc<Mutex<Vec<Tag>>>,
 }
 
-impl Provider<Tag> for Tags {
-    async fn item(&self, ctx: &Context) -> Result<Option<Tag>, GlueError> {
+impl ItemProvider<Tag> for Tags {
+    async fn item(&self, ctx: &Context<Tag>) -> Result<Option<Tag>, GlueError> {
         let items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(items
             .iter()
-            .find(|tag| Some(tag.slug.as_str()) == ctx.id())
+            .find(|tag| Some(&tag.slug) == ctx.id())
             .cloned())
     }
 }
 
-impl Processor<Tag> for Tags {
-    async fn create(&self, _ctx: &Context, tag: Tag) -> Result<Tag, GlueError> {
+impl Processor<Tag> for Tags {}
+
+impl CreateProcessor<Tag> for Tags {
+    async fn create(&self, _ctx: &Context<Tag>, tag: Tag) -> Result<Tag, GlueError> {
         let mut items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
         if items.iter().any(|stored| stored.slug == tag.slug) {
             return Err(GlueError::conflict_at(

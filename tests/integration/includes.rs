@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use glue_core::{
-    ApiResource, Application, Context, GlueError, Paginated, PlainJson, Provider, Router,
+    ApiResource, Application, CollectionProvider, Context, GlueError, ItemProvider, Paginated,
+    PlainJson, Router,
 };
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -73,7 +74,7 @@ impl Library {
         }
     }
 
-    fn count(&self, ctx: &Context) {
+    fn count<R: glue_core::Resource>(&self, ctx: &Context<R>) {
         if ctx.is_include() {
             self.calls[ctx.resource().short_name].fetch_add(1, Ordering::SeqCst);
         }
@@ -112,46 +113,62 @@ fn books() -> Vec<Book> {
     books
 }
 
-impl Provider<Author> for Library {
-    async fn item(&self, ctx: &Context) -> Result<Option<Author>, GlueError> {
+impl ItemProvider<Author> for Library {
+    async fn item(&self, ctx: &Context<Author>) -> Result<Option<Author>, GlueError> {
         Ok(authors()
             .into_iter()
-            .find(|author| Some(author.id.to_string().as_str()) == ctx.id()))
+            .find(|author| Some(&author.id) == ctx.id()))
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Author>, GlueError> {
+impl CollectionProvider<Author> for Library {
+    async fn collection(&self, ctx: &Context<Author>) -> Result<Paginated<Author>, GlueError> {
         self.count(ctx);
         Ok(authors().into())
     }
 }
 
-impl Provider<Book> for Library {
-    async fn item(&self, ctx: &Context) -> Result<Option<Book>, GlueError> {
-        Ok(books()
-            .into_iter()
-            .find(|book| Some(book.id.to_string().as_str()) == ctx.id()))
+impl ItemProvider<Book> for Library {
+    async fn item(&self, ctx: &Context<Book>) -> Result<Option<Book>, GlueError> {
+        Ok(books().into_iter().find(|book| Some(&book.id) == ctx.id()))
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Book>, GlueError> {
+impl CollectionProvider<Book> for Library {
+    async fn collection(&self, ctx: &Context<Book>) -> Result<Paginated<Book>, GlueError> {
         self.count(ctx);
         Ok(books().into())
     }
 }
 
-impl Provider<Publisher> for Library {
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Publisher>, GlueError> {
+fn publishers() -> Vec<Publisher> {
+    vec![
+        Publisher {
+            id: 1,
+            name: "Even Press".to_owned(),
+        },
+        Publisher {
+            id: 2,
+            name: "Odd House".to_owned(),
+        },
+    ]
+}
+
+impl ItemProvider<Publisher> for Library {
+    async fn item(&self, ctx: &Context<Publisher>) -> Result<Option<Publisher>, GlueError> {
+        Ok(publishers()
+            .into_iter()
+            .find(|publisher| Some(&publisher.id) == ctx.id()))
+    }
+}
+
+impl CollectionProvider<Publisher> for Library {
+    async fn collection(
+        &self,
+        ctx: &Context<Publisher>,
+    ) -> Result<Paginated<Publisher>, GlueError> {
         self.count(ctx);
-        Ok(vec![
-            Publisher {
-                id: 1,
-                name: "Even Press".to_owned(),
-            },
-            Publisher {
-                id: 2,
-                name: "Odd House".to_owned(),
-            },
-        ]
-        .into())
+        Ok(publishers().into())
     }
 }
 

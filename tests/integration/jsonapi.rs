@@ -2,7 +2,7 @@
 //! documents and error documents.
 
 use glue_core::{
-    ApiResource, Application, Context, ErrorObject, GlueError, PlainJson, Provider, Router,
+    ApiResource, Application, Context, ErrorObject, GlueError, ItemProvider, PlainJson, Router,
 };
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -1159,9 +1159,9 @@ struct Trouble {
 #[derive(Debug, Clone, Copy)]
 struct Troubles;
 
-impl Provider<Trouble> for Troubles {
-    async fn item(&self, ctx: &Context) -> Result<Option<Trouble>, GlueError> {
-        let statuses: &[StatusCode] = match ctx.id() {
+impl ItemProvider<Trouble> for Troubles {
+    async fn item(&self, ctx: &Context<Trouble>) -> Result<Option<Trouble>, GlueError> {
+        let statuses: &[StatusCode] = match ctx.id().map(String::as_str) {
             Some("conflicts") => &[StatusCode::CONFLICT, StatusCode::CONFLICT],
             Some("client") => &[StatusCode::NOT_FOUND, StatusCode::CONFLICT],
             Some("client-and-validation") => {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use glue_core::{
-    ApiResource, Application, Context, GlueError, Paginated, PlainJson, Provider, Router,
+    ApiResource, Application, CollectionProvider, Context, GlueError, Paginated, PlainJson, Router,
 };
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -144,8 +144,8 @@ struct PageFormed {
 
 macro_rules! numbers_provide {
     ($($resource:ident),*) => {$(
-        impl Provider<$resource> for Numbers {
-            async fn collection(&self, _ctx: &Context) -> Result<Paginated<$resource>, GlueError> {
+        impl CollectionProvider<$resource> for Numbers {
+            async fn collection(&self, _ctx: &Context<$resource>) -> Result<Paginated<$resource>, GlueError> {
                 Ok((1..=self.0).map(|n| $resource { n }).collect::<Vec<_>>().into())
             }
         }

@@ -4,7 +4,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use glue_core::{
-    ApiResource, Application, Context, GlueError, PlainJson, Processor, Provider, Router,
+    ApiResource, Application, Context, CreateProcessor, GlueError, ItemProvider, PlainJson,
+    Processor, Router,
 };
 use glue_jsonapi::JsonApi;
 use http::{Method, StatusCode};
@@ -605,18 +606,24 @@ struct Letters {
     items: Arc<Mutex<Vec<Letter>>>,
 }
 
-impl Provider<Letter> for Letters {
-    async fn item(&self, ctx: &Context) -> Result<Option<Letter>, GlueError> {
+impl ItemProvider<Letter> for Letters {
+    async fn item(&self, ctx: &Context<Letter>) -> Result<Option<Letter>, GlueError> {
         let items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(items
             .iter()
-            .find(|letter| Some(letter.id.to_string().as_str()) == ctx.id())
+            .find(|letter| Some(&letter.id) == ctx.id())
             .cloned())
     }
 }
 
-impl Processor<Letter> for Letters {
-    async fn create(&self, _ctx: &Context, mut letter: Letter) -> Result<Letter, GlueError> {
+impl Processor<Letter> for Letters {}
+
+impl CreateProcessor<Letter> for Letters {
+    async fn create(
+        &self,
+        _ctx: &Context<Letter>,
+        mut letter: Letter,
+    ) -> Result<Letter, GlueError> {
         let mut items = self.items.lock().unwrap_or_else(PoisonError::into_inner);
         letter.id = items.len() as u64 + 1;
         items.push(letter.clone());

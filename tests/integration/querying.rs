@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use glue_core::query::memory;
 use glue_core::{
-    ApiResource, Application, Context, GlueError, Paginated, Provider, Resource, Router,
+    ApiResource, Application, CollectionProvider, Context, GlueError, Paginated, Resource, Router,
 };
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -59,8 +59,8 @@ pub(crate) enum Gadgets {
     },
 }
 
-impl Provider<Gadget> for Gadgets {
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Gadget>, GlueError> {
+impl CollectionProvider<Gadget> for Gadgets {
+    async fn collection(&self, ctx: &Context<Gadget>) -> Result<Paginated<Gadget>, GlueError> {
         match self {
             Self::Framework(items) => Ok(items.to_vec().into()),
             Self::Helper(items) => Ok(memory::apply(items.to_vec(), ctx.query())),

@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use bytes::Bytes;
 use glue_core::http::{Method, Response, StatusCode};
 use glue_core::{
-    ApiResource, Application, AuthRequest, Authenticator, Body, Context, EndpointRequest,
-    GlueError, Paginated, Principal, PrincipalKind, Processor, Provider, Router, Subject, Vote,
-    Voter,
+    ApiResource, Application, AuthRequest, Authenticator, Body, CollectionProvider, Context,
+    CreateProcessor, DeleteProcessor, EndpointRequest, GlueError, ItemProvider, Paginated,
+    Principal, PrincipalKind, Processor, Router, Subject, UpdateProcessor, Vote, Voter,
 };
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -78,14 +78,28 @@ struct Profile {
 #[derive(Debug, Clone)]
 struct Profiles;
 
-impl Provider<Profile> for Profiles {
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Profile>, GlueError> {
+impl Profiles {
+    fn all() -> Vec<Profile> {
         let profile = |owner: &str, private| Profile {
             owner_id: owner.to_owned(),
             bio: format!("All about {owner}"),
             private,
         };
-        Ok(vec![profile("ada", true), profile("bob", false)].into())
+        vec![profile("ada", true), profile("bob", false)]
+    }
+}
+
+impl ItemProvider<Profile> for Profiles {
+    async fn item(&self, ctx: &Context<Profile>) -> Result<Option<Profile>, GlueError> {
+        Ok(Self::all()
+            .into_iter()
+            .find(|profile| Some(&profile.owner_id) == ctx.id()))
+    }
+}
+
+impl CollectionProvider<Profile> for Profiles {
+    async fn collection(&self, _ctx: &Context<Profile>) -> Result<Paginated<Profile>, GlueError> {
+        Ok(Self::all().into())
     }
 }
 
@@ -102,14 +116,27 @@ struct Vault {
 #[derive(Debug, Clone)]
 struct Vaults;
 
-impl Provider<Vault> for Vaults {
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Vault>, GlueError> {
-        Ok(vec![Vault {
+impl Vaults {
+    fn all() -> Vec<Vault> {
+        vec![Vault {
             id: "v1".to_owned(),
             owner_id: "ada".to_owned(),
             secret: "launch codes".to_owned(),
         }]
-        .into())
+    }
+}
+
+impl ItemProvider<Vault> for Vaults {
+    async fn item(&self, ctx: &Context<Vault>) -> Result<Option<Vault>, GlueError> {
+        Ok(Self::all()
+            .into_iter()
+            .find(|vault| Some(&vault.id) == ctx.id()))
+    }
+}
+
+impl CollectionProvider<Vault> for Vaults {
+    async fn collection(&self, _ctx: &Context<Vault>) -> Result<Paginated<Vault>, GlueError> {
+        Ok(Self::all().into())
     }
 }
 
@@ -150,32 +177,39 @@ fn document(id: u64, owner: &str, public: bool) -> Document {
     }
 }
 
-impl Provider<Document> for Library {
-    async fn item(&self, ctx: &Context) -> Result<Option<Document>, GlueError> {
+impl ItemProvider<Document> for Library {
+    async fn item(&self, ctx: &Context<Document>) -> Result<Option<Document>, GlueError> {
         self.reads.fetch_add(1, Ordering::SeqCst);
-        Ok(ctx
-            .id()
-            .and_then(|id| id.parse().ok())
-            .and_then(|id| self.get(id)))
+        Ok(ctx.id().and_then(|id| self.get(*id)))
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Document>, GlueError> {
+impl CollectionProvider<Document> for Library {
+    async fn collection(&self, _ctx: &Context<Document>) -> Result<Paginated<Document>, GlueError> {
         self.reads.fetch_add(1, Ordering::SeqCst);
         Ok(self.lock().clone().into())
     }
 }
 
-impl Processor<Document> for Library {
-    async fn create(&self, _ctx: &Context, mut doc: Document) -> Result<Document, GlueError> {
+impl Processor<Document> for Library {}
+
+impl CreateProcessor<Document> for Library {
+    async fn create(
+        &self,
+        _ctx: &Context<Document>,
+        mut doc: Document,
+    ) -> Result<Document, GlueError> {
         let mut items = self.lock();
         doc.id = items.iter().map(|doc| doc.id).max().unwrap_or(0) + 1;
         items.push(doc.clone());
         Ok(doc)
     }
+}
 
+impl UpdateProcessor<Document> for Library {
     async fn update(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<Document>,
         doc: Document,
         _previous: Document,
     ) -> Result<Document, GlueError> {
@@ -185,8 +219,10 @@ impl Processor<Document> for Library {
         }
         Ok(doc)
     }
+}
 
-    async fn delete(&self, _ctx: &Context, doc: Document) -> Result<(), GlueError> {
+impl DeleteProcessor<Document> for Library {
+    async fn delete(&self, _ctx: &Context<Document>, doc: Document) -> Result<(), GlueError> {
         self.lock().retain(|stored| stored.id != doc.id);
         Ok(())
     }
@@ -766,31 +802,32 @@ fn an_endpoint_cannot_take_a_route_and_method_twice() {
 
 #[test]
 fn a_hand_written_rule_that_does_not_parse_fails_the_build() {
-    static OPERATIONS: [glue_core::OperationMeta; 1] = [glue_core::OperationMeta {
-        kind: glue_core::OperationKind::GetCollection,
-        security: glue_core::SecurityMeta {
-            security: Some(glue_core::SecurityRule {
+    static OPERATIONS: [glue_core::meta::OperationMeta; 1] = [glue_core::meta::OperationMeta {
+        kind: glue_core::meta::OperationKind::GetCollection,
+        security: glue_core::meta::SecurityMeta {
+            security: Some(glue_core::meta::SecurityRule {
                 expression: "object.id == 1",
                 message: None,
             }),
             post_denormalize: None,
             post_validation: None,
         },
-        ..glue_core::OperationMeta::DEFAULT
+        ..glue_core::meta::OperationMeta::DEFAULT
     }];
-    static META: glue_core::ResourceMeta = glue_core::ResourceMeta {
+    static META: glue_core::meta::ResourceMeta = glue_core::meta::ResourceMeta {
         name: "Raw",
         short_name: "raws",
         label: "Raw",
         operations: &OPERATIONS,
-        ..glue_core::ResourceMeta::DEFAULT
+        ..glue_core::meta::ResourceMeta::DEFAULT
     };
     #[derive(Clone)]
     struct Raw;
     impl glue_core::Resource for Raw {
         type Provider = ();
         type Processor = ();
-        const META: &'static glue_core::ResourceMeta = &META;
+        type Id = glue_core::NoId;
+        const META: &'static glue_core::meta::ResourceMeta = &META;
         fn id(&self) -> std::borrow::Cow<'_, str> {
             "".into()
         }
@@ -799,11 +836,14 @@ fn a_hand_written_rule_that_does_not_parse_fails_the_build() {
         }
         fn write_properties(
             &self,
-            _: &mut glue_core::PropertyWriter<'_>,
+            _: &mut glue_core::resource::PropertyWriter<'_>,
         ) -> Result<(), serde_json::Error> {
             Ok(())
         }
-        fn from_input(_: &mut glue_core::WriteInput<'_>, _: Option<Self>) -> Option<Self> {
+        fn from_input(
+            _: &mut glue_core::resource::WriteInput<'_>,
+            _: Option<Self>,
+        ) -> Option<Self> {
             None
         }
     }

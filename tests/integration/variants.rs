@@ -4,7 +4,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use glue_core::{
-    ApiResource, Application, Context, GlueError, Paginated, PlainJson, Processor, Provider, Router,
+    ApiResource, Application, CollectionProvider, Context, CreateProcessor, GlueError,
+    ItemProvider, Paginated, PlainJson, Processor, Router,
 };
 use glue_jsonapi::JsonApi;
 use http::{Method, StatusCode};
@@ -59,7 +60,7 @@ struct Desk {
     created: Arc<Mutex<Vec<(String, &'static str)>>>,
 }
 
-fn title(ctx: &Context) -> String {
+fn title<R: glue_core::Resource>(ctx: &Context<R>) -> String {
     match ctx.locale() {
         Some("de_DE") => "Guten Tag".to_owned(),
         Some("en_US") => "Good day".to_owned(),
@@ -67,15 +68,20 @@ fn title(ctx: &Context) -> String {
     }
 }
 
-impl Provider<ArticleV1> for Desk {
-    async fn item(&self, ctx: &Context) -> Result<Option<ArticleV1>, GlueError> {
+impl ItemProvider<ArticleV1> for Desk {
+    async fn item(&self, ctx: &Context<ArticleV1>) -> Result<Option<ArticleV1>, GlueError> {
         Ok(ctx.id().map(|id| ArticleV1 {
-            id: id.to_owned(),
+            id: id.clone(),
             title: title(ctx),
         }))
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<ArticleV1>, GlueError> {
+impl CollectionProvider<ArticleV1> for Desk {
+    async fn collection(
+        &self,
+        ctx: &Context<ArticleV1>,
+    ) -> Result<Paginated<ArticleV1>, GlueError> {
         Ok(vec![ArticleV1 {
             id: "1".to_owned(),
             title: title(ctx),
@@ -84,18 +90,38 @@ impl Provider<ArticleV1> for Desk {
     }
 }
 
-impl Provider<ArticleV2> for Desk {
-    async fn item(&self, ctx: &Context) -> Result<Option<ArticleV2>, GlueError> {
+impl ItemProvider<ArticleV2> for Desk {
+    async fn item(&self, ctx: &Context<ArticleV2>) -> Result<Option<ArticleV2>, GlueError> {
         Ok(ctx.id().map(|id| ArticleV2 {
-            id: id.to_owned(),
+            id: id.clone(),
             title: title(ctx),
             subtitle: Some(format!("version {:?}", ctx.version())),
         }))
     }
 }
 
-impl Processor<ArticleV1> for Desk {
-    async fn create(&self, ctx: &Context, mut item: ArticleV1) -> Result<ArticleV1, GlueError> {
+impl CollectionProvider<ArticleV2> for Desk {
+    async fn collection(
+        &self,
+        ctx: &Context<ArticleV2>,
+    ) -> Result<Paginated<ArticleV2>, GlueError> {
+        Ok(vec![ArticleV2 {
+            id: "1".to_owned(),
+            title: title(ctx),
+            subtitle: None,
+        }]
+        .into())
+    }
+}
+
+impl Processor<ArticleV1> for Desk {}
+
+impl CreateProcessor<ArticleV1> for Desk {
+    async fn create(
+        &self,
+        ctx: &Context<ArticleV1>,
+        mut item: ArticleV1,
+    ) -> Result<ArticleV1, GlueError> {
         item.id = "new-1".to_owned();
         self.lock()
             .push((item.title.clone(), ctx.version().unwrap_or("?")));
@@ -103,8 +129,14 @@ impl Processor<ArticleV1> for Desk {
     }
 }
 
-impl Processor<ArticleV2> for Desk {
-    async fn create(&self, ctx: &Context, mut item: ArticleV2) -> Result<ArticleV2, GlueError> {
+impl Processor<ArticleV2> for Desk {}
+
+impl CreateProcessor<ArticleV2> for Desk {
+    async fn create(
+        &self,
+        ctx: &Context<ArticleV2>,
+        mut item: ArticleV2,
+    ) -> Result<ArticleV2, GlueError> {
         item.id = "new-2".to_owned();
         self.lock()
             .push((item.title.clone(), ctx.version().unwrap_or("?")));
@@ -147,8 +179,8 @@ struct OutletEu {
 #[derive(Clone)]
 struct Outlets;
 
-impl Provider<Outlet> for Outlets {
-    async fn item(&self, ctx: &Context) -> Result<Option<Outlet>, GlueError> {
+impl ItemProvider<Outlet> for Outlets {
+    async fn item(&self, ctx: &Context<Outlet>) -> Result<Option<Outlet>, GlueError> {
         Ok(ctx.id().map(|name| Outlet {
             name: name.to_owned(),
             currency: "CHF".to_owned(),
@@ -156,8 +188,8 @@ impl Provider<Outlet> for Outlets {
     }
 }
 
-impl Provider<OutletEu> for Outlets {
-    async fn item(&self, ctx: &Context) -> Result<Option<OutletEu>, GlueError> {
+impl ItemProvider<OutletEu> for Outlets {
+    async fn item(&self, ctx: &Context<OutletEu>) -> Result<Option<OutletEu>, GlueError> {
         Ok(ctx.id().map(|name| OutletEu {
             name: name.to_owned(),
             currency: "EUR".to_owned(),
@@ -318,7 +350,13 @@ fn two_declarations_of_one_version_clash() {
         #[api(identifier)]
         id: String,
     }
-    impl Provider<AnotherV1> for Desk {}
+
+    impl ItemProvider<AnotherV1> for Desk {
+        async fn item(&self, _ctx: &Context<AnotherV1>) -> Result<Option<AnotherV1>, GlueError> {
+            Ok(None)
+        }
+    }
+
     let error = application(Desk::default())
         .resource::<AnotherV1>(Desk::default(), ())
         .try_build()

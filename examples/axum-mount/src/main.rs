@@ -10,7 +10,10 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::routing::get;
-use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Processor, Provider};
+use glue_core::{
+    ApiResource, Application, CollectionProvider, Context, CreateProcessor, GlueError,
+    ItemProvider, Paginated, Processor,
+};
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
 
@@ -41,23 +44,27 @@ impl Todos {
     }
 }
 
-impl Provider<Todo> for Todos {
-    async fn item(&self, ctx: &Context) -> Result<Option<Todo>, GlueError> {
-        let id = ctx.id().and_then(|id| id.parse::<u64>().ok());
+impl ItemProvider<Todo> for Todos {
+    async fn item(&self, ctx: &Context<Todo>) -> Result<Option<Todo>, GlueError> {
+        let id = ctx.id().copied();
         Ok(self
             .items()
             .iter()
             .find(|todo| Some(todo.id) == id)
             .cloned())
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Todo>, GlueError> {
+impl CollectionProvider<Todo> for Todos {
+    async fn collection(&self, _ctx: &Context<Todo>) -> Result<Paginated<Todo>, GlueError> {
         Ok(self.items().clone().into())
     }
 }
 
-impl Processor<Todo> for Todos {
-    async fn create(&self, _ctx: &Context, mut todo: Todo) -> Result<Todo, GlueError> {
+impl Processor<Todo> for Todos {}
+
+impl CreateProcessor<Todo> for Todos {
+    async fn create(&self, _ctx: &Context<Todo>, mut todo: Todo) -> Result<Todo, GlueError> {
         let mut items = self.items();
         todo.id = items.len() as u64 + 1;
         items.push(todo.clone());

@@ -9,7 +9,10 @@
 
 use std::net::SocketAddr;
 
-use glue_core::{ApiResource, Application, Context, GlueError, Paginated, Provider, Router};
+use glue_core::{
+    ApiResource, Application, CollectionProvider, Context, GlueError, ItemProvider, Paginated,
+    Router,
+};
 use glue_jsonapi::JsonApi;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -40,15 +43,17 @@ fn greeting((language, text): (&str, &str)) -> Greeting {
     }
 }
 
-impl Provider<Greeting> for Greetings {
-    async fn item(&self, ctx: &Context) -> Result<Option<Greeting>, GlueError> {
+impl ItemProvider<Greeting> for Greetings {
+    async fn item(&self, ctx: &Context<Greeting>) -> Result<Option<Greeting>, GlueError> {
         Ok(GREETINGS
             .into_iter()
-            .find(|(language, _)| Some(*language) == ctx.id())
+            .find(|(language, _)| Some(*language) == ctx.raw_id())
             .map(greeting))
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Greeting>, GlueError> {
+impl CollectionProvider<Greeting> for Greetings {
+    async fn collection(&self, _ctx: &Context<Greeting>) -> Result<Paginated<Greeting>, GlueError> {
         Ok(GREETINGS
             .into_iter()
             .map(greeting)

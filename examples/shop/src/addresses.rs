@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider, Resource};
+use glue_core::{
+    ApiResource, CollectionProvider, Context, CreateProcessor, DeleteProcessor, GlueError,
+    ItemProvider, Paginated, Processor, ReplaceProcessor, Resource, UpdateProcessor,
+};
 use glue_sql::Table;
 use glue_sql::sea_query::{Expr, ExprTrait};
 use sqlx::any::AnyRow;
@@ -123,7 +126,7 @@ impl AddressStore {
     }
 
     /// 404 unless the customer of the URL exists (SPEC §1.2: a missing parent is 404).
-    async fn require_customer(&self, ctx: &Context) -> Result<String, GlueError> {
+    async fn require_customer<R: Resource>(&self, ctx: &Context<R>) -> Result<String, GlueError> {
         let reference = ctx.uri_variable("customerReference").unwrap_or_default();
         let row = sqlx::query("SELECT COUNT(*) FROM customers WHERE customer_reference = $1")
             .bind(reference)
@@ -180,13 +183,16 @@ impl AddressStore {
     }
 }
 
-impl Provider<Address> for AddressStore {
-    async fn item(&self, ctx: &Context) -> Result<Option<Address>, GlueError> {
+impl ItemProvider<Address> for AddressStore {
+    async fn item(&self, ctx: &Context<Address>) -> Result<Option<Address>, GlueError> {
         let reference = self.require_customer(ctx).await?;
-        self.find(&reference, ctx.id().unwrap_or_default()).await
+        self.find(&reference, ctx.id().map_or("", String::as_str))
+            .await
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Address>, GlueError> {
+impl CollectionProvider<Address> for AddressStore {
+    async fn collection(&self, ctx: &Context<Address>) -> Result<Paginated<Address>, GlueError> {
         let select = self.table.select(ctx.query());
         // Included in customers, the query's filter names every customer wanted; as a
         // sub-resource, the customer comes from the URL and must exist.
@@ -200,8 +206,14 @@ impl Provider<Address> for AddressStore {
     }
 }
 
-impl Processor<Address> for AddressStore {
-    async fn create(&self, ctx: &Context, mut address: Address) -> Result<Address, GlueError> {
+impl Processor<Address> for AddressStore {}
+
+impl CreateProcessor<Address> for AddressStore {
+    async fn create(
+        &self,
+        ctx: &Context<Address>,
+        mut address: Address,
+    ) -> Result<Address, GlueError> {
         address.customer_reference = self.require_customer(ctx).await?;
         address.uuid = uuid::Uuid::new_v4().to_string();
         sqlx::query(
@@ -221,26 +233,32 @@ impl Processor<Address> for AddressStore {
         .map_err(db_error)?;
         Ok(address)
     }
+}
 
+impl ReplaceProcessor<Address> for AddressStore {
     async fn replace(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<Address>,
         address: Address,
         _previous: Address,
     ) -> Result<Address, GlueError> {
         self.save(&address).await
     }
+}
 
+impl UpdateProcessor<Address> for AddressStore {
     async fn update(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<Address>,
         address: Address,
         _previous: Address,
     ) -> Result<Address, GlueError> {
         self.save(&address).await
     }
+}
 
-    async fn delete(&self, _ctx: &Context, address: Address) -> Result<(), GlueError> {
+impl DeleteProcessor<Address> for AddressStore {
+    async fn delete(&self, _ctx: &Context<Address>, address: Address) -> Result<(), GlueError> {
         sqlx::query("DELETE FROM customer_addresses WHERE uuid = $1")
             .bind(&address.uuid)
             .execute(self.db.pool())

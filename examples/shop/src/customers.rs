@@ -4,8 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
 use glue_core::{
-    ApiResource, Context, FieldError, GlueError, ItemStream, Paginated, Processor, Provider,
-    Resource,
+    ApiResource, CollectionProvider, Context, CreateProcessor, DeleteProcessor, FieldError,
+    GlueError, ItemProvider, ItemStream, Paginated, Processor, ReplaceProcessor, Resource,
+    UpdateProcessor,
 };
 use glue_sql::Table;
 use sqlx::Row;
@@ -230,20 +231,22 @@ fn email_in_use() -> GlueError {
     GlueError::validation([email_taken_error()])
 }
 
-impl Provider<Customer> for CustomerStore {
-    async fn item(&self, ctx: &Context) -> Result<Option<Customer>, GlueError> {
+impl ItemProvider<Customer> for CustomerStore {
+    async fn item(&self, ctx: &Context<Customer>) -> Result<Option<Customer>, GlueError> {
         match ctx.id() {
             Some(reference) => self.find(reference).await,
             None => Ok(None),
         }
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Customer>, GlueError> {
+impl CollectionProvider<Customer> for CustomerStore {
+    async fn collection(&self, ctx: &Context<Customer>) -> Result<Paginated<Customer>, GlueError> {
         let select = self.table.select(ctx.query());
         fetch_page(&self.db, &select, ctx.query(), Customer::from_row).await
     }
 
-    fn stream(&self, ctx: &Context) -> Option<ItemStream<Customer>> {
+    fn stream(&self, ctx: &Context<Customer>) -> Option<ItemStream<Customer>> {
         let statement = self.table.select(ctx.query()).rows(self.db.dialect());
         Some(stream_rows(&self.db, &statement, Customer::from_row))
     }
@@ -252,7 +255,7 @@ impl Provider<Customer> for CustomerStore {
 impl Processor<Customer> for CustomerStore {
     async fn validate(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<Customer>,
         customer: &Customer,
         previous: Option<&Customer>,
     ) -> Result<Vec<FieldError>, GlueError> {
@@ -263,8 +266,14 @@ impl Processor<Customer> for CustomerStore {
             Ok(Vec::new())
         }
     }
+}
 
-    async fn create(&self, _ctx: &Context, customer: Customer) -> Result<Customer, GlueError> {
+impl CreateProcessor<Customer> for CustomerStore {
+    async fn create(
+        &self,
+        _ctx: &Context<Customer>,
+        customer: Customer,
+    ) -> Result<Customer, GlueError> {
         let hash = password::hash_new(customer.password.as_deref()).await?;
         let mut tx = self.db.pool().begin().await.map_err(db_error)?;
         // The reference derives from the id, which the insert assigns: insert with a unique
@@ -304,26 +313,32 @@ impl Processor<Customer> for CustomerStore {
             .await?
             .ok_or_else(|| GlueError::internal("a created customer could not be read back"))
     }
+}
 
+impl ReplaceProcessor<Customer> for CustomerStore {
     async fn replace(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<Customer>,
         customer: Customer,
         previous: Customer,
     ) -> Result<Customer, GlueError> {
         self.store(&customer, &previous.customer_reference).await
     }
+}
 
+impl UpdateProcessor<Customer> for CustomerStore {
     async fn update(
         &self,
-        ctx: &Context,
+        ctx: &Context<Customer>,
         customer: Customer,
         previous: Customer,
     ) -> Result<Customer, GlueError> {
         self.replace(ctx, customer, previous).await
     }
+}
 
-    async fn delete(&self, _ctx: &Context, customer: Customer) -> Result<(), GlueError> {
+impl DeleteProcessor<Customer> for CustomerStore {
+    async fn delete(&self, _ctx: &Context<Customer>, customer: Customer) -> Result<(), GlueError> {
         let mut tx = self.db.pool().begin().await.map_err(db_error)?;
         sqlx::query("DELETE FROM customer_addresses WHERE customer_reference = $1")
             .bind(&customer.customer_reference)

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::StreamExt;
-use glue_core::{GlueError, ItemStream, Paginated, Query};
+use glue_core::query::Query;
+use glue_core::{GlueError, ItemStream, Paginated};
 use glue_sql::{Dialect, Select, Statement};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;

@@ -34,10 +34,10 @@ use glue_auth::{
     TokenProcessor, TokenService, TokenSettings,
 };
 use glue_core::http::Method;
-use glue_core::openapi::ApiInfo;
 use glue_core::{Application, PlainJson, Router};
 use glue_docs::{Docs, DocsExt};
 use glue_jsonapi::JsonApi;
+use glue_openapi::{ApiInfo, OpenApiExt};
 use glue_pagination::PaginationExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;

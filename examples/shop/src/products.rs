@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-use glue_core::{ApiResource, Context, GlueError, Paginated, Processor, Provider, Resource};
+use glue_core::{
+    ApiResource, CollectionProvider, Context, CreateProcessor, DeleteProcessor, GlueError,
+    ItemProvider, Paginated, Processor, ReplaceProcessor, Resource, UpdateProcessor,
+};
 use glue_sql::Table;
 use glue_sql::sea_query::{Expr, ExprTrait};
 use sqlx::Row;
@@ -136,11 +139,11 @@ const FIND_DE: Finds = Finds {
     ),
 };
 
-fn german(ctx: &Context) -> bool {
+fn german<R: Resource>(ctx: &Context<R>) -> bool {
     ctx.locale() == Some(GERMAN)
 }
 
-fn finds(ctx: &Context) -> &'static Finds {
+fn finds<R: Resource>(ctx: &Context<R>) -> &'static Finds {
     if german(ctx) { &FIND_DE } else { &FIND_EN }
 }
 
@@ -196,7 +199,7 @@ struct Tables {
 }
 
 impl Tables {
-    fn new(meta: &'static glue_core::ResourceMeta) -> Self {
+    fn new(meta: &'static glue_core::meta::ResourceMeta) -> Self {
         Self {
             english: Table::new("products", meta),
             german: Table::new("products", meta)
@@ -205,7 +208,7 @@ impl Tables {
         }
     }
 
-    fn of(&self, ctx: &Context) -> &Table {
+    fn of<R: Resource>(&self, ctx: &Context<R>) -> &Table {
         if german(ctx) {
             &self.german
         } else {
@@ -246,7 +249,7 @@ impl ProductStore {
     }
 
     /// Writes a product; its text goes to the columns of the request's language.
-    async fn save(&self, ctx: &Context, product: &Product) -> Result<Product, GlueError> {
+    async fn save(&self, ctx: &Context<Product>, product: &Product) -> Result<Product, GlueError> {
         let statement = if german(ctx) {
             "UPDATE products SET name_de = $1, description_de = $2, price = $3, currency = $4, \
              stock = $5, is_active = $6 WHERE sku = $7"
@@ -271,27 +274,37 @@ impl ProductStore {
     }
 }
 
-impl Provider<Product> for ProductStore {
-    async fn item(&self, ctx: &Context) -> Result<Option<Product>, GlueError> {
-        self.find(ctx.id().unwrap_or_default(), finds(ctx).any)
+impl ItemProvider<Product> for ProductStore {
+    async fn item(&self, ctx: &Context<Product>) -> Result<Option<Product>, GlueError> {
+        self.find(ctx.id().map_or("", String::as_str), finds(ctx).any)
             .await
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<Product>, GlueError> {
+impl CollectionProvider<Product> for ProductStore {
+    async fn collection(&self, ctx: &Context<Product>) -> Result<Paginated<Product>, GlueError> {
         let select = self.backend.of(ctx).select(ctx.query());
         fetch_page(&self.db, &select, ctx.query(), Product::from_row).await
     }
 }
 
-impl Provider<StorefrontProduct> for ProductStore {
-    async fn item(&self, ctx: &Context) -> Result<Option<StorefrontProduct>, GlueError> {
+impl ItemProvider<StorefrontProduct> for ProductStore {
+    async fn item(
+        &self,
+        ctx: &Context<StorefrontProduct>,
+    ) -> Result<Option<StorefrontProduct>, GlueError> {
         Ok(self
-            .find(ctx.id().unwrap_or_default(), finds(ctx).active)
+            .find(ctx.id().map_or("", String::as_str), finds(ctx).active)
             .await?
             .map(StorefrontProduct::from))
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<StorefrontProduct>, GlueError> {
+impl CollectionProvider<StorefrontProduct> for ProductStore {
+    async fn collection(
+        &self,
+        ctx: &Context<StorefrontProduct>,
+    ) -> Result<Paginated<StorefrontProduct>, GlueError> {
         // The storefront shows active products only.
         let select = self
             .storefront
@@ -302,8 +315,10 @@ impl Provider<StorefrontProduct> for ProductStore {
     }
 }
 
-impl Processor<Product> for ProductStore {
-    async fn create(&self, ctx: &Context, product: Product) -> Result<Product, GlueError> {
+impl Processor<Product> for ProductStore {}
+
+impl CreateProcessor<Product> for ProductStore {
+    async fn create(&self, ctx: &Context<Product>, product: Product) -> Result<Product, GlueError> {
         // A new product has its text in every language until someone translates it.
         let result = sqlx::query(
             "INSERT INTO products (sku, name, description, name_de, description_de, price, \
@@ -334,26 +349,32 @@ impl Processor<Product> for ProductStore {
             .await?
             .ok_or_else(|| GlueError::internal("a created product could not be read back"))
     }
+}
 
+impl ReplaceProcessor<Product> for ProductStore {
     async fn replace(
         &self,
-        ctx: &Context,
+        ctx: &Context<Product>,
         product: Product,
         _previous: Product,
     ) -> Result<Product, GlueError> {
         self.save(ctx, &product).await
     }
+}
 
+impl UpdateProcessor<Product> for ProductStore {
     async fn update(
         &self,
-        ctx: &Context,
+        ctx: &Context<Product>,
         product: Product,
         _previous: Product,
     ) -> Result<Product, GlueError> {
         self.save(ctx, &product).await
     }
+}
 
-    async fn delete(&self, _ctx: &Context, product: Product) -> Result<(), GlueError> {
+impl DeleteProcessor<Product> for ProductStore {
+    async fn delete(&self, _ctx: &Context<Product>, product: Product) -> Result<(), GlueError> {
         sqlx::query("DELETE FROM products WHERE sku = $1")
             .bind(&product.sku)
             .execute(self.db.pool())

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use glue_core::{ApiResource, Context, FieldError, GlueError, Paginated, Processor, Provider};
+use glue_core::{
+    ApiResource, CollectionProvider, Context, FieldError, GlueError, ItemProvider, Paginated,
+    Processor, UpdateProcessor,
+};
 use glue_sql::Table;
 use glue_sql::sea_query::{Expr, ExprTrait};
 use sqlx::any::AnyRow;
@@ -154,8 +157,11 @@ impl AccountStore {
 
 use glue_core::Resource as _;
 
-impl Provider<StorefrontCustomer> for AccountStore {
-    async fn item(&self, ctx: &Context) -> Result<Option<StorefrontCustomer>, GlueError> {
+impl ItemProvider<StorefrontCustomer> for AccountStore {
+    async fn item(
+        &self,
+        ctx: &Context<StorefrontCustomer>,
+    ) -> Result<Option<StorefrontCustomer>, GlueError> {
         let Some(reference) = ctx.id() else {
             return Ok(None);
         };
@@ -170,7 +176,7 @@ impl Provider<StorefrontCustomer> for AccountStore {
 impl Processor<StorefrontCustomer> for AccountStore {
     async fn validate(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<StorefrontCustomer>,
         account: &StorefrontCustomer,
         _previous: Option<&StorefrontCustomer>,
     ) -> Result<Vec<FieldError>, GlueError> {
@@ -188,10 +194,12 @@ impl Processor<StorefrontCustomer> for AccountStore {
         }
         Ok(Vec::new())
     }
+}
 
+impl UpdateProcessor<StorefrontCustomer> for AccountStore {
     async fn update(
         &self,
-        _ctx: &Context,
+        _ctx: &Context<StorefrontCustomer>,
         account: StorefrontCustomer,
         _previous: StorefrontCustomer,
     ) -> Result<StorefrontCustomer, GlueError> {
@@ -230,8 +238,11 @@ impl Processor<StorefrontCustomer> for AccountStore {
     }
 }
 
-impl Provider<StorefrontAddress> for AccountStore {
-    async fn item(&self, ctx: &Context) -> Result<Option<StorefrontAddress>, GlueError> {
+impl ItemProvider<StorefrontAddress> for AccountStore {
+    async fn item(
+        &self,
+        ctx: &Context<StorefrontAddress>,
+    ) -> Result<Option<StorefrontAddress>, GlueError> {
         let (Some(reference), Some(uuid)) = (ctx.uri_variable("customerReference"), ctx.id())
         else {
             return Ok(None);
@@ -242,8 +253,13 @@ impl Provider<StorefrontAddress> for AccountStore {
             .await?
             .map(StorefrontAddress::from))
     }
+}
 
-    async fn collection(&self, ctx: &Context) -> Result<Paginated<StorefrontAddress>, GlueError> {
+impl CollectionProvider<StorefrontAddress> for AccountStore {
+    async fn collection(
+        &self,
+        ctx: &Context<StorefrontAddress>,
+    ) -> Result<Paginated<StorefrontAddress>, GlueError> {
         let select = self.addresses.select(ctx.query());
         // Included in the customer, the query's filter names the customer; as a route, the
         // customer comes from the URL (and the security rule made sure it is the caller).

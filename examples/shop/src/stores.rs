@@ -2,7 +2,9 @@
 //! currency and time zone; the EU code bucket adds the GDPR contact; the AT bucket adds the
 //! GDPR contact and the UID number (SPEC §7.3).
 
-use glue_core::{ApiResource, Context, GlueError, Paginated, Provider};
+use glue_core::{
+    ApiResource, CollectionProvider, Context, GlueError, ItemProvider, Paginated, Resource,
+};
 use sqlx::any::AnyRow;
 
 use crate::db::{Db, db_error, get};
@@ -157,7 +159,10 @@ impl StoreStore {
         Self { db }
     }
 
-    async fn one(&self, ctx: &Context) -> Result<Option<Row>, GlueError> {
+    async fn one<R: Resource<Id = String>>(
+        &self,
+        ctx: &Context<R>,
+    ) -> Result<Option<Row>, GlueError> {
         let Some(name) = ctx.id() else {
             return Ok(None);
         };
@@ -190,12 +195,17 @@ impl StoreStore {
 /// The same reads for each variant: a handful of rows, paged by the framework.
 macro_rules! store_provider {
     ($variant:ty) => {
-        impl Provider<$variant> for StoreStore {
-            async fn item(&self, ctx: &Context) -> Result<Option<$variant>, GlueError> {
+        impl ItemProvider<$variant> for StoreStore {
+            async fn item(&self, ctx: &Context<$variant>) -> Result<Option<$variant>, GlueError> {
                 Ok(self.one(ctx).await?.map(<$variant>::from))
             }
+        }
 
-            async fn collection(&self, _ctx: &Context) -> Result<Paginated<$variant>, GlueError> {
+        impl CollectionProvider<$variant> for StoreStore {
+            async fn collection(
+                &self,
+                _ctx: &Context<$variant>,
+            ) -> Result<Paginated<$variant>, GlueError> {
                 let rows = self.all().await?;
                 Ok(Paginated::unpaginated(
                     rows.into_iter().map(<$variant>::from).collect(),

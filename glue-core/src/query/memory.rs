@@ -16,8 +16,10 @@
 //! # #[api(operations(GetCollection), provider = Books)]
 //! # struct Book { #[api(identifier)] isbn: String, pages: u32 }
 //! # struct Books;
-//! # impl glue_core::Provider<Book> for Books {}
-//! # let query = glue_core::Query::default();
+//! # impl glue_core::CollectionProvider<Book> for Books {
+//! #     async fn collection(&self, _: &glue_core::Context<Book>) -> Result<Paginated<Book>, glue_core::GlueError> { Ok(Vec::new().into()) }
+//! # }
+//! # let query = glue_core::query::Query::default();
 //! let books = vec![Book { isbn: "b".into(), pages: 10 }, Book { isbn: "a".into(), pages: 20 }];
 //! let page: Paginated<Book> = memory::apply(books, &query);
 //! assert_eq!(page.items()[0].isbn, "a");
@@ -278,8 +280,9 @@ fn holds(item: &dyn ResourceObject, condition: &Condition) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meta::ResourceMeta;
     use crate::query::{FilterValue, IncludePath};
-    use crate::{ApiResource, ResourceMeta};
+    use crate::{ApiResource, CollectionProvider, Context, GlueError};
     use rust_decimal::Decimal;
 
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -302,7 +305,11 @@ mod tests {
 
     struct Offers;
 
-    impl crate::Provider<Offer> for Offers {}
+    impl CollectionProvider<Offer> for Offers {
+        async fn collection(&self, _: &Context<Offer>) -> Result<Paginated<Offer>, GlueError> {
+            Ok(offers().into())
+        }
+    }
 
     fn offer(code: &str, price: &str, tier: Option<Tier>, weight: f64) -> Offer {
         Offer {

@@ -18,7 +18,7 @@ impl Model {
             Some(index) => {
                 let field = &self.fields[index];
                 let ident = &field.ident;
-                quote_spanned!(field.ty.span()=> #krate::ResourceId::to_id(&self.#ident))
+                quote_spanned!(field.ty.span()=> #krate::__private::ResourceId::to_id(&self.#ident))
             }
             None => quote!(::std::borrow::Cow::Borrowed("")),
         };
@@ -35,7 +35,7 @@ impl Model {
         let arms = self.variables.iter().map(|(variable, index)| {
             let field = &self.fields[*index];
             let ident = &field.ident;
-            let value = quote_spanned!(field.ty.span()=> #krate::ResourceId::to_id(&self.#ident));
+            let value = quote_spanned!(field.ty.span()=> #krate::__private::ResourceId::to_id(&self.#ident));
             quote!(#variable => ::core::option::Option::Some(#value),)
         });
         quote! {
@@ -71,7 +71,7 @@ impl Model {
         quote! {
             fn write_properties(
                 &self,
-                out: &mut #krate::PropertyWriter<'_>,
+                out: &mut #krate::__private::PropertyWriter<'_>,
             ) -> ::core::result::Result<(), #private::serde_json::Error> {
                 #(#writes)*
                 ::core::result::Result::Ok(())

@@ -20,7 +20,8 @@ pub(super) fn fallback(input: &DeriveInput, error: Error) -> TokenStream {
         impl #krate::Resource for #ident {
             type Provider = ();
             type Processor = ();
-            const META: &'static #krate::ResourceMeta = &#krate::ResourceMeta::DEFAULT;
+            type Id = #krate::NoId;
+            const META: &'static #krate::__private::ResourceMeta = &#krate::__private::ResourceMeta::DEFAULT;
             fn id(&self) -> ::std::borrow::Cow<'_, str> {
                 ::core::unreachable!()
             }
@@ -29,12 +30,12 @@ pub(super) fn fallback(input: &DeriveInput, error: Error) -> TokenStream {
             }
             fn write_properties(
                 &self,
-                _: &mut #krate::PropertyWriter<'_>,
+                _: &mut #krate::__private::PropertyWriter<'_>,
             ) -> ::core::result::Result<(), #krate::__private::serde_json::Error> {
                 ::core::unreachable!()
             }
             fn from_input(
-                _: &mut #krate::WriteInput<'_>,
+                _: &mut #krate::__private::WriteInput<'_>,
                 _: ::core::option::Option<Self>,
             ) -> ::core::option::Option<Self> {
                 ::core::unreachable!()

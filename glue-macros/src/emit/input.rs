@@ -41,7 +41,7 @@ impl Model {
             // A resource that is never written needs no decoding (nor `Deserialize`).
             return quote! {
                 fn from_input(
-                    _: &mut #krate::WriteInput<'_>,
+                    _: &mut #krate::__private::WriteInput<'_>,
                     _: ::core::option::Option<Self>,
                 ) -> ::core::option::Option<Self> {
                     ::core::option::Option::None
@@ -70,7 +70,7 @@ impl Model {
         quote! {
             #[allow(unused_variables, unused_mut, clippy::needless_borrow, clippy::redundant_clone)]
             fn from_input(
-                input: &mut #krate::WriteInput<'_>,
+                input: &mut #krate::__private::WriteInput<'_>,
                 previous: ::core::option::Option<Self>,
             ) -> ::core::option::Option<Self> {
                 #[allow(unused_imports)]
@@ -82,7 +82,7 @@ impl Model {
                     }
                     ::core::option::Option::Some(previous) => {
                         let Self { #(#idents: #previous,)* } = previous;
-                        let replace = input.mode() == #krate::WriteMode::Replace;
+                        let replace = input.mode() == #krate::__private::WriteMode::Replace;
                         #(#applies)*
                         ::core::option::Option::Some(Self { #(#idents: #values?,)* })
                     }
@@ -102,7 +102,7 @@ impl Model {
         let (ty, name, sent) = (&field.ty, &field.name, &local.sent);
         let span = ty.span();
         let decode = if field.identifier {
-            quote_spanned!(span=> if input.mode() == #krate::WriteMode::Create {
+            quote_spanned!(span=> if input.mode() == #krate::__private::WriteMode::Create {
                 input.identifier::<#ty>(#name)
             } else {
                 ::core::option::Option::None

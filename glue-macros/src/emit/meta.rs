@@ -23,7 +23,7 @@ impl Model {
         let properties = self.fields.iter().map(|field| self.property_meta(field));
         let uri_variables = self.variables.iter().map(|(variable, index)| {
             let property = &self.fields[*index].name;
-            quote!(#krate::UriVariableMeta { name: #variable, property: #property })
+            quote!(#krate::__private::UriVariableMeta { name: #variable, property: #property })
         });
         let pagination = self.pagination_meta();
         let idempotent_delete = self.idempotent_delete;
@@ -36,7 +36,7 @@ impl Model {
         let version = option_str(self.version.as_deref());
         let code_bucket = option_str(self.code_bucket.as_deref());
         quote! {
-            static META: #krate::ResourceMeta = #krate::ResourceMeta {
+            static META: #krate::__private::ResourceMeta = #krate::__private::ResourceMeta {
                 name: #name,
                 short_name: #short_name,
                 label: #label,
@@ -92,7 +92,7 @@ impl Model {
         let cache_control = option_str(op.cache_control.as_deref());
         let version = option_str(op.version.as_deref());
         quote! {
-            #krate::OperationMeta {
+            #krate::__private::OperationMeta {
                 kind: #kind,
                 uri_template: #template,
                 status: #status,
@@ -135,7 +135,7 @@ impl Model {
         let minimum = option(bounds.minimum.map(|value| quote!(#value)));
         let maximum = option(bounds.maximum.map(|value| quote!(#value)));
         quote! {
-            #krate::PropertyMeta {
+            #krate::__private::PropertyMeta {
                 name: #name,
                 field: #rust,
                 ty: #ty,
@@ -152,7 +152,7 @@ impl Model {
                 filterable: #filterable,
                 sortable: #sortable,
                 items: #items,
-                constraints: #krate::Constraints {
+                constraints: #krate::__private::Constraints {
                     min_length: #min_length,
                     max_length: #max_length,
                     minimum: #minimum,
@@ -178,7 +178,7 @@ impl Model {
         let client_items = option(p.client_items_per_page.map(|v| quote!(#v)));
         let form = option_str(p.form.as_deref().map(String::as_str));
         quote! {
-            #krate::PaginationMeta {
+            #krate::__private::PaginationMeta {
                 enabled: #enabled,
                 items_per_page: #items,
                 maximum_items_per_page: #maximum,
@@ -199,7 +199,7 @@ impl Model {
         let description = option_str(relationship.description.as_deref());
         let meta = quote_spanned!(target.span()=> <#target as #krate::Resource>::meta);
         quote! {
-            #krate::RelationshipMeta {
+            #krate::__private::RelationshipMeta {
                 name: #name,
                 target: #meta,
                 many: #many,
@@ -229,7 +229,7 @@ fn security_meta(
             let expression = rule.as_str();
             let message = option_str(message.map(|m| m.as_str()));
             quote! {
-                #krate::SecurityRule {
+                #krate::__private::SecurityRule {
                     expression: #expression,
                     message: #message,
                 }
@@ -237,7 +237,7 @@ fn security_meta(
         }))
     });
     quote! {
-        #krate::SecurityMeta {
+        #krate::__private::SecurityMeta {
             security: #security,
             post_denormalize: #post_denormalize,
             post_validation: #post_validation,
@@ -248,7 +248,7 @@ fn security_meta(
 /// `OperationKind::GetCollection`, spanned at the declaration.
 fn operation_kind(krate: &TokenStream, kind: OperationKind, span: Span) -> TokenStream {
     let variant = Ident::new(kind.name(), span);
-    quote!(#krate::OperationKind::#variant)
+    quote!(#krate::__private::OperationKind::#variant)
 }
 
 /// `PropertyType::Integer`.
@@ -261,7 +261,7 @@ fn property_type(krate: &TokenStream, ty: PropertyType) -> TokenStream {
         PropertyType::Array => quote!(Array),
         PropertyType::Object => quote!(Object),
     };
-    quote!(#krate::PropertyType::#variant)
+    quote!(#krate::__private::PropertyType::#variant)
 }
 
 /// The allowed values as a `&'static [&'static str]` expression.

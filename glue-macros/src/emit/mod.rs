@@ -6,6 +6,7 @@ mod access;
 mod fallback;
 mod input;
 mod meta;
+mod operations;
 mod validate;
 
 use darling::FromDeriveInput;
@@ -34,6 +35,9 @@ impl Model {
         let processor = &self.processor;
         let meta = self.meta_static();
         let relationship_checks = self.relationship_checks();
+        let relationship_targets = self.relationship_targets();
+        let id_type = self.id_type();
+        let operations = self.operations_fn();
         let id = self.id_fn();
         let uri_value = self.uri_value_fn();
         let write_properties = self.write_properties_fn();
@@ -45,13 +49,15 @@ impl Model {
             const _: () = {
                 #meta
                 #(#relationship_checks)*
+                #(#relationship_targets)*
 
                 #[automatically_derived]
                 impl #krate::Resource for #ident {
                     type Provider = #provider;
                     type Processor = #processor;
+                    type Id = #id_type;
 
-                    const META: &'static #krate::ResourceMeta = &META;
+                    const META: &'static #krate::__private::ResourceMeta = &META;
 
                     #id
                     #uri_value
@@ -60,8 +66,23 @@ impl Model {
                     #property_json
                     #from_input
                     #validate
+                    #operations
                 }
             };
+        }
+    }
+}
+
+impl Model {
+    /// The identifier field's type, else `NoId`.
+    fn id_type(&self) -> TokenStream {
+        let krate = &self.krate;
+        match self.identifier {
+            Some(index) => {
+                let ty = &self.fields[index].ty;
+                quote!(#ty)
+            }
+            None => quote!(#krate::NoId),
         }
     }
 }

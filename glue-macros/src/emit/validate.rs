@@ -37,8 +37,8 @@ impl Model {
                 quote!(#private::check_enum(&mut errors, #name, &self.#ident, #values);)
             });
         quote! {
-            fn validate(&self) -> ::core::result::Result<(), ::std::vec::Vec<#krate::FieldError>> {
-                let mut errors: ::std::vec::Vec<#krate::FieldError> = ::std::vec::Vec::new();
+            fn validate(&self) -> ::core::result::Result<(), ::std::vec::Vec<#krate::__private::FieldError>> {
+                let mut errors: ::std::vec::Vec<#krate::__private::FieldError> = ::std::vec::Vec::new();
                 #validator
                 #(#enum_checks)*
                 if errors.is_empty() {

@@ -2,7 +2,6 @@
 use glue_core::ApiResource;
 
 struct Stores;
-impl glue_core::Provider<Store> for Stores {}
 
 #[derive(ApiResource, Clone)]
 #[api(code_bucket = "E U", operations(Get), provider = Stores)]

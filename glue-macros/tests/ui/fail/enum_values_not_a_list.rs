@@ -1,7 +1,6 @@
 use glue_core::ApiResource;
 
 struct Plans;
-impl glue_core::Provider<Plan> for Plans {}
 
 #[derive(ApiResource, Clone)]
 #[api(operations(Get), provider = Plans)]

@@ -1,7 +1,6 @@
 use glue_core::ApiResource;
 
 struct Plans;
-impl glue_core::Provider<Plan> for Plans {}
 
 const TIERS: [u8; 2] = [1, 2];
 
@@ -15,3 +14,9 @@ struct Plan {
 }
 
 fn main() {}
+
+impl ::glue_core::ItemProvider<Plan> for Plans {
+    async fn item(&self, _: &::glue_core::Context<Plan>) -> ::core::result::Result<::core::option::Option<Plan>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}

@@ -2,7 +2,6 @@
 use glue_core::ApiResource;
 
 struct Shops;
-impl glue_core::Provider<Shop> for Shops {}
 
 #[derive(ApiResource, Clone)]
 #[api(operations(Get, GetCollection), provider = Shops)]

@@ -2,7 +2,6 @@
 use glue_core::ApiResource;
 
 struct Pings;
-impl glue_core::Processor<Ping> for Pings {}
 
 #[derive(ApiResource, Clone)]
 #[api(operations(Post), processor = Pings)]

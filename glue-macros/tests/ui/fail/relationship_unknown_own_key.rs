@@ -2,8 +2,6 @@
 use glue_core::ApiResource;
 
 struct Store;
-impl glue_core::Provider<Customer> for Store {}
-impl glue_core::Provider<Address> for Store {}
 
 #[derive(ApiResource, Clone)]
 #[api(
@@ -25,3 +23,21 @@ struct Address {
 }
 
 fn main() {}
+
+impl ::glue_core::ItemProvider<Customer> for Store {
+    async fn item(&self, _: &::glue_core::Context<Customer>) -> ::core::result::Result<::core::option::Option<Customer>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::ItemProvider<Address> for Store {
+    async fn item(&self, _: &::glue_core::Context<Address>) -> ::core::result::Result<::core::option::Option<Address>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<Address> for Store {
+    async fn collection(&self, _: &::glue_core::Context<Address>) -> ::core::result::Result<::glue_core::Paginated<Address>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}

@@ -2,7 +2,6 @@
 use glue_core::ApiResource;
 
 struct Customers;
-impl glue_core::Provider<Customer> for Customers {}
 
 #[derive(ApiResource, Clone)]
 #[api(

@@ -2,8 +2,6 @@
 use glue_core::ApiResource;
 
 struct Customers;
-impl glue_core::Provider<Customer> for Customers {}
-impl glue_core::Processor<Customer> for Customers {}
 
 #[derive(ApiResource, Clone)]
 #[api(

@@ -2,7 +2,6 @@
 use glue_core::ApiResource;
 
 struct Addresses;
-impl glue_core::Provider<CustomerAddress> for Addresses {}
 
 #[derive(ApiResource, Clone)]
 #[api(

@@ -5,12 +5,12 @@ mod runtime {
     pub use ::glue_core as glue;
 }
 
-use runtime::glue::{Context, GlueError, Provider, Resource};
+use runtime::glue::{Context, GlueError, ItemProvider, Resource};
 
 struct Planets;
 
-impl Provider<Planet> for Planets {
-    async fn item(&self, _ctx: &Context) -> Result<Option<Planet>, GlueError> {
+impl ItemProvider<Planet> for Planets {
+    async fn item(&self, _ctx: &Context<Planet>) -> Result<Option<Planet>, GlueError> {
         Ok(None)
     }
 }

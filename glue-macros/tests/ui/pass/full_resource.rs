@@ -3,10 +3,9 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use glue_core::{
-    ApiResource, OperationKind, Processor, PropertyType, PropertyWriter, Provider, Resource,
-    WriteInput, WriteMode,
-};
+use glue_core::{ApiResource, Processor, Resource};
+use glue_core::meta::{OperationKind, PropertyType};
+use glue_core::resource::{PropertyWriter, WriteInput, WriteMode};
 use serde_json::value::RawValue;
 
 struct Customers;
@@ -16,8 +15,45 @@ const COUNTRIES: [&str; 3] = ["AT", "CH", "DE"];
 /// The same as a slice.
 const LANGUAGES: &[&str] = &["de", "en"];
 
-impl Provider<Customer> for Customers {}
+
 impl Processor<Customer> for Customers {}
+
+impl ::glue_core::ItemProvider<Customer> for Customers {
+    async fn item(&self, _: &::glue_core::Context<Customer>) -> ::core::result::Result<::core::option::Option<Customer>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<Customer> for Customers {
+    async fn collection(&self, _: &::glue_core::Context<Customer>) -> ::core::result::Result<::glue_core::Paginated<Customer>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}
+
+impl ::glue_core::CreateProcessor<Customer> for Customers {
+    async fn create(&self, _: &::glue_core::Context<Customer>, item: Customer) -> ::core::result::Result<Customer, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::ReplaceProcessor<Customer> for Customers {
+    async fn replace(&self, _: &::glue_core::Context<Customer>, item: Customer, _: Customer) -> ::core::result::Result<Customer, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::UpdateProcessor<Customer> for Customers {
+    async fn update(&self, _: &::glue_core::Context<Customer>, item: Customer, _: Customer) -> ::core::result::Result<Customer, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::DeleteProcessor<Customer> for Customers {
+    async fn delete(&self, _: &::glue_core::Context<Customer>, _: Customer) -> ::core::result::Result<(), ::glue_core::GlueError> {
+        ::core::result::Result::Ok(())
+    }
+}
+
 
 /// A customer of the shop.
 #[derive(ApiResource, Clone, validator::Validate)]

@@ -38,9 +38,57 @@ mod serde {}
 
 struct Store;
 
-impl ::glue_core::Provider<Order> for Store {}
 impl ::glue_core::Processor<Order> for Store {}
-impl ::glue_core::Provider<OrderLine> for Store {}
+
+impl ::glue_core::ItemProvider<Order> for Store {
+    async fn item(&self, _: &::glue_core::Context<Order>) -> ::core::result::Result<::core::option::Option<Order>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<Order> for Store {
+    async fn collection(&self, _: &::glue_core::Context<Order>) -> ::core::result::Result<::glue_core::Paginated<Order>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}
+
+impl ::glue_core::CreateProcessor<Order> for Store {
+    async fn create(&self, _: &::glue_core::Context<Order>, item: Order) -> ::core::result::Result<Order, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::ReplaceProcessor<Order> for Store {
+    async fn replace(&self, _: &::glue_core::Context<Order>, item: Order, _: Order) -> ::core::result::Result<Order, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::UpdateProcessor<Order> for Store {
+    async fn update(&self, _: &::glue_core::Context<Order>, item: Order, _: Order) -> ::core::result::Result<Order, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::DeleteProcessor<Order> for Store {
+    async fn delete(&self, _: &::glue_core::Context<Order>, _: Order) -> ::core::result::Result<(), ::glue_core::GlueError> {
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::glue_core::ItemProvider<OrderLine> for Store {
+    async fn item(&self, _: &::glue_core::Context<OrderLine>) -> ::core::result::Result<::core::option::Option<OrderLine>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<OrderLine> for Store {
+    async fn collection(&self, _: &::glue_core::Context<OrderLine>) -> ::core::result::Result<::glue_core::Paginated<OrderLine>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}
+
+
 
 /// An order.
 #[derive(::glue_core::ApiResource, ::core::clone::Clone)]

@@ -1,11 +1,36 @@
 //! Raw identifiers as field names: the wire name drops the `r#`.
 
-use glue_core::{ApiResource, Processor, Provider, Resource};
+use glue_core::{ApiResource, Processor, Resource};
 
 struct Kinds;
 
-impl Provider<DocumentKind> for Kinds {}
+
 impl Processor<DocumentKind> for Kinds {}
+
+impl ::glue_core::ItemProvider<DocumentKind> for Kinds {
+    async fn item(&self, _: &::glue_core::Context<DocumentKind>) -> ::core::result::Result<::core::option::Option<DocumentKind>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<DocumentKind> for Kinds {
+    async fn collection(&self, _: &::glue_core::Context<DocumentKind>) -> ::core::result::Result<::glue_core::Paginated<DocumentKind>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}
+
+impl ::glue_core::CreateProcessor<DocumentKind> for Kinds {
+    async fn create(&self, _: &::glue_core::Context<DocumentKind>, item: DocumentKind) -> ::core::result::Result<DocumentKind, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::UpdateProcessor<DocumentKind> for Kinds {
+    async fn update(&self, _: &::glue_core::Context<DocumentKind>, item: DocumentKind, _: DocumentKind) -> ::core::result::Result<DocumentKind, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
 
 #[derive(ApiResource, Clone)]
 #[api(operations(Get, GetCollection, Post, Patch), provider = Kinds, processor = Kinds)]

@@ -1,18 +1,20 @@
 //! A read-only resource: a provider and no processor.
 
-use glue_core::{ApiResource, Context, GlueError, Paginated, Provider, Resource};
+use glue_core::{ApiResource, CollectionProvider, Context, GlueError, ItemProvider, Paginated, Resource};
 
 struct Planets;
 
-impl Provider<Planet> for Planets {
-    async fn item(&self, ctx: &Context) -> Result<Option<Planet>, GlueError> {
-        Ok((ctx.id() == Some("earth")).then(|| Planet {
+impl ItemProvider<Planet> for Planets {
+    async fn item(&self, ctx: &Context<Planet>) -> Result<Option<Planet>, GlueError> {
+        Ok((ctx.raw_id() == Some("earth")).then(|| Planet {
             name: "earth".into(),
             moons: 1,
         }))
     }
+}
 
-    async fn collection(&self, _ctx: &Context) -> Result<Paginated<Planet>, GlueError> {
+impl CollectionProvider<Planet> for Planets {
+    async fn collection(&self, _ctx: &Context<Planet>) -> Result<Paginated<Planet>, GlueError> {
         Ok(Vec::new().into())
     }
 }

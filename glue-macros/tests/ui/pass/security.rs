@@ -1,11 +1,43 @@
 //! Every point of evaluation, resource-level rules with per-operation overrides, Rust and wire
 //! names on `object`, and a message override alone.
-use glue_core::{ApiResource, OperationKind, Resource};
+use glue_core::{ApiResource, Resource};
+use glue_core::meta::{OperationKind};
 
 #[derive(Clone, Default)]
 struct Documents;
-impl glue_core::Provider<Document> for Documents {}
+
 impl glue_core::Processor<Document> for Documents {}
+
+impl ::glue_core::ItemProvider<Document> for Documents {
+    async fn item(&self, _: &::glue_core::Context<Document>) -> ::core::result::Result<::core::option::Option<Document>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<Document> for Documents {
+    async fn collection(&self, _: &::glue_core::Context<Document>) -> ::core::result::Result<::glue_core::Paginated<Document>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}
+
+impl ::glue_core::CreateProcessor<Document> for Documents {
+    async fn create(&self, _: &::glue_core::Context<Document>, item: Document) -> ::core::result::Result<Document, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::UpdateProcessor<Document> for Documents {
+    async fn update(&self, _: &::glue_core::Context<Document>, item: Document, _: Document) -> ::core::result::Result<Document, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
+impl ::glue_core::DeleteProcessor<Document> for Documents {
+    async fn delete(&self, _: &::glue_core::Context<Document>, _: Document) -> ::core::result::Result<(), ::glue_core::GlueError> {
+        ::core::result::Result::Ok(())
+    }
+}
+
 
 #[derive(ApiResource, Clone)]
 #[api(

@@ -1,7 +1,7 @@
 //! A resource that is never written needs only `Serialize` on its fields: no decoding code
 //! is generated, so `Deserialize` is not required.
 
-use glue_core::{ApiResource, Provider, Resource};
+use glue_core::{ApiResource, Resource};
 
 #[derive(Clone, serde::Serialize)]
 struct Coordinates {
@@ -10,7 +10,20 @@ struct Coordinates {
 }
 
 struct Stations;
-impl Provider<Station> for Stations {}
+
+impl ::glue_core::ItemProvider<Station> for Stations {
+    async fn item(&self, _: &::glue_core::Context<Station>) -> ::core::result::Result<::core::option::Option<Station>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<Station> for Stations {
+    async fn collection(&self, _: &::glue_core::Context<Station>) -> ::core::result::Result<::glue_core::Paginated<Station>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}
+
+
 
 #[derive(ApiResource, Clone)]
 #[api(operations(Get, GetCollection), provider = Stations)]
@@ -22,7 +35,7 @@ struct Station {
 
 fn main() {
     let meta = Station::meta();
-    assert_eq!(meta.property("position").unwrap().ty, glue_core::PropertyType::Object);
+    assert_eq!(meta.property("position").unwrap().ty, glue_core::meta::PropertyType::Object);
     let station = Station {
         code: "BER".into(),
         position: Coordinates {
@@ -31,7 +44,7 @@ fn main() {
         },
     };
     let mut out = b"{".to_vec();
-    let mut writer = glue_core::PropertyWriter::new(&mut out, true, None);
+    let mut writer = glue_core::resource::PropertyWriter::new(&mut out, true, None);
     station.write_properties(&mut writer).unwrap();
     out.push(b'}');
     assert_eq!(

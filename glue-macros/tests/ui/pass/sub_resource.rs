@@ -2,11 +2,26 @@
 
 use std::borrow::Cow;
 
-use glue_core::{ApiResource, OperationKind, Provider, Resource, WriteInput, WriteMode};
+use glue_core::{ApiResource, Resource};
+use glue_core::meta::{OperationKind};
+use glue_core::resource::{WriteInput, WriteMode};
 
 struct Addresses;
 
-impl Provider<CustomerAddress> for Addresses {}
+impl ::glue_core::ItemProvider<CustomerAddress> for Addresses {
+    async fn item(&self, _: &::glue_core::Context<CustomerAddress>) -> ::core::result::Result<::core::option::Option<CustomerAddress>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::core::option::Option::None)
+    }
+}
+
+impl ::glue_core::CollectionProvider<CustomerAddress> for Addresses {
+    async fn collection(&self, _: &::glue_core::Context<CustomerAddress>) -> ::core::result::Result<::glue_core::Paginated<CustomerAddress>, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(::glue_core::Paginated::unpaginated(::std::vec::Vec::new()))
+    }
+}
+
+
+
 
 #[derive(ApiResource, Clone)]
 #[api(

@@ -2,12 +2,20 @@
 
 use std::borrow::Cow;
 
-use glue_core::{ApiResource, ErrorSource, Processor, Resource, WriteInput, WriteMode};
+use glue_core::{ApiResource, ErrorSource, Processor, Resource};
+use glue_core::resource::{WriteInput, WriteMode};
 use serde_json::value::RawValue;
 
 struct Inbox;
 
 impl Processor<ContactMessage> for Inbox {}
+
+impl ::glue_core::CreateProcessor<ContactMessage> for Inbox {
+    async fn create(&self, _: &::glue_core::Context<ContactMessage>, item: ContactMessage) -> ::core::result::Result<ContactMessage, ::glue_core::GlueError> {
+        ::core::result::Result::Ok(item)
+    }
+}
+
 
 #[derive(ApiResource, Clone)]
 #[api(operations(Post), processor = Inbox)]

@@ -1,0 +1,140 @@
+//! Writes: `Post`, `Put`, `Patch` and `Delete`.
+
+use super::read::load;
+use super::{Call, Output, TypedHandler, not_found, typed};
+use crate::body::BoxFuture;
+use crate::error::GlueError;
+use crate::provider::{
+    CreateProcessor, DeleteProcessor, ItemProvider, ReplaceProcessor, UpdateProcessor,
+};
+use crate::resource::{Resource, WriteMode};
+
+/// `POST /{type}`: 201 with the created item and its `Location`.
+pub(crate) fn create<'a, R: Resource>(
+    handler: &'a TypedHandler<R>,
+    call: Call<'a>,
+) -> BoxFuture<'a, Result<Output, GlueError>>
+where
+    R::Processor: CreateProcessor<R>,
+{
+    Box::pin(async move {
+        let Call { request, tools } = call;
+        let ctx = typed::<R>(request)?;
+        let item = tools
+            .build(handler.processor(), &ctx, WriteMode::Create, None)
+            .await?;
+        let created = handler.processor().create(&ctx, item).await?;
+        let location = tools.render.links.item_url(&created);
+        let self_url = location
+            .clone()
+            .unwrap_or_else(|| tools.render.document_url.clone());
+        tools
+            .render_item(handler, &ctx, &created, &self_url, location)
+            .await
+    })
+}
+
+/// `PUT /{type}/{id}`: every writable property from the request.
+pub(crate) fn replace<'a, R: Resource>(
+    handler: &'a TypedHandler<R>,
+    call: Call<'a>,
+) -> BoxFuture<'a, Result<Output, GlueError>>
+where
+    R::Provider: ItemProvider<R>,
+    R::Processor: ReplaceProcessor<R>,
+{
+    Box::pin(async move {
+        let Call { request, tools } = call;
+        let ctx = typed::<R>(request)?;
+        let previous = load(handler, &ctx).await?;
+        tools.check_loaded(&ctx, &previous)?;
+        let item = tools
+            .build(
+                handler.processor(),
+                &ctx,
+                WriteMode::Replace,
+                Some(&previous),
+            )
+            .await?;
+        let stored = handler.processor().replace(&ctx, item, previous).await?;
+        let self_url = tools
+            .render
+            .links
+            .item_url(&stored)
+            .unwrap_or_else(|| tools.render.document_url.clone());
+        tools
+            .render_item(handler, &ctx, &stored, &self_url, None)
+            .await
+    })
+}
+
+/// `PATCH /{type}/{id}`: only what the request sends.
+pub(crate) fn update<'a, R: Resource>(
+    handler: &'a TypedHandler<R>,
+    call: Call<'a>,
+) -> BoxFuture<'a, Result<Output, GlueError>>
+where
+    R::Provider: ItemProvider<R>,
+    R::Processor: UpdateProcessor<R>,
+{
+    Box::pin(async move {
+        let Call { request, tools } = call;
+        let ctx = typed::<R>(request)?;
+        let previous = load(handler, &ctx).await?;
+        tools.check_loaded(&ctx, &previous)?;
+        let item = tools
+            .build(
+                handler.processor(),
+                &ctx,
+                WriteMode::Update,
+                Some(&previous),
+            )
+            .await?;
+        let stored = handler.processor().update(&ctx, item, previous).await?;
+        let self_url = tools
+            .render
+            .links
+            .item_url(&stored)
+            .unwrap_or_else(|| tools.render.document_url.clone());
+        tools
+            .render_item(handler, &ctx, &stored, &self_url, None)
+            .await
+    })
+}
+
+/// `DELETE /{type}/{id}`: 204; an unknown id is 404, or 204 for a resource that opts into
+/// idempotent deletes (SPEC §1.3).
+pub(crate) fn delete<'a, R: Resource>(
+    handler: &'a TypedHandler<R>,
+    call: Call<'a>,
+) -> BoxFuture<'a, Result<Output, GlueError>>
+where
+    R::Provider: ItemProvider<R>,
+    R::Processor: DeleteProcessor<R>,
+{
+    Box::pin(async move {
+        let Call { request, tools } = call;
+        let status = request.operation.success_status();
+        let raw_id = request.raw_id().map(ToOwned::to_owned);
+        let Some(ctx) = crate::context::Context::<R>::typed(request) else {
+            return absent::<R>(status, raw_id.as_deref());
+        };
+        match handler.provider().item(&ctx).await? {
+            Some(item) => {
+                tools.check_loaded(&ctx, &item)?;
+                handler.processor().delete(&ctx, item).await?;
+                Ok(Output::Empty(status))
+            }
+            None => absent::<R>(status, raw_id.as_deref()),
+        }
+    })
+}
+
+/// A delete of an item that does not exist.
+fn absent<R: Resource>(status: http::StatusCode, id: Option<&str>) -> Result<Output, GlueError> {
+    if R::meta().idempotent_delete {
+        Ok(Output::Empty(status))
+    } else {
+        Err(not_found(R::meta(), id))
+    }
+}

@@ -1,0 +1,109 @@
+//! Writing an item's properties straight into the response buffer.
+
+use serde::Serialize;
+
+/// Writes the properties of one item as members of a JSON object, straight into the response
+/// buffer (no intermediate value trees).
+#[derive(Debug)]
+pub struct PropertyWriter<'a> {
+    out: &'a mut Vec<u8>,
+    with_identifier: bool,
+    fields: Option<&'a [String]>,
+    written: usize,
+}
+
+impl<'a> PropertyWriter<'a> {
+    /// A writer appending members to `out`, which must be inside an open JSON object.
+    /// `with_identifier` says whether the identifier is written among the properties (plain
+    /// JSON) or elsewhere (JSON:API `id`); `fields`, when given, limits the properties.
+    pub fn new(out: &'a mut Vec<u8>, with_identifier: bool, fields: Option<&'a [String]>) -> Self {
+        Self {
+            out,
+            with_identifier,
+            fields,
+            written: 0,
+        }
+    }
+
+    /// How many members have been written.
+    #[must_use]
+    pub fn written(&self) -> usize {
+        self.written
+    }
+
+    fn selected(&self, name: &str) -> bool {
+        self.fields
+            .is_none_or(|fields| fields.iter().any(|field| field == name))
+    }
+
+    /// Writes one property, unless a sparse fieldset leaves it out.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the value cannot be serialized.
+    pub fn property<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        if !self.selected(name) {
+            return Ok(());
+        }
+        if self.written > 0 {
+            self.out.push(b',');
+        }
+        crate::json::write_str(self.out, name);
+        self.out.push(b':');
+        serde_json::to_writer(&mut *self.out, value)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Writes the identifier property when the convention shows it among the properties.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the value cannot be serialized.
+    pub fn identifier<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        if !self.with_identifier {
+            return Ok(());
+        }
+        // The identifier addresses the item: sparse fieldsets never leave it out.
+        if self.written > 0 {
+            self.out.push(b',');
+        }
+        crate::json::write_str(self.out, name);
+        self.out.push(b':');
+        serde_json::to_writer(&mut *self.out, value)?;
+        self.written += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writer_separates_members_and_honours_fields() {
+        let mut out = b"{".to_vec();
+        let fields = vec!["b".to_owned()];
+        let mut writer = PropertyWriter::new(&mut out, false, Some(&fields));
+        writer.identifier("id", "x").unwrap();
+        writer.property("a", &1).unwrap();
+        writer.property("b", "two\"").unwrap();
+        out.push(b'}');
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"b":"two\""}"#);
+
+        let mut out = b"{".to_vec();
+        let mut writer = PropertyWriter::new(&mut out, true, Some(&fields));
+        writer.identifier("id", "x").unwrap();
+        writer.property("a", &1).unwrap();
+        out.push(b'}');
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"id":"x"}"#);
+    }
+}
