@@ -27,6 +27,7 @@
 
 mod document;
 mod filters;
+mod naming;
 mod operation;
 mod parameters;
 mod responses;

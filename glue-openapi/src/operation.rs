@@ -6,6 +6,7 @@ use glue_core::meta::{OperationKind, ResourceMeta};
 use glue_core::model::{ApiModel, OperationModel};
 use serde_json::{Map, Value, json};
 
+use crate::naming::operation_id;
 use crate::parameters::{collection_parameters, fields_and_include};
 use crate::responses::{content, responses};
 
@@ -116,19 +117,6 @@ fn path_parameters(op: &OperationModel) -> Vec<Value> {
             })
         })
         .collect()
-}
-
-/// `customers.getCollection`.
-pub(crate) fn operation_id(meta: &ResourceMeta, kind: OperationKind) -> String {
-    format!("{}.{}", meta.short_name, operation_verb(kind))
-}
-
-/// `getCollection` for `GetCollection`.
-pub(crate) fn operation_verb(kind: OperationKind) -> String {
-    let name = kind.name();
-    let mut verb = name[..1].to_ascii_lowercase();
-    verb.push_str(&name[1..]);
-    verb
 }
 
 fn default_summary(meta: &ResourceMeta, kind: OperationKind) -> String {

@@ -6,7 +6,7 @@ use glue_core::meta::{OperationKind, ResourceMeta};
 use glue_core::model::{ApiModel, OperationModel};
 use serde_json::{Map, Value, json};
 
-use crate::operation::{operation_id, operation_verb};
+use crate::naming::{operation_id, operation_verb};
 
 /// The answers of `op` on `template`.
 pub(crate) fn responses(model: &ApiModel, op: &OperationModel, template: &str) -> Value {

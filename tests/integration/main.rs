@@ -5,6 +5,7 @@ mod common;
 mod fixtures;
 
 mod auth;
+mod building;
 mod includes;
 mod jsonapi;
 mod negotiation;

@@ -6,7 +6,7 @@ use darling::error::Accumulator;
 use glue_common::{PropertyType, naming};
 use syn::ext::IdentExt;
 
-use super::report;
+use super::report::report;
 use crate::model::{Field, find_field};
 use crate::parse::{FieldInput, ResourceInput, constraints, doc_text, expr_json, literal_json};
 use crate::types::{self, Kind};

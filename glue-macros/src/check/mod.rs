@@ -6,12 +6,12 @@ mod fields;
 mod operations;
 mod pagination;
 mod relationships;
+mod report;
 mod resource;
 mod routes;
 mod security;
 
 use darling::Error;
-use darling::error::Accumulator;
 use glue_common::naming;
 use quote::quote;
 
@@ -99,9 +99,4 @@ fn crate_tokens(input: &ResourceInput) -> proc_macro2::TokenStream {
         .krate
         .as_ref()
         .map_or_else(|| quote!(::glue_core), |path| quote!(#path))
-}
-
-/// Pushes one error at a span.
-fn report(errors: &mut Accumulator, message: impl std::fmt::Display, span: proc_macro2::Span) {
-    errors.push(Error::custom(message).with_span(&span));
 }

@@ -2,7 +2,7 @@
 
 use darling::error::Accumulator;
 
-use super::report;
+use super::report::report;
 use crate::model::Operation;
 use crate::parse::{OperationInput, ResourceInput};
 

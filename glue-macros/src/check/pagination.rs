@@ -2,7 +2,7 @@
 
 use darling::error::Accumulator;
 
-use super::report;
+use super::report::report;
 use crate::parse::PaginationInput;
 
 /// Page sizes are at least 1, and the maximum is not below the default. The link form is a

@@ -5,7 +5,7 @@
 use darling::error::Accumulator;
 use proc_macro2::Span;
 
-use super::report;
+use super::report::report;
 use crate::model::{Field, Relationship, find_field};
 use crate::parse::{RelationshipInput, ResourceInput};
 

@@ -5,7 +5,7 @@ use darling::Error;
 use darling::error::Accumulator;
 use glue_common::{naming, version};
 
-use super::report;
+use super::report::report;
 use crate::parse::ResourceInput;
 
 /// A resource is one concrete struct.

@@ -5,7 +5,7 @@ use darling::util::SpannedValue;
 use glue_common::template;
 use proc_macro2::Span;
 
-use super::report;
+use super::report::report;
 use crate::model::{Field, Operation, find_field};
 use crate::parse::ResourceInput;
 

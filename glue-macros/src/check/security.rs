@@ -7,7 +7,7 @@ use glue_common::OperationKind;
 use glue_security::{Expression, Schema};
 use syn::ext::IdentExt;
 
-use super::report;
+use super::report::report;
 use crate::model::{Field, Operation};
 use crate::parse::{ResourceInput, SecurityInput};
 
