@@ -69,14 +69,15 @@ impl<R: Resource> fmt::Debug for Context<R> {
 }
 
 impl<R: Resource> Context<R> {
-    /// Types a request for `R`: `None` when the URL's identifier is not one of `R`'s (no
-    /// item can have it).
-    pub(crate) fn typed(request: RequestContext) -> Option<Self> {
-        let id = match request.raw_id() {
-            Some(raw) => Some(R::Id::from_id(raw)?),
+    /// Types a request for `R`; the request comes back when the URL's identifier is not one
+    /// of `R`'s (no item can have it).
+    pub(crate) fn typed(request: RequestContext) -> Result<Self, Box<RequestContext>> {
+        let id = match request.raw_id().map(R::Id::from_id) {
+            Some(Some(id)) => Some(id),
+            Some(None) => return Err(Box::new(request)),
             None => None,
         };
-        Some(Self { request, id })
+        Ok(Self { request, id })
     }
 
     pub(crate) fn request(&self) -> &RequestContext {

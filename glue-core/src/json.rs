@@ -16,13 +16,39 @@ const PLAIN: [bool; 256] = {
     table
 };
 
-/// Whether text needs no escaping inside a JSON string.
+/// Whether text needs no escaping inside a JSON string: eight bytes at a time, then the rest
+/// byte by byte.
 #[must_use]
+#[inline]
 pub fn is_plain(text: &str) -> bool {
-    text.bytes().all(|byte| PLAIN[usize::from(byte)])
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        if needs_escape(u64::from_le_bytes(bytes)) {
+            return false;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .all(|&byte| PLAIN[usize::from(byte)])
+}
+
+/// Whether any of eight bytes is a control character, `"` or `\`. `below(x, n)` flags the
+/// bytes of `x` under `n` (for `n` up to 128) in their high bits; a borrow can flag a byte
+/// above one that truly is under `n`, never on its own, so the yes-or-no answer is exact.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    below(word, 0x20)
+        || below(word ^ (ONES * u64::from(b'"')), 1)
+        || below(word ^ (ONES * u64::from(b'\\')), 1)
 }
 
 /// Appends `value` as a JSON string (quoted and escaped).
+#[inline]
 pub fn write_str(out: &mut Vec<u8>, value: &str) {
     // Most keys and names need no escaping: copy them at once.
     if is_plain(value) {
@@ -30,13 +56,21 @@ pub fn write_str(out: &mut Vec<u8>, value: &str) {
         out.push(b'"');
         out.extend_from_slice(value.as_bytes());
         out.push(b'"');
-        return;
+    } else {
+        write_escaped(out, value);
     }
+}
+
+/// Appends text that needs escaping, through `serde_json`.
+#[cold]
+#[inline(never)]
+fn write_escaped(out: &mut Vec<u8>, value: &str) {
     // Serializing a `str` into a `Vec` cannot fail: the only error source would be I/O.
     let _ = serde_json::to_writer(&mut *out, value);
 }
 
 /// Appends `"key":`.
+#[inline]
 pub fn write_key(out: &mut Vec<u8>, key: &str) {
     write_str(out, key);
     out.push(b':');
@@ -59,6 +93,33 @@ pub fn write_optional_str_member(out: &mut Vec<u8>, key: &str, value: Option<&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_told_apart_eight_bytes_at_a_time() {
+        // Every byte value, at every position of a chunk and of the remainder.
+        for byte in 0..=u8::MAX {
+            for length in 1..=19 {
+                for position in 0..length {
+                    let mut text = vec![b'a'; length];
+                    text[position] = byte;
+                    let expected = PLAIN[usize::from(byte)];
+                    // Bytes of 0x80 and above stand in a valid multi-byte character here.
+                    let text = if byte >= 0x80 {
+                        String::from_utf8_lossy(&text).into_owned()
+                    } else {
+                        String::from_utf8(text).unwrap()
+                    };
+                    assert_eq!(
+                        is_plain(&text),
+                        expected,
+                        "{byte:#x} at {position} of {length}"
+                    );
+                }
+            }
+        }
+        assert!(is_plain("Müller, Straße 5 — 東京"));
+        assert!(!is_plain("0123456789abcdef\\u"));
+    }
 
     #[test]
     fn strings_are_escaped() {

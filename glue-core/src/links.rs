@@ -87,40 +87,59 @@ impl Template {
 
 /// Writes a value as a percent-encoded path segment; `false` (nothing written) for null, a
 /// composite value or an empty text.
+#[inline]
 fn write_segment(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
     match value {
-        Scalar::Null | Scalar::Composite => false,
-        Scalar::String(text) if text.is_empty() => false,
-        Scalar::String(text) => {
+        Scalar::String(text) if !text.is_empty() => {
             write_encoded(out, text);
             true
         }
-        other => {
-            // Numbers, booleans and dates: short text, written without allocating.
-            let mut buffer = [0u8; 64];
-            let mut cursor = &mut buffer[..];
-            if write!(cursor, "{other}").is_err() {
-                return false;
-            }
-            let written = 64 - cursor.len();
-            let text = std::str::from_utf8(&buffer[..written]).unwrap_or_default();
-            write_encoded(out, text);
-            written > 0
-        }
+        Scalar::Null | Scalar::Composite | Scalar::String(_) => false,
+        other => write_formatted(out, other),
     }
 }
 
+/// Numbers, booleans and dates: short text, written without allocating.
+#[inline(never)]
+fn write_formatted(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
+    let mut buffer = [0u8; 64];
+    let mut cursor = &mut buffer[..];
+    if write!(cursor, "{value}").is_err() {
+        return false;
+    }
+    let written = 64 - cursor.len();
+    let text = std::str::from_utf8(&buffer[..written]).unwrap_or_default();
+    write_encoded(out, text);
+    written > 0
+}
+
+/// Whether a byte is unreserved (RFC 3986) and so stands for itself in a path segment.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        byte += 1;
+    }
+    table
+};
+
 /// Appends text percent-encoded as a path segment; text that needs no encoding (most
 /// identifiers) is copied at once.
+#[inline]
 fn write_encoded(out: &mut Vec<u8>, text: &str) {
-    let unreserved =
-        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
-    if text.bytes().all(unreserved) {
+    if text.bytes().all(|byte| UNRESERVED[usize::from(byte)]) {
         out.extend_from_slice(text.as_bytes());
     } else {
-        for chunk in utf8_percent_encode(text, SEGMENT) {
-            out.extend_from_slice(chunk.as_bytes());
-        }
+        write_percent_encoded(out, text);
+    }
+}
+
+#[inline(never)]
+fn write_percent_encoded(out: &mut Vec<u8>, text: &str) {
+    for chunk in utf8_percent_encode(text, SEGMENT) {
+        out.extend_from_slice(chunk.as_bytes());
     }
 }
 
@@ -134,10 +153,16 @@ fn json_fragment(text: &str) -> String {
 /// The route that lists the items related to an item through one relationship: the target's
 /// collection route (to-many) or item route (to-one), every variable of which is the key.
 #[derive(Debug, Clone)]
-struct RelatedRoute {
-    template: Template,
+pub(crate) struct RelatedRoute {
+    /// The literal text around the variables (one more than there are variables), as it is.
+    raw: Vec<String>,
+    /// The same, escaped for the inside of a JSON string, the last one followed by the
+    /// closing quote.
+    json: Vec<String>,
     /// This resource's property whose value fills the route.
     own: &'static str,
+    /// The route's number among the application's related routes.
+    slot: usize,
 }
 
 /// The routes links are built from, computed when the application is built, by resource.
@@ -170,6 +195,7 @@ impl Routes {
                 .find_map(|meta| route(meta, kind))
                 .map(|template| Template::parse(&template))
         };
+        let mut slots = 0..;
         let resources = resources
             .iter()
             .map(|meta| ResourceRoutes {
@@ -185,7 +211,10 @@ impl Routes {
                         } else {
                             OperationKind::Get
                         };
-                        RelatedRoute::new(relationship, first(target.short_name, kind)?)
+                        let mut route =
+                            RelatedRoute::new(relationship, &first(target.short_name, kind)?)?;
+                        route.slot = slots.next().unwrap_or_default();
+                        Some(route)
                     })
                     .collect(),
             })
@@ -204,7 +233,7 @@ impl Routes {
 impl RelatedRoute {
     /// The route of a relationship, when the target's route selects by the key alone (a
     /// collection route without the key would list every item).
-    fn new(relationship: &RelationshipMeta, template: Template) -> Option<Self> {
+    fn new(relationship: &RelationshipMeta, template: &Template) -> Option<Self> {
         let target = (relationship.target)();
         let (own, theirs) = relationship.keys.first()?;
         let by_key = template.variables().next().is_some()
@@ -213,7 +242,32 @@ impl RelatedRoute {
                     .uri_variable_property(variable)
                     .is_some_and(|property| property.name == *theirs)
             });
-        by_key.then_some(Self { template, own })
+        if !by_key {
+            return None;
+        }
+        let (mut raw, mut json) = (vec![String::new()], vec![String::new()]);
+        for part in &template.parts {
+            match part {
+                Part::Literal {
+                    raw: text,
+                    json: escaped,
+                } => {
+                    raw.last_mut()?.push_str(text);
+                    json.last_mut()?.push_str(escaped);
+                }
+                Part::Variable(_) => {
+                    raw.push(String::new());
+                    json.push(String::new());
+                }
+            }
+        }
+        json.last_mut()?.push('"');
+        Some(Self {
+            raw,
+            json,
+            own,
+            slot: 0,
+        })
     }
 }
 
@@ -286,22 +340,30 @@ impl Links {
             .flatten()
     }
 
-    /// The link to the items related to `item` through its relationship number `index`
-    /// (SPEC §3.3), when the target has a route for them and the key has a value.
-    #[must_use]
+    /// The routes of the relationships of a type, by position (`None` where a relationship's
+    /// target has no route that lists by the key); empty for an unknown type.
+    #[inline]
+    pub(crate) fn related_routes(&self, meta: &ResourceMeta) -> &[Option<RelatedRoute>] {
+        self.routes
+            .of(meta)
+            .map_or(&[], |routes| routes.related.as_slice())
+    }
+
+    /// The link to the items related to `item` through the relationship whose route this
+    /// is (SPEC §3.3), when the key has a value.
+    #[inline]
     pub(crate) fn related<'a>(
         &'a self,
+        route: &'a RelatedRoute,
         item: &'a dyn ResourceObject,
-        index: usize,
     ) -> Option<Related<'a>> {
-        let route = self
-            .routes
-            .of(item.resource_meta())?
-            .related
-            .get(index)?
-            .as_ref()?;
         let key = item.resource_property(route.own)?;
-        (!matches!(key, Scalar::Null | Scalar::Composite)).then_some(Related {
+        let usable = match &key {
+            Scalar::Null | Scalar::Composite => false,
+            Scalar::String(text) => !text.is_empty(),
+            _ => true,
+        };
+        usable.then_some(Related {
             links: self,
             route,
             key,
@@ -318,34 +380,70 @@ pub struct Related<'a> {
 }
 
 impl Related<'_> {
-    /// Writes the link as a JSON string (quoted) into `out`; `false` (nothing written) when
-    /// the key has no text.
-    pub fn write_json(&self, out: &mut Vec<u8>) -> bool {
-        let mark = out.len();
+    /// Writes the link as a JSON string (quoted) into `out`: [`write_json_head`] then
+    /// [`write_json_rest`].
+    ///
+    /// [`write_json_head`]: Self::write_json_head
+    /// [`write_json_rest`]: Self::write_json_rest
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_head(out);
+        self.write_json_rest(out);
+    }
+
+    /// Writes the JSON string up to the key (the opening quote, the base URL and the route's
+    /// text before its variable): the same for every item of a type in one document, so a
+    /// convention may write it once ([`RenderContext::write_fragment`]).
+    ///
+    /// [`RenderContext::write_fragment`]: crate::convention::RenderContext::write_fragment
+    pub fn write_json_head(&self, out: &mut Vec<u8>) {
         out.push(b'"');
         out.extend_from_slice(self.links.base_json.as_bytes());
-        if self
-            .route
-            .template
-            .write(out, true, |_| Some(self.key.reborrow()))
-        {
-            out.push(b'"');
-            true
-        } else {
-            out.truncate(mark);
-            false
+        if let Some(head) = self.route.json.first() {
+            out.extend_from_slice(head.as_bytes());
+        }
+    }
+
+    /// The number of the link's route among the application's related routes: links of
+    /// one number differ only in their key, so text a convention writes around
+    /// [`write_json_head`](Self::write_json_head) can be a
+    /// [fragment](crate::convention::RenderContext::write_fragment) numbered after it.
+    #[must_use]
+    pub fn route_number(&self) -> usize {
+        self.route.slot
+    }
+
+    /// Writes the rest of the JSON string: the key, the route's text after it, the closing
+    /// quote.
+    #[inline]
+    pub fn write_json_rest(&self, out: &mut Vec<u8>) {
+        match self.route.json.as_slice() {
+            // One variable, the usual route (`/customers/{customerReference}/addresses`).
+            [_, tail] => {
+                write_segment(out, &self.key);
+                out.extend_from_slice(tail.as_bytes());
+            }
+            literals => {
+                for literal in literals.iter().skip(1) {
+                    write_segment(out, &self.key);
+                    out.extend_from_slice(literal.as_bytes());
+                }
+            }
         }
     }
 
     /// The link as text.
     #[must_use]
-    pub fn url(&self) -> Option<String> {
-        let mut url = self.links.base.as_bytes().to_vec();
-        self.route
-            .template
-            .write(&mut url, false, |_| Some(self.key.reborrow()))
-            .then(|| String::from_utf8(url).ok())
-            .flatten()
+    pub fn url(&self) -> String {
+        let mut url = self.links.base.clone().into_bytes();
+        let mut literals = self.route.raw.iter();
+        if let Some(head) = literals.next() {
+            url.extend_from_slice(head.as_bytes());
+        }
+        for literal in literals {
+            write_segment(&mut url, &self.key);
+            url.extend_from_slice(literal.as_bytes());
+        }
+        String::from_utf8(url).unwrap_or_default()
     }
 }
 

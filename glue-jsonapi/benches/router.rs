@@ -52,16 +52,18 @@ struct Customer {
     created_at: DateTime<Utc>,
 }
 
-/// The rows, shared by both sides.
+/// The rows, shared by both sides; the linked customers are the same rows, stored as their
+/// own type as a provider would read them.
 #[derive(Clone)]
 struct Store {
     rows: Arc<Vec<Customer>>,
+    linked: Arc<Vec<LinkedCustomer>>,
 }
 
 impl Store {
     fn new() -> Self {
         let epoch = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
-        let rows = (1..=TOTAL as i64)
+        let rows: Vec<Customer> = (1..=TOTAL as i64)
             .map(|n| Customer {
                 customer_reference: format!("DE--{n}"),
                 id_customer: n,
@@ -75,12 +77,17 @@ impl Store {
             })
             .collect();
         Self {
+            linked: Arc::new(rows.iter().cloned().map(LinkedCustomer::from).collect()),
             rows: Arc::new(rows),
         }
     }
 
     fn page(&self, offset: usize, limit: usize) -> Vec<Customer> {
-        self.rows.iter().skip(offset).take(limit).cloned().collect()
+        window(&self.rows, offset, limit)
+    }
+
+    fn linked_page(&self, offset: usize, limit: usize) -> Vec<LinkedCustomer> {
+        window(&self.linked, offset, limit)
     }
 
     fn find(&self, reference: &str) -> Option<Customer> {
@@ -89,6 +96,12 @@ impl Store {
             .find(|row| row.customer_reference == reference)
             .cloned()
     }
+}
+
+/// Clones `limit` rows from `offset`.
+fn window<T: Clone>(rows: &[T], offset: usize, limit: usize) -> Vec<T> {
+    let start = offset.min(rows.len());
+    rows[start..(start + limit).min(rows.len())].to_vec()
 }
 
 impl ItemProvider<Customer> for Store {
@@ -168,10 +181,12 @@ impl ItemProvider<LinkedCustomer> for Store {
         &self,
         ctx: &Context<LinkedCustomer>,
     ) -> Result<Option<LinkedCustomer>, GlueError> {
-        Ok(ctx
-            .id()
-            .and_then(|id| self.find(id))
-            .map(LinkedCustomer::from))
+        Ok(ctx.id().and_then(|id| {
+            self.linked
+                .iter()
+                .find(|row| &row.customer_reference == id)
+                .cloned()
+        }))
     }
 }
 
@@ -184,9 +199,8 @@ impl CollectionProvider<LinkedCustomer> for Store {
             .page()
             .cloned()
             .unwrap_or(glue_core::PageRequest::new(0, 20));
-        let rows = self.page(page.offset as usize, page.limit as usize);
         Ok(Paginated::new(
-            rows.into_iter().map(LinkedCustomer::from).collect(),
+            self.linked_page(page.offset as usize, page.limit as usize),
             TOTAL as u64,
         ))
     }

@@ -350,45 +350,48 @@ fn write_resource(
 /// `"relationships":{"addresses":{"links":{"related":...},"data":[...]}}`: links to the
 /// related resources, and the linkage of included relationships.
 fn write_relationships(out: &mut Vec<u8>, item: &dyn ResourceObject, ctx: &RenderContext<'_>) {
-    let mark = out.len();
-    out.extend_from_slice(b",\"relationships\":{");
     let mut written = 0;
     for relationship in ctx.relationships(item) {
-        let start = out.len();
-        if written > 0 {
-            out.push(b',');
-        }
-        write_key(out, relationship.name);
-        out.push(b'{');
-        let mut members = 0;
-        if let Some(related) = &relationship.related {
-            let link = out.len();
-            out.extend_from_slice(b"\"links\":{\"related\":");
-            if related.write_json(out) {
+        let opening: &[u8] = if written == 0 {
+            b",\"relationships\":{"
+        } else {
+            b","
+        };
+        match (&relationship.related, relationship.linkage) {
+            (Some(related), linkage) => {
+                // `,"relationships":{"addresses":{"links":{"related":"https://…/customers/`
+                // is the same for every item of the type: written once, then copied.
+                let number = related.route_number() * 2 + usize::from(written == 0);
+                ctx.write_fragment(out, number, |out| {
+                    out.extend_from_slice(opening);
+                    write_key(out, relationship.name);
+                    out.extend_from_slice(b"{\"links\":{\"related\":");
+                    related.write_json_head(out);
+                });
+                related.write_json_rest(out);
                 out.push(b'}');
-                members += 1;
-            } else {
-                out.truncate(link);
+                if let Some(linkage) = linkage {
+                    out.extend_from_slice(b",\"data\":");
+                    write_linkage(out, linkage);
+                }
             }
-        }
-        if let Some(linkage) = relationship.linkage {
-            if members > 0 {
-                out.push(b',');
+            (None, Some(linkage)) => {
+                out.extend_from_slice(opening);
+                write_key(out, relationship.name);
+                out.extend_from_slice(b"{\"data\":");
+                write_linkage(out, linkage);
             }
-            write_key(out, "data");
-            write_linkage(out, linkage);
-            members += 1;
-        }
-        if members == 0 {
-            out.truncate(start);
-            continue;
+            // The render context only yields relationships with a link or linkage.
+            (None, None) => {
+                out.extend_from_slice(opening);
+                write_key(out, relationship.name);
+                out.push(b'{');
+            }
         }
         out.push(b'}');
         written += 1;
     }
-    if written == 0 {
-        out.truncate(mark);
-    } else {
+    if written > 0 {
         out.push(b'}');
     }
 }

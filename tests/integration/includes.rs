@@ -13,7 +13,7 @@ use glue_core::{
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
 use http::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::common::{get, jsonapi_document, jsonapi_errors, plain_document, shop};
 
@@ -375,6 +375,112 @@ async fn plain_json_shows_no_included_resources() {
         0,
         "nothing is loaded that is not shown"
     );
+}
+
+#[tokio::test]
+async fn every_item_of_a_collection_links_to_its_own_related_resources() {
+    let router = library(&Library::new());
+    let books = books();
+    for query in [
+        "",
+        "?fields[books]=title,publisher",
+        "?fields[books]=publisher,author",
+    ] {
+        let answer = get(&format!("/books{query}")).send(&router).await;
+        let document = jsonapi_document(&answer, StatusCode::OK);
+        let data = document["data"].as_array().unwrap();
+        assert_eq!(data.len(), books.len(), "{query}");
+        let with_author = !query.contains("title,publisher");
+        for (book, resource) in books.iter().zip(data) {
+            let mut expected = serde_json::Map::new();
+            if with_author {
+                expected.insert(
+                    "author".into(),
+                    json!({"links": {"related": format!("http://shop.test/authors/{}", book.author_id)}}),
+                );
+            }
+            if let Some(publisher) = book.publisher_id {
+                expected.insert(
+                    "publisher".into(),
+                    json!({"links": {"related": format!("http://shop.test/publishers/{publisher}")}}),
+                );
+            }
+            if expected.is_empty() {
+                assert!(
+                    resource.get("relationships").is_none(),
+                    "{query}: {resource}"
+                );
+            } else {
+                assert_eq!(
+                    resource["relationships"],
+                    Value::Object(expected),
+                    "{query}: book {}",
+                    book.id
+                );
+            }
+        }
+    }
+}
+
+/// Books again, with the optional relationship declared first: in one collection the
+/// author is the first relationship of some items and the second of others.
+#[derive(ApiResource, Clone, Debug)]
+#[api(
+    operations(GetCollection),
+    provider = Library,
+    relationships(
+        publisher(target = Publisher, keys(publisher_id = id)),
+        author(target = Author, keys(author_id = id))
+    )
+)]
+struct Reprint {
+    #[api(identifier)]
+    id: u32,
+    author_id: u32,
+    publisher_id: Option<u32>,
+}
+
+impl CollectionProvider<Reprint> for Library {
+    async fn collection(&self, _ctx: &Context<Reprint>) -> Result<Paginated<Reprint>, GlueError> {
+        let reprints: Vec<Reprint> = books()
+            .into_iter()
+            .map(|book| Reprint {
+                id: book.id,
+                author_id: book.author_id,
+                publisher_id: book.publisher_id,
+            })
+            .collect();
+        Ok(reprints.into())
+    }
+}
+
+#[tokio::test]
+async fn relationships_first_or_not_are_written_whole_for_every_item() {
+    let router = Application::new("library")
+        .convention(JsonApi::new())
+        .standard_pagination()
+        .resource::<Author>(Library::new(), ())
+        .resource::<Publisher>(Library::new(), ())
+        .resource::<Reprint>(Library::new(), ())
+        .build();
+    let answer = get("/reprints").send(&router).await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    let data = document["data"].as_array().unwrap();
+    let books = books();
+    assert_eq!(data.len(), books.len());
+    for (book, resource) in books.iter().zip(data) {
+        let relationships = resource["relationships"].as_object().unwrap();
+        let names: Vec<&String> = relationships.keys().collect();
+        if book.publisher_id.is_some() {
+            assert_eq!(names, ["author", "publisher"], "book {}", book.id);
+        } else {
+            assert_eq!(names, ["author"], "book {}", book.id);
+        }
+        assert_eq!(
+            relationships["author"],
+            json!({"links": {"related": format!("http://shop.test/authors/{}", book.author_id)}})
+        );
+    }
 }
 
 #[tokio::test]

@@ -21,7 +21,8 @@ pub use crate::error::property_pointer;
 pub use crate::include::{Included, Linkage};
 pub use crate::links::Related;
 pub use crate::negotiate::MediaRange;
-pub use render::{PageInfo, RelationshipView, RenderContext};
+pub(crate) use render::Fragments;
+pub use render::{PageInfo, RelationshipView, Relationships, RenderContext};
 use schema::SchemaSet;
 
 use crate::error::GlueError;

@@ -1,10 +1,13 @@
 //! What a convention writes documents with: the request's links, query and included
 //! resources, and the pagination of a collection.
 
+use std::cell::RefCell;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::include::{Included, Linkage};
-use crate::links::{Links, Related};
+use crate::links::{Links, Related, RelatedRoute};
+use crate::meta::RelationshipMeta;
 use crate::query::Query;
 use crate::resource::{PropertyWriter, ResourceObject};
 
@@ -16,6 +19,49 @@ pub struct RenderContext<'a> {
     pub(crate) document_url: &'a str,
     pub(crate) query: &'a Query,
     pub(crate) included: Option<&'a Included>,
+    /// Text written once per type and copied after, in documents of many items.
+    pub(crate) fragments: Option<RefCell<Fragments>>,
+}
+
+/// The fragments of one document (a document needs a few, each a line of text): their
+/// text end to end, and the number and span of each. A fragment beyond the first few is
+/// written each time instead.
+#[derive(Debug)]
+pub(crate) struct Fragments {
+    text: Vec<u8>,
+    spans: [(usize, Range<usize>); FRAGMENT_COUNT],
+    count: usize,
+}
+
+const FRAGMENT_COUNT: usize = 8;
+
+impl Fragments {
+    pub(crate) fn new() -> Self {
+        Self {
+            text: Vec::new(),
+            spans: [const { (0, 0..0) }; FRAGMENT_COUNT],
+            count: 0,
+        }
+    }
+
+    #[inline]
+    fn get(&self, number: usize) -> Option<&[u8]> {
+        self.spans[..self.count]
+            .iter()
+            .find(|(known, _)| *known == number)
+            .and_then(|(_, span)| self.text.get(span.clone()))
+    }
+
+    #[cold]
+    fn keep(&mut self, number: usize, fragment: &[u8]) {
+        if self.count == FRAGMENT_COUNT {
+            return;
+        }
+        let start = self.text.len();
+        self.text.extend_from_slice(fragment);
+        self.spans[self.count] = (number, start..self.text.len());
+        self.count += 1;
+    }
 }
 
 /// One relationship of an item, as a document shows it.
@@ -30,6 +76,32 @@ pub struct RelationshipView<'r> {
 }
 
 impl RenderContext<'_> {
+    /// Appends fragment number `number`: text that is the same wherever a document writes
+    /// that number, such as a relationship's opening with the start of its related link
+    /// (numbered after [`Related::route_number`]). `build` writes it the first time; in a
+    /// collection it is then copied instead of written again for each item. The numbers are
+    /// the convention's to choose.
+    #[inline]
+    pub fn write_fragment(
+        &self,
+        out: &mut Vec<u8>,
+        number: usize,
+        build: impl FnOnce(&mut Vec<u8>),
+    ) {
+        let Some(fragments) = &self.fragments else {
+            build(out);
+            return;
+        };
+        let mut fragments = fragments.borrow_mut();
+        if let Some(fragment) = fragments.get(number) {
+            out.extend_from_slice(fragment);
+            return;
+        }
+        let start = out.len();
+        build(out);
+        fragments.keep(number, &out[start..]);
+    }
+
     /// The absolute URL of the document (`links.self`).
     #[must_use]
     pub fn document_url(&self) -> &str {
@@ -68,39 +140,83 @@ impl RenderContext<'_> {
 
     /// The relationships of an item that the document shows: those in its type's sparse
     /// fieldset (all when there is none) that have a related link or were included.
-    pub fn relationships<'r>(
-        &'r self,
-        item: &'r dyn ResourceObject,
-    ) -> impl Iterator<Item = RelationshipView<'r>> + 'r {
+    #[inline]
+    pub fn relationships<'r>(&'r self, item: &'r dyn ResourceObject) -> Relationships<'r> {
         let meta = item.resource_meta();
         let fields = if meta.relationships.is_empty() {
             None
         } else {
             self.query.fields(meta.short_name)
         };
-        meta.relationships
-            .iter()
-            .enumerate()
-            .filter(move |(_, relationship)| {
-                fields.is_none_or(|fields| fields.iter().any(|f| f == relationship.name))
-            })
-            .filter_map(move |(index, relationship)| {
-                let related = self.links.related(item, index);
-                let linkage = self
-                    .included
-                    .and_then(|included| included.linkage(item, relationship.name));
-                (related.is_some() || linkage.is_some()).then_some(RelationshipView {
-                    name: relationship.name,
-                    related,
-                    linkage,
-                })
-            })
+        Relationships {
+            ctx: self,
+            item,
+            declared: meta.relationships,
+            routes: self.links.related_routes(meta),
+            fields,
+            next: 0,
+        }
     }
 
     /// The included resources (compound documents), each once.
     #[must_use]
     pub fn included(&self) -> &[Arc<dyn ResourceObject>] {
         self.included.map_or(&[], Included::items)
+    }
+}
+
+/// The relationships of an item that a document shows, from
+/// [`RenderContext::relationships`].
+pub struct Relationships<'r> {
+    ctx: &'r RenderContext<'r>,
+    item: &'r dyn ResourceObject,
+    declared: &'static [RelationshipMeta],
+    routes: &'r [Option<RelatedRoute>],
+    fields: Option<&'r [String]>,
+    next: usize,
+}
+
+impl std::fmt::Debug for Relationships<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relationships")
+            .field("resource", &self.item.resource_meta().short_name)
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r> Iterator for Relationships<'r> {
+    type Item = RelationshipView<'r>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some(relationship) = self.declared.get(self.next) {
+            let index = self.next;
+            self.next += 1;
+            if self
+                .fields
+                .is_some_and(|fields| !fields.iter().any(|field| field == relationship.name))
+            {
+                continue;
+            }
+            let related = self
+                .routes
+                .get(index)
+                .and_then(Option::as_ref)
+                .and_then(|route| self.ctx.links.related(route, self.item));
+            let linkage = self
+                .ctx
+                .included
+                .and_then(|included| included.linkage(self.item, relationship.name));
+            if related.is_some() || linkage.is_some() {
+                return Some(RelationshipView {
+                    name: relationship.name,
+                    related,
+                    linkage,
+                });
+            }
+        }
+        None
     }
 }
 

@@ -204,7 +204,7 @@ impl App {
                     Ok(())
                 }
             })?;
-        let parsed = parse::parse(self, parts, &matched, &chosen, scope)?;
+        let parsed = parse::parse(self, parts, matched, &chosen, scope)?;
         authorize::early(&self.auth, &chosen, &parsed.request)?;
         let output = run::run(self, parsed, body, &chosen).await?;
         Ok(encode::success(&chosen, output))

@@ -33,7 +33,7 @@ pub(crate) struct Parsed {
 pub(crate) fn parse(
     app: &App,
     parts: Parts,
-    matched: &Matched<'_, ()>,
+    matched: Matched<'_, ()>,
     chosen: &Chosen<'_>,
     scope: &Scope,
 ) -> Result<Parsed, GlueError> {
@@ -79,7 +79,7 @@ pub(crate) fn parse(
         application: Arc::clone(&model.name),
         resource: operation.resource,
         operation: operation.operation,
-        uri_variables: matched.variables.clone(),
+        uri_variables: matched.variables,
         id_variable: operation.id_variable,
         params,
         query,
@@ -91,7 +91,7 @@ pub(crate) fn parse(
         request,
         paging,
         links,
-        path: matched.path.clone(),
+        path: matched.path,
         document_url,
     })
 }

@@ -193,8 +193,8 @@ impl<R: Resource> RelatedSource for TypedHandler<R> {
             });
         };
         match Context::<R>::typed(request) {
-            Some(ctx) => load(self, ctx, visible),
-            None => Box::pin(async { Ok(Vec::new()) }),
+            Ok(ctx) => load(self, ctx, visible),
+            Err(_) => Box::pin(async { Ok(Vec::new()) }),
         }
     }
 }
@@ -278,6 +278,7 @@ impl Tools<'_> {
             document_url: self_url,
             query: ctx.query(),
             included: included.as_ref(),
+            fragments: None,
         };
         let hint = handler.item_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);
@@ -306,6 +307,5 @@ fn not_found(meta: &ResourceMeta, id: Option<&str>) -> GlueError {
 /// The typed context of an item operation; a URL whose identifier is not of the resource's
 /// type names no item (404).
 fn typed<R: Resource>(request: RequestContext) -> Result<Context<R>, GlueError> {
-    let id = request.raw_id().map(ToOwned::to_owned);
-    Context::<R>::typed(request).ok_or_else(|| not_found(R::meta(), id.as_deref()))
+    Context::<R>::typed(request).map_err(|request| not_found(R::meta(), request.raw_id()))
 }

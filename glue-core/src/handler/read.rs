@@ -1,12 +1,14 @@
 //! Reads: `Get`, `GetCollection` (whole, or streamed item by item), and the loads of
 //! relationships that target the resource.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::{Call, Output, Render, TypedHandler, not_found, typed};
 use crate::body::{BoxError, BoxFuture, ChunkStream};
 use crate::context::Context;
+use crate::convention::Fragments;
 use crate::convention::{Convention, PageInfo, RenderContext};
 use crate::error::GlueError;
 use crate::links::Links;
@@ -92,6 +94,7 @@ where
             document_url: &tools.render.document_url,
             query: ctx.query(),
             included: included.as_ref(),
+            fragments: Some(RefCell::new(Fragments::new())),
         };
         let hint = handler.collection_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);
@@ -223,6 +226,7 @@ fn stream_collection<R: Resource>(
             document_url: &state.document_url,
             query: &state.query,
             included: None,
+            fragments: Some(RefCell::new(Fragments::new())),
         };
         let written = match state.phase {
             Phase::Done => return None,

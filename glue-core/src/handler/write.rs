@@ -115,9 +115,9 @@ where
     Box::pin(async move {
         let Call { request, tools } = call;
         let status = request.operation.success_status();
-        let raw_id = request.raw_id().map(ToOwned::to_owned);
-        let Some(ctx) = crate::context::Context::<R>::typed(request) else {
-            return absent::<R>(status, raw_id.as_deref());
+        let ctx = match crate::context::Context::<R>::typed(request) {
+            Ok(ctx) => ctx,
+            Err(request) => return absent::<R>(status, request.raw_id()),
         };
         match handler.provider().item(&ctx).await? {
             Some(item) => {
@@ -125,7 +125,7 @@ where
                 handler.processor().delete(&ctx, item).await?;
                 Ok(Output::Empty(status))
             }
-            None => absent::<R>(status, raw_id.as_deref()),
+            None => absent::<R>(status, ctx.raw_id()),
         }
     })
 }
