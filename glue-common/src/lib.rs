@@ -16,6 +16,38 @@
 //! assert_eq!(variables, ["customerReference"]);
 //! ```
 
+/// `names()`, `from_name()` and `Display` for an enum of named kinds, from its `ALL` and
+/// `name()`: `named!(Type, count, "what the names are", "an example")`.
+macro_rules! named {
+    ($ty:ident, $count:literal, $what:literal, $example:literal) => {
+        impl $ty {
+            #[doc = concat!("Every ", $what, " name, in the order of `ALL`.")]
+            #[must_use]
+            pub const fn names() -> [&'static str; $count] {
+                let mut names = [""; $count];
+                let mut index = 0;
+                while index < Self::ALL.len() {
+                    names[index] = Self::ALL[index].name();
+                    index += 1;
+                }
+                names
+            }
+
+            #[doc = concat!("Parses a ", $what, " name (`\"", $example, "\"`).")]
+            #[must_use]
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|kind| kind.name() == name)
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
 pub mod date;
 pub mod naming;
 mod operation;

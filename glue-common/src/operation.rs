@@ -1,7 +1,5 @@
 //! The six operations a resource can declare (SPEC §1.2).
 
-use std::fmt;
-
 use http::{Method, StatusCode};
 
 /// The six operations a resource can declare (SPEC §1.2).
@@ -91,31 +89,9 @@ impl OperationKind {
             Self::Delete => "Delete",
         }
     }
-
-    /// Every declaration name, in declaration order.
-    #[must_use]
-    pub const fn names() -> [&'static str; 6] {
-        let mut names = [""; 6];
-        let mut index = 0;
-        while index < Self::ALL.len() {
-            names[index] = Self::ALL[index].name();
-            index += 1;
-        }
-        names
-    }
-
-    /// Parses a declaration name (`"GetCollection"`).
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
-    }
 }
 
-impl fmt::Display for OperationKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(OperationKind, 6, "declaration", "GetCollection");
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! The JSON types a property can have (SPEC §7.2: the seed's six types).
 
-use std::fmt;
-
 /// The JSON type of a property, as the schema files and OpenAPI name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PropertyType {
@@ -42,31 +40,9 @@ impl PropertyType {
             Self::Object => "object",
         }
     }
-
-    /// Every schema name, in order.
-    #[must_use]
-    pub const fn names() -> [&'static str; 6] {
-        let mut names = [""; 6];
-        let mut index = 0;
-        while index < Self::ALL.len() {
-            names[index] = Self::ALL[index].name();
-            index += 1;
-        }
-        names
-    }
-
-    /// Parses a schema name (`"integer"`).
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|ty| ty.name() == name)
-    }
 }
 
-impl fmt::Display for PropertyType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+named!(PropertyType, 6, "schema", "integer");
 
 #[cfg(test)]
 mod tests {

@@ -3,9 +3,10 @@
 use super::read::load;
 use super::{Call, Output, TypedHandler, not_found, typed};
 use crate::body::BoxFuture;
+use crate::context::Context;
 use crate::error::GlueError;
 use crate::provider::{
-    CreateProcessor, DeleteProcessor, ItemProvider, ReplaceProcessor, UpdateProcessor,
+    CreateProcessor, DeleteProcessor, ItemProvider, Processor, ReplaceProcessor, UpdateProcessor,
 };
 use crate::resource::{Resource, WriteMode};
 
@@ -43,29 +44,12 @@ where
     R::Provider: ItemProvider<R>,
     R::Processor: ReplaceProcessor<R>,
 {
-    Box::pin(async move {
-        let Call { request, tools } = call;
-        let ctx = typed::<R>(request)?;
-        let previous = load(handler, &ctx).await?;
-        tools.check_loaded(&ctx, &previous)?;
-        let item = tools
-            .build(
-                handler.processor(),
-                &ctx,
-                WriteMode::Replace,
-                Some(&previous),
-            )
-            .await?;
-        let stored = handler.processor().replace(&ctx, item, previous).await?;
-        let self_url = tools
-            .render
-            .links
-            .item_url(&stored)
-            .unwrap_or_else(|| tools.render.document_url.clone());
-        tools
-            .render_item(handler, &ctx, &stored, &self_url, None)
-            .await
-    })
+    Box::pin(rewrite(
+        handler,
+        call,
+        WriteMode::Replace,
+        async |ctx, item, previous| handler.processor().replace(ctx, item, previous).await,
+    ))
 }
 
 /// `PATCH /{type}/{id}`: only what the request sends.
@@ -77,29 +61,42 @@ where
     R::Provider: ItemProvider<R>,
     R::Processor: UpdateProcessor<R>,
 {
-    Box::pin(async move {
-        let Call { request, tools } = call;
-        let ctx = typed::<R>(request)?;
-        let previous = load(handler, &ctx).await?;
-        tools.check_loaded(&ctx, &previous)?;
-        let item = tools
-            .build(
-                handler.processor(),
-                &ctx,
-                WriteMode::Update,
-                Some(&previous),
-            )
-            .await?;
-        let stored = handler.processor().update(&ctx, item, previous).await?;
-        let self_url = tools
-            .render
-            .links
-            .item_url(&stored)
-            .unwrap_or_else(|| tools.render.document_url.clone());
-        tools
-            .render_item(handler, &ctx, &stored, &self_url, None)
-            .await
-    })
+    Box::pin(rewrite(
+        handler,
+        call,
+        WriteMode::Update,
+        async |ctx, item, previous| handler.processor().update(ctx, item, previous).await,
+    ))
+}
+
+/// Put and Patch: the stored item is loaded and checked, the request applied to it, and
+/// `store` keeps the result, which the answer shows.
+async fn rewrite<R: Resource>(
+    handler: &TypedHandler<R>,
+    call: Call<'_>,
+    mode: WriteMode,
+    store: impl AsyncFnOnce(&Context<R>, R, R) -> Result<R, GlueError>,
+) -> Result<Output, GlueError>
+where
+    R::Provider: ItemProvider<R>,
+    R::Processor: Processor<R>,
+{
+    let Call { request, tools } = call;
+    let ctx = typed::<R>(request)?;
+    let previous = load(handler, &ctx).await?;
+    tools.check_loaded(&ctx, &previous)?;
+    let item = tools
+        .build(handler.processor(), &ctx, mode, Some(&previous))
+        .await?;
+    let stored = store(&ctx, item, previous).await?;
+    let self_url = tools
+        .render
+        .links
+        .item_url(&stored)
+        .unwrap_or_else(|| tools.render.document_url.clone());
+    tools
+        .render_item(handler, &ctx, &stored, &self_url, None)
+        .await
 }
 
 /// `DELETE /{type}/{id}`: 204; an unknown id is 404, or 204 for a resource that opts into
@@ -115,7 +112,7 @@ where
     Box::pin(async move {
         let Call { request, tools } = call;
         let status = request.operation.success_status();
-        let ctx = match crate::context::Context::<R>::typed(request) {
+        let ctx = match Context::<R>::typed(request) {
             Ok(ctx) => ctx,
             Err(request) => return absent::<R>(status, request.raw_id()),
         };

@@ -108,18 +108,26 @@ fn compare_rows(
     right: &[Option<Scalar<'_>>],
     order: &[OrderKey],
 ) -> Ordering {
-    for ((left, right), key) in left.iter().zip(right).zip(order) {
-        let ordering = compare_values(left.as_ref(), right.as_ref());
-        let ordering = if key.descending {
-            ordering.reverse()
-        } else {
-            ordering
-        };
-        if ordering != Ordering::Equal {
-            return ordering;
-        }
+    left.iter()
+        .zip(right)
+        .zip(order)
+        .map(|((left, right), key)| {
+            directed(
+                compare_values(left.as_ref(), right.as_ref()),
+                key.descending,
+            )
+        })
+        .find(|ordering| ordering.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+/// An ascending order, reversed for a descending key.
+fn directed(ordering: Ordering, descending: bool) -> Ordering {
+    if descending {
+        ordering.reverse()
+    } else {
+        ordering
     }
-    Ordering::Equal
 }
 
 /// Keeps the page `page` of filtered, sorted items: by offset (the total is known), or next
@@ -194,19 +202,14 @@ pub fn sort<R: Resource>(items: &mut Vec<R>, keys: &[SortKey]) {
 
 /// The order of two items under the sort keys, ties broken by the tie-breaker.
 pub fn compare(a: &dyn ResourceObject, b: &dyn ResourceObject, keys: &[SortKey]) -> Ordering {
-    let order = order_keys(a.resource_meta(), keys);
-    for key in &order {
-        let ordering = compare_values(value_of(a, key).as_ref(), value_of(b, key).as_ref());
-        let ordering = if key.descending {
-            ordering.reverse()
-        } else {
-            ordering
-        };
-        if ordering != Ordering::Equal {
-            return ordering;
-        }
-    }
-    Ordering::Equal
+    order_keys(a.resource_meta(), keys)
+        .iter()
+        .map(|key| {
+            let ordering = compare_values(value_of(a, key).as_ref(), value_of(b, key).as_ref());
+            directed(ordering, key.descending)
+        })
+        .find(|ordering| ordering.is_ne())
+        .unwrap_or(Ordering::Equal)
 }
 
 /// Whether an item passes a filter.

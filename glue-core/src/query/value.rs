@@ -187,48 +187,33 @@ struct ScalarSerializer;
 /// Collects nothing: a composite value is only known to be present.
 struct Skip;
 
-impl ser::SerializeSeq for Skip {
-    type Ok = Scalar<'static>;
-    type Error = ScalarError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ScalarError> {
-        Ok(())
-    }
-    fn end(self) -> Result<Scalar<'static>, ScalarError> {
-        Ok(Scalar::Composite)
-    }
+/// `Skip` for one of serde's compound serializers: every part ignored, the end a composite.
+macro_rules! skip_compound {
+    ($($trait:ident :: $method:ident ($($key:ty)?)),* $(,)?) => {$(
+        impl ser::$trait for Skip {
+            type Ok = Scalar<'static>;
+            type Error = ScalarError;
+            fn $method<T: Serialize + ?Sized>(
+                &mut self,
+                $(_: $key,)?
+                _: &T,
+            ) -> Result<(), ScalarError> {
+                Ok(())
+            }
+            fn end(self) -> Result<Scalar<'static>, ScalarError> {
+                Ok(Scalar::Composite)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Skip {
-    type Ok = Scalar<'static>;
-    type Error = ScalarError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ScalarError> {
-        Ok(())
-    }
-    fn end(self) -> Result<Scalar<'static>, ScalarError> {
-        Ok(Scalar::Composite)
-    }
-}
-
-impl ser::SerializeTupleStruct for Skip {
-    type Ok = Scalar<'static>;
-    type Error = ScalarError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ScalarError> {
-        Ok(())
-    }
-    fn end(self) -> Result<Scalar<'static>, ScalarError> {
-        Ok(Scalar::Composite)
-    }
-}
-
-impl ser::SerializeTupleVariant for Skip {
-    type Ok = Scalar<'static>;
-    type Error = ScalarError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ScalarError> {
-        Ok(())
-    }
-    fn end(self) -> Result<Scalar<'static>, ScalarError> {
-        Ok(Scalar::Composite)
-    }
+skip_compound! {
+    SerializeSeq::serialize_element(),
+    SerializeTuple::serialize_element(),
+    SerializeTupleStruct::serialize_field(),
+    SerializeTupleVariant::serialize_field(),
+    SerializeStruct::serialize_field(&'static str),
+    SerializeStructVariant::serialize_field(&'static str),
 }
 
 impl ser::SerializeMap for Skip {
@@ -238,36 +223,6 @@ impl ser::SerializeMap for Skip {
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ScalarError> {
-        Ok(())
-    }
-    fn end(self) -> Result<Scalar<'static>, ScalarError> {
-        Ok(Scalar::Composite)
-    }
-}
-
-impl ser::SerializeStruct for Skip {
-    type Ok = Scalar<'static>;
-    type Error = ScalarError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), ScalarError> {
-        Ok(())
-    }
-    fn end(self) -> Result<Scalar<'static>, ScalarError> {
-        Ok(Scalar::Composite)
-    }
-}
-
-impl ser::SerializeStructVariant for Skip {
-    type Ok = Scalar<'static>;
-    type Error = ScalarError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), ScalarError> {
         Ok(())
     }
     fn end(self) -> Result<Scalar<'static>, ScalarError> {

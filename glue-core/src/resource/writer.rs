@@ -49,14 +49,7 @@ impl<'a> PropertyWriter<'a> {
         if !self.selected(name) {
             return Ok(());
         }
-        if self.written > 0 {
-            self.out.push(b',');
-        }
-        crate::json::write_str(self.out, name);
-        self.out.push(b':');
-        serde_json::to_writer(&mut *self.out, value)?;
-        self.written += 1;
-        Ok(())
+        self.member(name, value)
     }
 
     /// Writes the identifier property when the convention shows it among the properties.
@@ -73,6 +66,16 @@ impl<'a> PropertyWriter<'a> {
             return Ok(());
         }
         // The identifier addresses the item: sparse fieldsets never leave it out.
+        self.member(name, value)
+    }
+
+    /// Writes `"name":value`, after a comma unless it is the first.
+    #[inline]
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
         if self.written > 0 {
             self.out.push(b',');
         }
