@@ -96,26 +96,37 @@ mod tests {
 
     #[test]
     fn plain_text_is_told_apart_eight_bytes_at_a_time() {
-        // Every byte value, at every position of a chunk and of the remainder.
-        for byte in 0..=u8::MAX {
-            for length in 1..=19 {
-                for position in 0..length {
-                    let mut text = vec![b'a'; length];
-                    text[position] = byte;
-                    let expected = PLAIN[usize::from(byte)];
-                    // Bytes of 0x80 and above stand in a valid multi-byte character here.
-                    let text = if byte >= 0x80 {
-                        String::from_utf8_lossy(&text).into_owned()
-                    } else {
-                        String::from_utf8(text).unwrap()
-                    };
-                    assert_eq!(
-                        is_plain(&text),
-                        expected,
-                        "{byte:#x} at {position} of {length}"
-                    );
+        let reference = |text: &str| text.bytes().all(|byte| PLAIN[usize::from(byte)]);
+        // Every ASCII byte, and characters of two, three and four bytes (every lead byte
+        // range), at every position of a chunk and of the remainder.
+        let mut pieces: Vec<String> = (0..0x80u8)
+            .map(|byte| char::from(byte).to_string())
+            .collect();
+        pieces.extend(
+            [
+                '\u{80}',
+                'é',
+                '\u{7ff}',
+                '\u{800}',
+                '€',
+                '\u{ffff}',
+                '\u{10000}',
+                '😀',
+                '\u{10ffff}',
+            ]
+            .map(String::from),
+        );
+        for piece in &pieces {
+            for before in 0..=17 {
+                for after in [0, 1, 7, 8, 9] {
+                    let text = format!("{}{piece}{}", "a".repeat(before), "b".repeat(after));
+                    assert_eq!(is_plain(&text), reference(&text), "{text:?}");
                 }
             }
+        }
+        // Two specials in one word, and one right after a multi-byte character.
+        for text in ["ab\"cd\\ef", "ééé\u{1}", "€€€\"", "abcdefgh\u{1f}"] {
+            assert!(!is_plain(text), "{text:?}");
         }
         assert!(is_plain("Müller, Straße 5 — 東京"));
         assert!(!is_plain("0123456789abcdef\\u"));

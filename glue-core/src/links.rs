@@ -85,8 +85,17 @@ impl Template {
     }
 }
 
-/// Writes a value as a percent-encoded path segment; `false` (nothing written) for null, a
-/// composite value or an empty text.
+/// Whether a value makes a path segment: not null, not composite, not an empty text.
+fn fills_segment(value: &Scalar<'_>) -> bool {
+    match value {
+        Scalar::Null | Scalar::Composite => false,
+        Scalar::String(text) => !text.is_empty(),
+        _ => true,
+    }
+}
+
+/// Writes a value as a percent-encoded path segment; `false` (nothing written) for a value
+/// that does not [fill one](fills_segment).
 #[inline]
 fn write_segment(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
     match value {
@@ -94,7 +103,7 @@ fn write_segment(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
             write_encoded(out, text);
             true
         }
-        Scalar::Null | Scalar::Composite | Scalar::String(_) => false,
+        other if !fills_segment(other) => false,
         other => write_formatted(out, other),
     }
 }
@@ -105,7 +114,10 @@ fn write_formatted(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
     let mut buffer = [0u8; 64];
     let mut cursor = &mut buffer[..];
     if write!(cursor, "{value}").is_err() {
-        return false;
+        // Longer than any number or date: formatted on the heap instead.
+        let text = value.to_string();
+        write_encoded(out, &text);
+        return !text.is_empty();
     }
     let written = 64 - cursor.len();
     let text = std::str::from_utf8(&buffer[..written]).unwrap_or_default();
@@ -245,23 +257,7 @@ impl RelatedRoute {
         if !by_key {
             return None;
         }
-        let (mut raw, mut json) = (vec![String::new()], vec![String::new()]);
-        for part in &template.parts {
-            match part {
-                Part::Literal {
-                    raw: text,
-                    json: escaped,
-                } => {
-                    raw.last_mut()?.push_str(text);
-                    json.last_mut()?.push_str(escaped);
-                }
-                Part::Variable(_) => {
-                    raw.push(String::new());
-                    json.push(String::new());
-                }
-            }
-        }
-        json.last_mut()?.push('"');
+        let (raw, json) = literals(template)?;
         Some(Self {
             raw,
             json,
@@ -269,6 +265,30 @@ impl RelatedRoute {
             slot: 0,
         })
     }
+}
+
+/// A template's literal text around its variables (one more than there are variables), as
+/// it is and escaped for the inside of a JSON string, the last one followed by the closing
+/// quote.
+fn literals(template: &Template) -> Option<(Vec<String>, Vec<String>)> {
+    let (mut raw, mut json) = (vec![String::new()], vec![String::new()]);
+    for part in &template.parts {
+        match part {
+            Part::Literal {
+                raw: text,
+                json: escaped,
+            } => {
+                raw.last_mut()?.push_str(text);
+                json.last_mut()?.push_str(escaped);
+            }
+            Part::Variable(_) => {
+                raw.push(String::new());
+                json.push(String::new());
+            }
+        }
+    }
+    json.last_mut()?.push('"');
+    Some((raw, json))
 }
 
 /// The identity of a resource's metadata.
@@ -358,12 +378,7 @@ impl Links {
         item: &'a dyn ResourceObject,
     ) -> Option<Related<'a>> {
         let key = item.resource_property(route.own)?;
-        let usable = match &key {
-            Scalar::Null | Scalar::Composite => false,
-            Scalar::String(text) => !text.is_empty(),
-            _ => true,
-        };
-        usable.then_some(Related {
+        fills_segment(&key).then_some(Related {
             links: self,
             route,
             key,
@@ -494,6 +509,49 @@ mod tests {
         let mut out = Vec::new();
         assert!(Template::parse("/n/{n}").write(&mut out, true, |_| Some(Scalar::Integer(-7))));
         assert_eq!(out, b"/n/-7");
+    }
+
+    #[test]
+    fn related_links_are_the_same_as_json_and_as_text() {
+        let links = Links::new("http://h/a\"b\\c".to_owned(), Arc::default());
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        let keys = [
+            Scalar::String("DE--1".into()),
+            Scalar::String("a b/c\"ü".into()),
+            Scalar::Integer(-7),
+            Scalar::Boolean(true),
+            Scalar::Date(date),
+        ];
+        for template in ["/c/{k}/addresses", "/c/{k}", "/{k}/x/{k}/y", "/{k}"] {
+            let (raw, json) = literals(&Template::parse(template)).unwrap();
+            let route = RelatedRoute {
+                raw,
+                json,
+                own: "k",
+                slot: 0,
+            };
+            for key in &keys {
+                assert!(fills_segment(key));
+                let related = Related {
+                    links: &links,
+                    route: &route,
+                    key: key.reborrow(),
+                };
+                let mut out = Vec::new();
+                related.write_json(&mut out);
+                let parsed: String = serde_json::from_slice(&out).unwrap();
+                assert_eq!(parsed, related.url(), "{template} {key:?}");
+                let mut segment = Vec::new();
+                assert!(write_segment(&mut segment, key));
+                let segment = String::from_utf8(segment).unwrap();
+                assert_eq!(
+                    parsed,
+                    format!("http://h/a\"b\\c{}", template.replace("{k}", &segment))
+                );
+            }
+        }
+        assert!(!fills_segment(&Scalar::String("".into())));
+        assert!(!fills_segment(&Scalar::Null));
     }
 
     #[test]

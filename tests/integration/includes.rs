@@ -422,6 +422,28 @@ async fn every_item_of_a_collection_links_to_its_own_related_resources() {
     }
 }
 
+#[tokio::test]
+async fn a_collection_writes_each_item_as_its_own_document_does() {
+    let router = library(&Library::new());
+    for query in [
+        "",
+        "?include=author,publisher",
+        "?fields[books]=publisher&include=author",
+    ] {
+        let separator = if query.is_empty() { "?" } else { "&" };
+        let answer = get(&format!("/books{query}{separator}page[limit]=50"))
+            .send(&router)
+            .await;
+        let collection = jsonapi_document(&answer, StatusCode::OK);
+        for resource in collection["data"].as_array().unwrap() {
+            let id = resource["id"].as_str().unwrap();
+            let answer = get(&format!("/books/{id}{query}")).send(&router).await;
+            let item = jsonapi_document(&answer, StatusCode::OK);
+            assert_eq!(resource, &item["data"], "{query}: book {id}");
+        }
+    }
+}
+
 /// Books again, with the optional relationship declared first: in one collection the
 /// author is the first relationship of some items and the second of others.
 #[derive(ApiResource, Clone, Debug)]

@@ -1037,6 +1037,14 @@ async fn pagination_false_returns_everything_where_the_client_may_ask() {
     let answer = get("/customers?pagination=false").send(&router).await;
     let document = jsonapi_document(&answer, StatusCode::OK);
     assert_eq!(ids(&document), customers(1, 55));
+    // Streamed item by item, each with its own related link.
+    for customer in document["data"].as_array().unwrap() {
+        let id = customer["id"].as_str().unwrap();
+        assert_eq!(
+            customer["relationships"]["addresses"]["links"]["related"],
+            format!("http://shop.test/customers/{id}/addresses"),
+        );
+    }
     for name in ["prev", "next"] {
         assert!(document["links"].get(name).is_none(), "{name}");
     }

@@ -92,14 +92,14 @@ impl RenderContext<'_> {
             build(out);
             return;
         };
-        let mut fragments = fragments.borrow_mut();
-        if let Some(fragment) = fragments.get(number) {
+        if let Some(fragment) = fragments.borrow().get(number) {
             out.extend_from_slice(fragment);
             return;
         }
+        // Not borrowed while `build` runs: it may write fragments of its own.
         let start = out.len();
         build(out);
-        fragments.keep(number, &out[start..]);
+        fragments.borrow_mut().keep(number, &out[start..]);
     }
 
     /// The absolute URL of the document (`links.self`).
@@ -258,6 +258,64 @@ impl PageInfo {
             records_per_page: records,
             records_total: Some(records),
             ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context<'a>(links: &'a Links, query: &'a Query, repeated: bool) -> RenderContext<'a> {
+        RenderContext {
+            links,
+            document_url: "",
+            query,
+            included: None,
+            fragments: repeated.then(|| RefCell::new(Fragments::new())),
+        }
+    }
+
+    #[test]
+    fn a_fragment_is_built_once_per_document_and_may_hold_others() {
+        let links = Links::new("http://h".to_owned(), Arc::default());
+        let query = Query::default();
+        for (repeated, expected_builds) in [(true, 1), (false, 3)] {
+            let ctx = context(&links, &query, repeated);
+            let mut builds = 0;
+            let mut out = Vec::new();
+            for item in 0..3 {
+                ctx.write_fragment(&mut out, 7, |out| {
+                    builds += 1;
+                    out.push(b'<');
+                    ctx.write_fragment(out, 8, |out| out.extend_from_slice(b"inner"));
+                    out.push(b'>');
+                });
+                out.extend_from_slice(item.to_string().as_bytes());
+            }
+            assert_eq!(out, b"<inner>0<inner>1<inner>2");
+            assert_eq!(builds, expected_builds, "repeated: {repeated}");
+        }
+    }
+
+    #[test]
+    fn fragments_beyond_the_kept_ones_are_written_each_time() {
+        let links = Links::new("http://h".to_owned(), Arc::default());
+        let query = Query::default();
+        let ctx = context(&links, &query, true);
+        let mut out = Vec::new();
+        for round in 0..2 {
+            for number in 0..FRAGMENT_COUNT + 3 {
+                ctx.write_fragment(&mut out, number, |out| {
+                    out.extend_from_slice(format!("[{number}]").as_bytes());
+                });
+            }
+            let expected: String = (0..FRAGMENT_COUNT + 3).map(|n| format!("[{n}]")).collect();
+            assert_eq!(
+                String::from_utf8_lossy(&out[out.len() - expected.len()..]),
+                expected,
+                "round {round}"
+            );
         }
     }
 }
