@@ -10,7 +10,7 @@ use http::HeaderMap;
 use http::uri::{Authority, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::meta::{OperationKind, RelationshipMeta, ResourceMeta};
+use crate::meta::{OperationKind, PropertyType, RelationshipMeta, ResourceMeta};
 use crate::resource::ResourceObject;
 
 /// Characters kept as they are in a path segment: the unreserved set of RFC 3986.
@@ -173,6 +173,9 @@ pub(crate) struct RelatedRoute {
     json: Vec<String>,
     /// This resource's property whose value fills the route.
     own: &'static str,
+    /// Whether that property is a text identifier, which the item lends without a lookup by
+    /// name.
+    own_is_identifier: bool,
     /// The route's number among the application's related routes.
     slot: usize,
 }
@@ -223,8 +226,11 @@ impl Routes {
                         } else {
                             OperationKind::Get
                         };
-                        let mut route =
-                            RelatedRoute::new(relationship, &first(target.short_name, kind)?)?;
+                        let mut route = RelatedRoute::new(
+                            meta,
+                            relationship,
+                            &first(target.short_name, kind)?,
+                        )?;
                         route.slot = slots.next().unwrap_or_default();
                         Some(route)
                     })
@@ -245,7 +251,11 @@ impl Routes {
 impl RelatedRoute {
     /// The route of a relationship, when the target's route selects by the key alone (a
     /// collection route without the key would list every item).
-    fn new(relationship: &RelationshipMeta, template: &Template) -> Option<Self> {
+    fn new(
+        meta: &ResourceMeta,
+        relationship: &RelationshipMeta,
+        template: &Template,
+    ) -> Option<Self> {
         let target = (relationship.target)();
         let (own, theirs) = relationship.keys.first()?;
         let by_key = template.variables().next().is_some()
@@ -262,6 +272,9 @@ impl RelatedRoute {
             raw,
             json,
             own,
+            own_is_identifier: meta.identifier().is_some_and(|id| {
+                id.name == *own && id.ty == PropertyType::String && id.format.is_none()
+            }),
             slot: 0,
         })
     }
@@ -377,7 +390,12 @@ impl Links {
         route: &'a RelatedRoute,
         item: &'a dyn ResourceObject,
     ) -> Option<Related<'a>> {
-        let key = item.resource_property(route.own)?;
+        let key = if route.own_is_identifier {
+            // The identifier as URLs carry it (`/customers/DE--7/addresses`).
+            Scalar::String(item.resource_id())
+        } else {
+            item.resource_property(route.own)?
+        };
         fills_segment(&key).then_some(Related {
             links: self,
             route,
@@ -528,6 +546,7 @@ mod tests {
                 raw,
                 json,
                 own: "k",
+                own_is_identifier: false,
                 slot: 0,
             };
             for key in &keys {

@@ -2,7 +2,6 @@
 //! resources, and the pagination of a collection.
 
 use std::cell::RefCell;
-use std::ops::Range;
 use std::sync::Arc;
 
 use crate::include::{Included, Linkage};
@@ -23,13 +22,11 @@ pub struct RenderContext<'a> {
     pub(crate) fragments: Option<RefCell<Fragments>>,
 }
 
-/// The fragments of one document (a document needs a few, each a line of text): their
-/// text end to end, and the number and span of each. A fragment beyond the first few is
-/// written each time instead.
+/// The fragments of one document (a document needs a few, each a line of text), by number.
+/// A fragment beyond the first few is written each time instead.
 #[derive(Debug)]
 pub(crate) struct Fragments {
-    text: Vec<u8>,
-    spans: [(usize, Range<usize>); FRAGMENT_COUNT],
+    kept: [(usize, Box<[u8]>); FRAGMENT_COUNT],
     count: usize,
 }
 
@@ -38,29 +35,25 @@ const FRAGMENT_COUNT: usize = 8;
 impl Fragments {
     pub(crate) fn new() -> Self {
         Self {
-            text: Vec::new(),
-            spans: [const { (0, 0..0) }; FRAGMENT_COUNT],
+            kept: std::array::from_fn(|_| (0, Box::default())),
             count: 0,
         }
     }
 
     #[inline]
     fn get(&self, number: usize) -> Option<&[u8]> {
-        self.spans[..self.count]
+        self.kept[..self.count]
             .iter()
             .find(|(known, _)| *known == number)
-            .and_then(|(_, span)| self.text.get(span.clone()))
+            .map(|(_, text)| &**text)
     }
 
     #[cold]
     fn keep(&mut self, number: usize, fragment: &[u8]) {
-        if self.count == FRAGMENT_COUNT {
-            return;
+        if let Some(slot) = self.kept.get_mut(self.count) {
+            *slot = (number, fragment.into());
+            self.count += 1;
         }
-        let start = self.text.len();
-        self.text.extend_from_slice(fragment);
-        self.spans[self.count] = (number, start..self.text.len());
-        self.count += 1;
     }
 }
 
