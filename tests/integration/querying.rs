@@ -881,3 +881,28 @@ proptest! {
         });
     }
 }
+
+#[tokio::test]
+async fn cursors_walk_a_plain_list_in_the_tie_breakers_order() {
+    // The provider lists the gadgets out of order and without a sort: cursors still need
+    // one order to walk, the identifier's.
+    let data: Vec<Gadget> = [3, 1, 4, 2]
+        .into_iter()
+        .map(|id| Gadget {
+            id,
+            name: format!("gadget {id}"),
+            colour: None,
+            price: 1.0,
+            stock: 1,
+            active: true,
+            released: None,
+            launch: None,
+            secret: None,
+        })
+        .collect();
+    let router = router(Gadgets::Framework(Arc::new(data)));
+    let (forward, last_page) = walk(&router, "/gadgets?page[size]=1", "next").await;
+    assert_eq!(forward, [1, 2, 3, 4]);
+    let (backward, _) = walk(&router, &last_page, "prev").await;
+    assert_eq!(backward, [1, 2, 3, 4]);
+}

@@ -12,7 +12,7 @@ use crate::convention::Fragments;
 use crate::convention::{Convention, PageInfo, RenderContext};
 use crate::error::GlueError;
 use crate::links::Links;
-use crate::pagination::Total;
+use crate::pagination::{PageRequest, Total};
 use crate::provider::{CollectionProvider, ItemProvider, ItemStream};
 use crate::query::{Query, memory};
 use crate::resource::{Resource, ResourceObject};
@@ -130,8 +130,9 @@ fn apply_query<R: Resource>(items: &mut Vec<R>, total: Total, query: &Query) -> 
     if let Some(filter) = query.filter() {
         items.retain(|item| memory::matches(item, filter));
     }
-    // Without a requested sort the provider's order stands.
-    if !query.sort().is_empty() {
+    // Without a requested sort the provider's order stands, unless cursors walk the items:
+    // they need the tie-breaker's order.
+    if !query.sort().is_empty() || query.page().is_some_and(PageRequest::is_keyset) {
         memory::sort(items, query.sort());
     }
     match query.page() {

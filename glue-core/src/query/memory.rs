@@ -155,8 +155,18 @@ pub fn window<R: Resource>(items: &mut Vec<R>, page: &PageRequest, keys: &[SortK
         .map(|(value, key)| key.kind.coerce(value.reborrow()))
         .collect();
     let side = |item: &R| {
-        let row: Vec<Option<Scalar<'_>>> = order.iter().map(|key| value_of(item, key)).collect();
-        compare_rows(&row, &position, &order)
+        order
+            .iter()
+            .zip(&position)
+            .map(|(key, position)| {
+                let value = value_of(item, key);
+                directed(
+                    compare_values(value.as_ref(), position.as_ref()),
+                    key.descending,
+                )
+            })
+            .find(|ordering| ordering.is_ne())
+            .unwrap_or(Ordering::Equal)
     };
     match cursor.direction() {
         Direction::After => {
