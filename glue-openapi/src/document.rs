@@ -23,13 +23,8 @@ pub(crate) fn document(
             continue;
         }
         let mut item = Map::new();
-        let mut methods: Vec<&glue_core::http::Method> = Vec::new();
-        for op in route.operations() {
-            if !methods.contains(&op.method()) {
-                methods.push(op.method());
-            }
-        }
-        for method in methods {
+        // Endpoint methods have no variants: endpoints describe themselves below.
+        for method in route.methods() {
             let Some(op) = newest(&route.variants(method, bucket)) else {
                 continue;
             };

@@ -9,20 +9,34 @@
 //! OpenAPI crate's types.
 //!
 //! ```
-//! use glue_core::{Application, PlainJson};
+//! use glue_core::{ApiResource, Application, Context, GlueError, ItemProvider, PlainJson};
 //! use glue_openapi::{ApiInfo, OpenApiExt};
 //!
+//! #[derive(ApiResource, Clone)]
+//! #[api(operations(Get), provider = Books)]
+//! struct Book {
+//!     #[api(identifier)]
+//!     isbn: String,
+//!     title: String,
+//! }
+//!
+//! struct Books;
+//!
+//! impl ItemProvider<Book> for Books {
+//!     async fn item(&self, _ctx: &Context<Book>) -> Result<Option<Book>, GlueError> {
+//!         Ok(None)
+//!     }
+//! }
+//!
+//! let info = ApiInfo::new("Library", "1.0.0");
 //! let router = Application::backend()
 //!     .convention(PlainJson::new())
-//!     .openapi(ApiInfo::new("Shop back office", "1.0.0"))
+//!     .resource::<Book>(Books, ())
+//!     .openapi(info.clone()) // serves GET /openapi.json
 //!     .build();
-//! let document = glue_openapi::document(
-//!     router.model(),
-//!     &ApiInfo::new("Shop back office", "1.0.0"),
-//!     "https://api.example.com",
-//!     None,
-//! );
+//! let document = glue_openapi::document(router.model(), &info, "https://api.example.com", None);
 //! assert_eq!(document["openapi"], "3.1.0");
+//! assert_eq!(document["paths"]["/books/{isbn}"]["get"]["operationId"], "books.get");
 //! ```
 
 mod document;

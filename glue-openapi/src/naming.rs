@@ -8,9 +8,13 @@ pub(crate) fn operation_id(meta: &ResourceMeta, kind: OperationKind) -> String {
 }
 
 /// `getCollection` for `GetCollection`.
-pub(crate) fn operation_verb(kind: OperationKind) -> String {
-    let name = kind.name();
-    let mut verb = name[..1].to_ascii_lowercase();
-    verb.push_str(&name[1..]);
-    verb
+pub(crate) fn operation_verb(kind: OperationKind) -> &'static str {
+    match kind {
+        OperationKind::Get => "get",
+        OperationKind::GetCollection => "getCollection",
+        OperationKind::Post => "post",
+        OperationKind::Put => "put",
+        OperationKind::Patch => "patch",
+        OperationKind::Delete => "delete",
+    }
 }

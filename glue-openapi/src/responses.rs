@@ -118,7 +118,7 @@ fn errors(kind: OperationKind, template: &str, partial: bool) -> Vec<(u16, &'sta
 
 /// OpenAPI links from a created item to the item operations of its resource: the
 /// identifier where the default convention's documents carry it, the parent's variables from
-/// the request.
+/// the request. An operation with a variable that neither gives gets no link.
 fn links_from_created(model: &ApiModel, post: &OperationModel) -> Map<String, Value> {
     let meta = post.resource();
     let identifier = meta.identifier().map(|property| property.name);
@@ -129,19 +129,26 @@ fn links_from_created(model: &ApiModel, post: &OperationModel) -> Map<String, Va
             if !std::ptr::eq(op.resource(), meta) || !op.operation().kind.is_item() {
                 continue;
             }
-            let mut parameters = Map::new();
-            for variable in op.variables() {
-                let property = meta.uri_variable_property(variable).map(|p| p.name);
-                let expression = match &pointer {
-                    Some(pointer) if property.is_some() && property == identifier => {
-                        format!("$response.body#{pointer}")
-                    }
-                    _ => format!("$request.path.{variable}"),
-                };
-                parameters.insert(variable.clone(), expression.into());
-            }
+            let parameters: Option<Map<String, Value>> = op
+                .variables()
+                .iter()
+                .map(|variable| {
+                    let property = meta.uri_variable_property(variable).map(|p| p.name);
+                    let expression = if property.is_some() && property == identifier {
+                        format!("$response.body#{}", pointer.as_ref()?)
+                    } else if post.variables().contains(variable) {
+                        format!("$request.path.{variable}")
+                    } else {
+                        return None;
+                    };
+                    Some((variable.clone(), expression.into()))
+                })
+                .collect();
+            let Some(parameters) = parameters else {
+                continue;
+            };
             links.insert(
-                operation_verb(op.operation().kind),
+                operation_verb(op.operation().kind).to_owned(),
                 json!({
                     "operationId": operation_id(meta, op.operation().kind),
                     "parameters": parameters,

@@ -2,13 +2,15 @@
 //! user's own, and identifiers typed by the resource.
 
 use std::borrow::Cow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use glue_core::meta::{OperationKind, ResourceMeta};
+use glue_core::meta::{OperationKind, OperationMeta, ResourceMeta};
 use glue_core::pagination::{PageInput, PaginationSettings, PaginationStrategy};
 use glue_core::resource::{PropertyWriter, WriteInput};
 use glue_core::{
-    ApiResource, Application, BuildError, CollectionProvider, Context, GlueError, ItemProvider,
-    PageRequest, Paginated, Resource,
+    ApiResource, Application, BuildError, CollectionProvider, Context, DeleteProcessor, GlueError,
+    ItemProvider, NoId, PageRequest, Paginated, Processor, Resource,
 };
 use glue_jsonapi::JsonApi;
 use glue_pagination::PaginationExt;
@@ -241,6 +243,113 @@ async fn an_identifier_not_of_the_resources_type_names_no_item() {
             assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method} {path}");
         }
     }
+}
+
+/// Counters whose provider counts the loads it is asked for.
+#[derive(ApiResource, Clone, Debug)]
+#[api(operations(Get, Delete), provider = Tally, processor = Tally)]
+struct Counter {
+    #[api(identifier)]
+    id: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Tally(Arc<AtomicUsize>);
+
+impl ItemProvider<Counter> for Tally {
+    async fn item(&self, ctx: &Context<Counter>) -> Result<Option<Counter>, GlueError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(ctx.id().map(|&id| Counter { id }))
+    }
+}
+
+impl Processor<Counter> for Tally {}
+
+impl DeleteProcessor<Counter> for Tally {
+    async fn delete(&self, _ctx: &Context<Counter>, _item: Counter) -> Result<(), GlueError> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn an_identifier_not_of_the_resources_type_never_reaches_the_provider() {
+    let tally = Tally::default();
+    let router = Application::new("counters")
+        .convention(JsonApi::new())
+        .resource::<Counter>(tally.clone(), tally.clone())
+        .build();
+    let answer = get("/counters/7").send(&router).await;
+    assert_eq!(jsonapi_document(&answer, StatusCode::OK)["data"]["id"], "7");
+    assert_eq!(tally.0.load(Ordering::SeqCst), 1);
+    for path in ["/counters/seven", "/counters/-7", "/counters/7.0"] {
+        for method in [Method::GET, Method::DELETE] {
+            let answer = crate::common::call(method.clone(), path)
+                .send(&router)
+                .await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method} {path}");
+        }
+    }
+    assert_eq!(
+        tally.0.load(Ordering::SeqCst),
+        1,
+        "no load for an id of the wrong type"
+    );
+}
+
+#[test]
+fn a_declared_write_without_its_processor_is_refused_at_build() {
+    // The derive refuses it at compile time; a hand-written resource reaches the build.
+    #[derive(Clone, Debug)]
+    struct Unwritable;
+
+    impl Resource for Unwritable {
+        type Provider = ();
+        type Processor = ();
+        type Id = NoId;
+        const META: &'static ResourceMeta = &ResourceMeta {
+            name: "Unwritables",
+            short_name: "unwritables",
+            label: "Unwritable",
+            operations: &[OperationMeta {
+                kind: OperationKind::Post,
+                ..OperationMeta::DEFAULT
+            }],
+            ..ResourceMeta::DEFAULT
+        };
+
+        fn id(&self) -> Cow<'_, str> {
+            Cow::Borrowed("")
+        }
+
+        fn uri_value(&self, _variable: &str) -> Option<Cow<'_, str>> {
+            None
+        }
+
+        fn write_properties(&self, _out: &mut PropertyWriter<'_>) -> Result<(), serde_json::Error> {
+            Ok(())
+        }
+
+        fn from_input(_input: &mut WriteInput<'_>, _previous: Option<Self>) -> Option<Self> {
+            None
+        }
+    }
+
+    let error = Application::new("unwritables")
+        .convention(JsonApi::new())
+        .resource::<Unwritable>((), ())
+        .try_build()
+        .map(|_| ())
+        .expect_err("Post is declared but not served");
+    assert!(
+        matches!(
+            error,
+            BuildError::OperationNotServed {
+                resource: "unwritables",
+                operation: "Post"
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

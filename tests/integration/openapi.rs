@@ -586,3 +586,25 @@ async fn both_applications_serve_the_docs_page_without_credentials() {
         assert!(paths.keys().all(|path| !path.starts_with("/docs")));
     }
 }
+
+#[tokio::test]
+async fn a_created_item_links_to_its_item_operations() {
+    let shop = shop().await;
+    let backend = document(&shop.backend(), "shop.test").await;
+    let links = &backend["paths"]["/customers/{customerReference}/addresses"]["post"]["responses"]
+        ["201"]["links"];
+    let parameters = json!({
+        "customerReference": "$request.path.customerReference",
+        "uuid": "$response.body#/data/id",
+    });
+    for verb in ["get", "patch", "delete"] {
+        assert_eq!(
+            links[verb],
+            json!({
+                "operationId": format!("customers-addresses.{verb}"),
+                "parameters": parameters,
+            }),
+            "{verb}: {links:#}"
+        );
+    }
+}
