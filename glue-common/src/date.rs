@@ -42,13 +42,24 @@ pub fn fixed_width_str(text: &[u8; 25]) -> &str {
     std::str::from_utf8(text).unwrap_or_default()
 }
 
+/// An instant as responses write it (`YYYY-MM-DDTHH:MM:SS+00:00`): written from the stack
+/// for four-digit years, by chrono otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct DateTimeText<'a>(pub &'a DateTime<Utc>);
+
+impl std::fmt::Display for DateTimeText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match fixed_width(self.0) {
+            Some(text) => f.write_str(fixed_width_str(&text)),
+            None => write!(f, "{}", self.0.format(DATE_TIME_FORMAT)),
+        }
+    }
+}
+
 /// Formats an instant the way responses write it.
 #[must_use]
 pub fn format_date_time(instant: &DateTime<Utc>) -> String {
-    match fixed_width(instant) {
-        Some(text) => fixed_width_str(&text).to_owned(),
-        None => instant.format(DATE_TIME_FORMAT).to_string(),
-    }
+    DateTimeText(instant).to_string()
 }
 
 /// Parses an RFC 3339 date-time with any offset into UTC.

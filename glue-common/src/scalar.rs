@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::date::{fixed_width, fixed_width_str, format_date_time};
+use crate::date::DateTimeText;
 
 /// One property value: a scalar of one of the wire's types, `null`, or a composite value
 /// (an array or object) that only tests for null see.
@@ -110,11 +110,8 @@ impl fmt::Display for Scalar<'_> {
             Self::Integer(value) => write!(f, "{value}"),
             Self::Decimal(value) => write!(f, "{value}"),
             Self::Boolean(value) => write!(f, "{value}"),
-            Self::Date(value) => write!(f, "{}", value.format("%Y-%m-%d")),
-            Self::DateTime(value) => match fixed_width(value) {
-                Some(text) => f.write_str(fixed_width_str(&text)),
-                None => f.write_str(&format_date_time(value)),
-            },
+            Self::Date(value) => write!(f, "{value}"),
+            Self::DateTime(value) => write!(f, "{}", DateTimeText(value)),
             Self::Null | Self::Composite => Ok(()),
         }
     }

@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
 pub use glue_common::date::{DATE_TIME_FORMAT, format_date_time, parse_date, parse_date_time};
-use glue_common::date::{fixed_width, fixed_width_str};
+use glue_common::date::{DateTimeText, fixed_width, fixed_width_str};
 
 /// A value that is written as a UTC date-time.
 pub trait DateTimeValue {
@@ -78,7 +78,7 @@ impl<T: DateTimeValue + ?Sized> Serialize for UtcDateTime<'_, T> {
         match self.0.to_utc() {
             Some(instant) => match fixed_width(&instant) {
                 Some(text) => serializer.serialize_str(fixed_width_str(&text)),
-                None => serializer.collect_str(&instant.format(DATE_TIME_FORMAT)),
+                None => serializer.collect_str(&DateTimeText(&instant)),
             },
             None => serializer.serialize_none(),
         }

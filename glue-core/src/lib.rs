@@ -185,15 +185,17 @@ pub mod __private {
         true
     }
 
-    /// Adds an error when a string-like value is not one of the declared `enum_values`.
-    pub fn check_enum<T: serde::Serialize + ?Sized>(
+    /// Adds an error when a text value is not one of its property's declared `enum_values`
+    /// (a null or a value of another type is not checked here).
+    pub fn check_enum(
         errors: &mut Vec<FieldError>,
         name: &str,
-        value: &T,
-        allowed: &[&str],
+        value: &Scalar<'_>,
+        property: Option<&PropertyMeta>,
     ) {
-        if let Ok(serde_json::Value::String(text)) = serde_json::to_value(value)
-            && !allowed.contains(&text.as_str())
+        let allowed = property.map_or(&[][..], |property| property.enum_values);
+        if let Scalar::String(text) = value
+            && !allowed.contains(&&**text)
         {
             // A long list (a code list) is named by its first values; the document has all.
             let message = if allowed.len() <= 12 {

@@ -8,17 +8,9 @@ use glue_common::Scalar;
 use glue_common::template::Segment;
 use http::HeaderMap;
 use http::uri::{Authority, Uri};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::meta::{OperationKind, PropertyType, RelationshipMeta, ResourceMeta};
 use crate::resource::ResourceObject;
-
-/// Characters kept as they are in a path segment: the unreserved set of RFC 3986.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// A uri template split into literal text and variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,11 +105,9 @@ fn write_segment(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
 fn write_formatted(out: &mut Vec<u8>, value: &Scalar<'_>) -> bool {
     let mut buffer = [0u8; 64];
     let mut cursor = &mut buffer[..];
+    // Numbers, booleans, dates and instants all fit in 64 bytes.
     if write!(cursor, "{value}").is_err() {
-        // Longer than any number or date: formatted on the heap instead.
-        let text = value.to_string();
-        write_encoded(out, &text);
-        return !text.is_empty();
+        return false;
     }
     let written = 64 - cursor.len();
     let text = std::str::from_utf8(&buffer[..written]).unwrap_or_default();
@@ -150,8 +140,17 @@ fn write_encoded(out: &mut Vec<u8>, text: &str) {
 
 #[inline(never)]
 fn write_percent_encoded(out: &mut Vec<u8>, text: &str) {
-    for chunk in utf8_percent_encode(text, SEGMENT) {
-        out.extend_from_slice(chunk.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in text.bytes() {
+        if UNRESERVED[usize::from(byte)] {
+            out.push(byte);
+        } else {
+            out.extend_from_slice(&[
+                b'%',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xF)],
+            ]);
+        }
     }
 }
 
@@ -166,10 +165,8 @@ fn json_fragment(text: &str) -> String {
 /// collection route (to-many) or item route (to-one), every variable of which is the key.
 #[derive(Debug, Clone)]
 pub(crate) struct RelatedRoute {
-    /// The literal text around the variables (one more than there are variables), as it is.
-    raw: Vec<String>,
-    /// The same, escaped for the inside of a JSON string, the last one followed by the
-    /// closing quote.
+    /// The literal text around the variables (one more than there are variables), escaped
+    /// for the inside of a JSON string, the last one followed by the closing quote.
     json: Vec<String>,
     /// This resource's property whose value fills the route.
     own: &'static str,
@@ -267,9 +264,8 @@ impl RelatedRoute {
         if !by_key {
             return None;
         }
-        let (raw, json) = literals(template)?;
+        let json = json_literals(template)?;
         Some(Self {
-            raw,
             json,
             own,
             own_is_identifier: meta.identifier().is_some_and(|id| {
@@ -280,28 +276,18 @@ impl RelatedRoute {
     }
 }
 
-/// A template's literal text around its variables (one more than there are variables), as
-/// it is and escaped for the inside of a JSON string, the last one followed by the closing
-/// quote.
-fn literals(template: &Template) -> Option<(Vec<String>, Vec<String>)> {
-    let (mut raw, mut json) = (vec![String::new()], vec![String::new()]);
+/// A template's literal text around its variables (one more than there are variables),
+/// escaped for the inside of a JSON string, the last one followed by the closing quote.
+fn json_literals(template: &Template) -> Option<Vec<String>> {
+    let mut literals = vec![String::new()];
     for part in &template.parts {
         match part {
-            Part::Literal {
-                raw: text,
-                json: escaped,
-            } => {
-                raw.last_mut()?.push_str(text);
-                json.last_mut()?.push_str(escaped);
-            }
-            Part::Variable(_) => {
-                raw.push(String::new());
-                json.push(String::new());
-            }
+            Part::Literal { json, .. } => literals.last_mut()?.push_str(json),
+            Part::Variable(_) => literals.push(String::new()),
         }
     }
-    json.last_mut()?.push('"');
-    Some((raw, json))
+    literals.last_mut()?.push('"');
+    Some(literals)
 }
 
 /// The identity of a resource's metadata.
@@ -463,21 +449,6 @@ impl Related<'_> {
             }
         }
     }
-
-    /// The link as text.
-    #[must_use]
-    pub fn url(&self) -> String {
-        let mut url = self.links.base.clone().into_bytes();
-        let mut literals = self.route.raw.iter();
-        if let Some(head) = literals.next() {
-            url.extend_from_slice(head.as_bytes());
-        }
-        for literal in literals {
-            write_segment(&mut url, &self.key);
-            url.extend_from_slice(literal.as_bytes());
-        }
-        String::from_utf8(url).unwrap_or_default()
-    }
 }
 
 /// The base URL of a request: the configured one, else `http://` and the request's host
@@ -530,26 +501,25 @@ mod tests {
     }
 
     #[test]
-    fn related_links_are_the_same_as_json_and_as_text() {
+    fn related_links_encode_their_key_and_escape_for_json() {
         let links = Links::new("http://h/a\"b\\c".to_owned(), Arc::default());
         let date = chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         let keys = [
-            Scalar::String("DE--1".into()),
-            Scalar::String("a b/c\"ü".into()),
-            Scalar::Integer(-7),
-            Scalar::Boolean(true),
-            Scalar::Date(date),
+            (Scalar::String("DE--1".into()), "DE--1"),
+            (Scalar::String("a b/c\"ü~".into()), "a%20b%2Fc%22%C3%BC~"),
+            (Scalar::Integer(-7), "-7"),
+            (Scalar::Boolean(true), "true"),
+            (Scalar::Date(date), "2024-02-29"),
         ];
         for template in ["/c/{k}/addresses", "/c/{k}", "/{k}/x/{k}/y", "/{k}"] {
-            let (raw, json) = literals(&Template::parse(template)).unwrap();
+            let json = json_literals(&Template::parse(template)).unwrap();
             let route = RelatedRoute {
-                raw,
                 json,
                 own: "k",
                 own_is_identifier: false,
                 slot: 0,
             };
-            for key in &keys {
+            for (key, segment) in &keys {
                 assert!(fills_segment(key));
                 let related = Related {
                     links: &links,
@@ -559,13 +529,10 @@ mod tests {
                 let mut out = Vec::new();
                 related.write_json(&mut out);
                 let parsed: String = serde_json::from_slice(&out).unwrap();
-                assert_eq!(parsed, related.url(), "{template} {key:?}");
-                let mut segment = Vec::new();
-                assert!(write_segment(&mut segment, key));
-                let segment = String::from_utf8(segment).unwrap();
                 assert_eq!(
                     parsed,
-                    format!("http://h/a\"b\\c{}", template.replace("{k}", &segment))
+                    format!("http://h/a\"b\\c{}", template.replace("{k}", segment)),
+                    "{key:?}"
                 );
             }
         }

@@ -182,11 +182,7 @@ fn keyset_neighbours(
 
 /// The properties a keyset position holds: the sort keys, then the tie-breaker.
 fn order_keys(meta: &'static ResourceMeta, query: &Query) -> Vec<&'static str> {
-    let mut keys: Vec<&'static str> = query.sort().iter().map(|key| key.property.name).collect();
-    if let Some(tie_breaker) = meta.order_key()
-        && !keys.contains(&tie_breaker.name)
-    {
-        keys.push(tie_breaker.name);
-    }
-    keys
+    crate::query::with_tie_breaker(meta, query.sort())
+        .map(|key| key.property.name)
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! One operation: its summary, path parameters, query parameters, request body, answers and
 //! security.
 
-use glue_core::convention::schema::{DocumentKind, Shape, parameter, property_schema};
+use glue_core::convention::schema::{DocumentKind, parameter, property_schema};
 use glue_core::meta::{OperationKind, ResourceMeta};
 use glue_core::model::{ApiModel, OperationModel};
 use serde_json::{Map, Value, json};
@@ -97,7 +97,7 @@ fn path_parameters(op: &OperationModel) -> Vec<Value> {
             let schema = meta.uri_variable_property(variable).map_or_else(
                 || json!({"type": "string"}),
                 |property| {
-                    let mut schema = property_schema(property, Shape::Read);
+                    let mut schema = property_schema(property);
                     if let Value::Object(map) = &mut schema {
                         // A path segment is never null, and says nothing of access.
                         if property.nullable {

@@ -70,7 +70,6 @@ impl SchemaSet {
                 .iter()
                 .filter(|property| property.readable && (with_identifier || !property.identifier)),
             false,
-            Shape::Read,
         )
     }
 
@@ -86,7 +85,6 @@ impl SchemaSet {
                 .iter()
                 .filter(|property| !property.identifier),
             required,
-            Shape::Write,
         )
     }
 
@@ -94,9 +92,7 @@ impl SchemaSet {
     /// plain JSON), when one may be sent.
     #[must_use]
     pub fn identifier(&self) -> Option<Value> {
-        self.resource
-            .identifier()
-            .map(|property| property_schema(property, Shape::Write))
+        self.resource.identifier().map(property_schema)
     }
 
     /// The identifier's wire name (`customerReference`).
@@ -130,28 +126,15 @@ impl SchemaSet {
     }
 }
 
-/// Whether a schema describes what is read or what is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// What answers carry.
-    Read,
-    /// What requests send.
-    Write,
-}
-
 /// An object schema of these properties.
-fn object<'p>(
-    properties: impl Iterator<Item = &'p PropertyMeta>,
-    with_required: bool,
-    shape: Shape,
-) -> Value {
+fn object<'p>(properties: impl Iterator<Item = &'p PropertyMeta>, with_required: bool) -> Value {
     let mut members = Map::new();
     let mut required = Vec::new();
     for property in properties {
         if with_required && property.required && property.writable {
             required.push(Value::from(property.name));
         }
-        members.insert(property.name.to_owned(), property_schema(property, shape));
+        members.insert(property.name.to_owned(), property_schema(property));
     }
     let mut schema = Map::new();
     schema.insert("type".into(), "object".into());
@@ -166,7 +149,7 @@ fn object<'p>(
 /// The JSON Schema of one property: type (with `null` when optional), format, description,
 /// example, enumeration, default, bounds, and whether it is read- or write-only.
 #[must_use]
-pub fn property_schema(property: &PropertyMeta, shape: Shape) -> Value {
+pub fn property_schema(property: &PropertyMeta) -> Value {
     let mut schema = Map::new();
     let ty = property.ty.name();
     schema.insert(
@@ -233,14 +216,8 @@ pub fn property_schema(property: &PropertyMeta, shape: Shape) -> Value {
     if let Some(maximum) = bounds.maximum {
         schema.insert("maximum".into(), number(maximum));
     }
-    match shape {
-        Shape::Read if !property.writable => {
-            schema.insert("readOnly".into(), Value::Bool(true));
-        }
-        Shape::Write if !property.writable => {
-            schema.insert("readOnly".into(), Value::Bool(true));
-        }
-        _ => {}
+    if !property.writable {
+        schema.insert("readOnly".into(), Value::Bool(true));
     }
     if !property.readable {
         schema.insert("writeOnly".into(), Value::Bool(true));

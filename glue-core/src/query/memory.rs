@@ -64,26 +64,15 @@ struct OrderKey {
     descending: bool,
 }
 
-/// The sort keys, then the resource's tie-breaker unless a sort key is on it.
+/// The sort keys, then the resource's tie-breaker, each with the kind its values compare as.
 fn order_keys(meta: &crate::meta::ResourceMeta, keys: &[SortKey]) -> Vec<OrderKey> {
-    let mut order: Vec<OrderKey> = keys
-        .iter()
+    super::with_tie_breaker(meta, keys)
         .map(|key| OrderKey {
             property: key.property,
             kind: ValueKind::of(key.property),
             descending: key.descending,
         })
-        .collect();
-    if let Some(tie_breaker) = meta.order_key()
-        && !keys.iter().any(|key| key.property.name == tie_breaker.name)
-    {
-        order.push(OrderKey {
-            property: tie_breaker,
-            kind: ValueKind::of(tie_breaker),
-            descending: false,
-        });
-    }
-    order
+        .collect()
 }
 
 /// A property of an item under its kind; `None` for null.

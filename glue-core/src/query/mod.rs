@@ -27,6 +27,22 @@ pub struct SortKey {
     pub descending: bool,
 }
 
+/// The sort keys, then the resource's tie-breaker (ascending) unless a key is on it already:
+/// the order that makes every order total, for sorting, keyset positions and cursors.
+pub fn with_tie_breaker<'k>(
+    meta: &ResourceMeta,
+    keys: &'k [SortKey],
+) -> impl Iterator<Item = SortKey> + 'k {
+    let tie_breaker = meta
+        .order_key()
+        .filter(|tie_breaker| !keys.iter().any(|key| key.property.name == tie_breaker.name))
+        .map(|property| SortKey {
+            property,
+            descending: false,
+        });
+    keys.iter().copied().chain(tie_breaker)
+}
+
 /// Keys are equal when they name the same property (the same metadata) the same way.
 impl PartialEq for SortKey {
     fn eq(&self, other: &Self) -> bool {

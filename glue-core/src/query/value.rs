@@ -122,10 +122,7 @@ impl ValueKind {
         let scalar = match value {
             serde_json::Value::String(text) => return self.parse_text(text),
             serde_json::Value::Bool(flag) => Scalar::Boolean(*flag),
-            serde_json::Value::Number(number) => match number.as_i64() {
-                Some(integer) => Scalar::Integer(integer),
-                None => Scalar::Decimal(parse_decimal(&number.to_string())?),
-            },
+            serde_json::Value::Number(number) => serde::Deserialize::deserialize(number).ok()?,
             _ => return None,
         };
         if self == Self::Structured {

@@ -2,9 +2,9 @@
 //! failure by property (SPEC §3.8: all at once).
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
-use super::meta::enum_slice;
 use crate::model::Model;
 
 impl Model {
@@ -29,15 +29,27 @@ impl Model {
         let enum_checks = self
             .fields
             .iter()
-            .filter_map(|field| Some((field, field.enum_values.as_ref()?)))
-            .map(|(field, values)| {
+            .filter(|field| field.enum_values.is_some())
+            .map(|field| {
                 let name = &field.name;
                 let ident = &field.ident;
-                let values = enum_slice(values);
-                quote!(#private::check_enum(&mut errors, #name, &self.#ident, #values);)
+                let value = quote_spanned!(field.ty.span()=>
+                    (&&&#private::ScalarOf(&self.#ident)).scalar()
+                );
+                // The allowed values are read from the metadata, which holds them once.
+                quote! {
+                    #private::check_enum(
+                        &mut errors,
+                        #name,
+                        &#value,
+                        <Self as #krate::Resource>::META.property(#name),
+                    );
+                }
             });
         quote! {
             fn validate(&self) -> ::core::result::Result<(), ::std::vec::Vec<#krate::__private::FieldError>> {
+                #[allow(unused_imports)]
+                use #private::{Opaque as _, ViaScalar as _, ViaSerialize as _};
                 let mut errors: ::std::vec::Vec<#krate::__private::FieldError> = ::std::vec::Vec::new();
                 #validator
                 #(#enum_checks)*

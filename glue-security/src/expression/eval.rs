@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use glue_common::{Scalar, decimal_from_f64};
+use glue_common::Scalar;
 use serde_json::{Number, Value};
 
 use super::parser::{Comparison, Node, Path};
@@ -301,13 +301,7 @@ fn scalar_json_order(scalar: &Scalar<'_>, json: &Value) -> Option<Ordering> {
 
 /// A JSON number as a scalar: integers as such, fractions as exact decimals.
 fn json_number(number: &Number) -> Option<Scalar<'static>> {
-    match number.as_i64() {
-        Some(integer) => Some(Scalar::Integer(integer)),
-        None => match number.as_u64() {
-            Some(integer) => Some(Scalar::Decimal(integer.into())),
-            None => decimal_from_f64(number.as_f64()?).map(Scalar::Decimal),
-        },
-    }
+    serde::Deserialize::deserialize(number).ok()
 }
 
 /// Numbers by value, exactly: integers as integers, an integer against a fraction without
