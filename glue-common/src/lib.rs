@@ -17,14 +17,14 @@
 //! ```
 
 /// `names()`, `from_name()` and `Display` for an enum of named kinds, from its `ALL` and
-/// `name()`: `named!(Type, count, "what the names are", "an example")`.
+/// `name()`: `named!(Type, "what the names are", "an example")`.
 macro_rules! named {
-    ($ty:ident, $count:literal, $what:literal, $example:literal) => {
+    ($ty:ident, $what:literal, $example:literal) => {
         impl $ty {
             #[doc = concat!("Every ", $what, " name, in the order of `ALL`.")]
             #[must_use]
-            pub const fn names() -> [&'static str; $count] {
-                let mut names = [""; $count];
+            pub const fn names() -> [&'static str; $ty::ALL.len()] {
+                let mut names = [""; $ty::ALL.len()];
                 let mut index = 0;
                 while index < Self::ALL.len() {
                     names[index] = Self::ALL[index].name();

@@ -91,7 +91,7 @@ impl OperationKind {
     }
 }
 
-named!(OperationKind, 6, "declaration", "GetCollection");
+named!(OperationKind, "declaration", "GetCollection");
 
 #[cfg(test)]
 mod tests {

@@ -42,7 +42,7 @@ impl PropertyType {
     }
 }
 
-named!(PropertyType, 6, "schema", "integer");
+named!(PropertyType, "schema", "integer");
 
 #[cfg(test)]
 mod tests {
@@ -54,5 +54,9 @@ mod tests {
             assert_eq!(PropertyType::from_name(ty.name()), Some(ty));
         }
         assert_eq!(PropertyType::from_name("int"), None);
+        assert_eq!(
+            PropertyType::names(),
+            ["string", "integer", "number", "boolean", "array", "object"]
+        );
     }
 }

@@ -29,7 +29,10 @@ pub(super) fn expressions(
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let resource_points = input.security.points();
     messages_need_rules(&resource_points, errors);
-    let mut checker = Checker::default();
+    // The resource's rules are parsed (and their syntax reported) once, however many
+    // operations they apply to.
+    let resource_expressions = resource_points
+        .map(|(attribute, rule, _)| rule.and_then(|rule| parse(errors, attribute, rule)));
     for op in operations {
         for (index, point) in op.security.points().into_iter().enumerate() {
             let (attribute, rule, message) = point;
@@ -59,10 +62,14 @@ pub(super) fn expressions(
                     message.span(),
                 );
             }
-            let Some(rule) = rule.or(resource_rule) else {
-                continue;
+            let (expression, rule) = match (rule, resource_rule) {
+                (Some(rule), _) => (parse(errors, attribute, rule), rule),
+                (None, Some(rule)) => (resource_expressions[index].clone(), rule),
+                (None, None) => continue,
             };
-            checker.check(errors, attribute, rule, op.kind, index, &names);
+            if let Some(expression) = expression {
+                check(errors, attribute, &expression, rule, op.kind, index, &names);
+            }
         }
     }
 }
@@ -93,76 +100,52 @@ fn messages_need_rules(points: &[Point<'_>; 3], errors: &mut Accumulator) {
     }
 }
 
-/// Parses each literal once however many operations it applies to, and reports each
-/// distinct mistake once.
-#[derive(Default)]
-struct Checker {
-    parsed: Vec<(*const SpannedValue<String>, Option<Expression>)>,
-    reported: Vec<String>,
+/// Checks an expression against what is available at one point of one operation.
+fn check(
+    errors: &mut Accumulator,
+    attribute: &str,
+    expression: &Expression,
+    rule: &SpannedValue<String>,
+    kind: OperationKind,
+    point: usize,
+    names: &[&str],
+) {
+    let schema = match point {
+        0 if kind.is_item() => Schema::with_object(names),
+        0 => Schema::without_object(),
+        _ => Schema::with_previous(names),
+    };
+    if let Err(error) = expression.check(&schema) {
+        let hint = if point == 0 && !kind.is_item() {
+            format!(
+                "\nor give `{kind}` a `security` of its own (an operation's rule replaces the resource's)"
+            )
+        } else {
+            String::new()
+        };
+        report(
+            errors,
+            format!("`{attribute}` of operation `{kind}`: {error}{hint}"),
+            rule.span(),
+        );
+    }
 }
 
-impl Checker {
-    fn check(
-        &mut self,
-        errors: &mut Accumulator,
-        attribute: &str,
-        rule: &SpannedValue<String>,
-        kind: OperationKind,
-        point: usize,
-        names: &[&str],
-    ) {
-        let Some(expression) = self.parse(errors, attribute, rule) else {
-            return;
-        };
-        let schema = match point {
-            0 if kind.is_item() => Schema::with_object(names),
-            0 => Schema::without_object(),
-            _ => Schema::with_previous(names),
-        };
-        if let Err(error) = expression.check(&schema) {
-            let hint = if point == 0 && !kind.is_item() {
-                format!(
-                    "\nor give `{kind}` a `security` of its own (an operation's rule replaces the resource's)"
-                )
-            } else {
-                String::new()
-            };
-            let message = format!("`{attribute}` of operation `{kind}`: {error}{hint}");
-            if !self.reported.contains(&message) {
-                report(errors, &message, rule.span());
-                self.reported.push(message);
-            }
-        }
-    }
-
-    fn parse(
-        &mut self,
-        errors: &mut Accumulator,
-        attribute: &str,
-        rule: &SpannedValue<String>,
-    ) -> Option<Expression> {
-        if let Some((_, expression)) = self
-            .parsed
-            .iter()
-            .find(|(seen, _)| std::ptr::eq(*seen, rule))
-        {
-            return expression.clone();
-        }
-        let expression = match Expression::parse(rule) {
-            Ok(expression) => Some(expression),
-            Err(error) => {
-                report(
-                    errors,
-                    format!("invalid `{attribute}` expression: {error}"),
-                    rule.span(),
-                );
-                None
-            }
-        };
-        self.parsed
-            .push((std::ptr::from_ref(rule), expression.clone()));
-        expression
-    }
+/// Parses an expression, reporting its syntax errors.
+fn parse(
+    errors: &mut Accumulator,
+    attribute: &str,
+    rule: &SpannedValue<String>,
+) -> Option<Expression> {
+    Expression::parse(rule)
+        .map_err(|error| {
+            report(
+                errors,
+                format!("invalid `{attribute}` expression: {error}"),
+                rule.span(),
+            );
+        })
+        .ok()
 }
 
 impl SecurityInput {

@@ -68,7 +68,7 @@ impl Model {
         };
         let applies = fields().map(|(field, local)| self.apply(field, local));
         quote! {
-            #[allow(unused_variables, unused_mut, clippy::needless_borrow, clippy::redundant_clone)]
+            #[allow(unused_variables, clippy::needless_borrow)]
             fn from_input(
                 input: &mut #krate::__private::WriteInput<'_>,
                 previous: ::core::option::Option<Self>,
@@ -163,7 +163,6 @@ impl Model {
             let fresh = self.fresh(field, local);
             quote! {
                 if replace {
-                    let #sent = #sent;
                     #fresh
                 } else {
                     ::core::option::Option::Some(match #sent {
