@@ -462,15 +462,21 @@ pub(crate) fn request_base(
     if let Some(base) = configured {
         return base.to_owned();
     }
-    let authority = uri.authority().cloned().or_else(|| {
+    let authority = request_authority(uri, headers);
+    let scheme = uri.scheme_str().unwrap_or("http");
+    let host = authority.as_ref().map_or("localhost", Authority::as_str);
+    format!("{scheme}://{host}{mount_path}")
+}
+
+/// The authority a request is addressed to: an absolute request target's, else `Host`
+/// (RFC 9112 §3.2.2: a server uses the target's authority and ignores `Host` then).
+pub(crate) fn request_authority(uri: &Uri, headers: &HeaderMap) -> Option<Authority> {
+    uri.authority().cloned().or_else(|| {
         headers
             .get(http::header::HOST)
             .and_then(|host| host.to_str().ok())
             .and_then(|host| host.parse::<Authority>().ok())
-    });
-    let scheme = uri.scheme_str().unwrap_or("http");
-    let host = authority.as_ref().map_or("localhost", Authority::as_str);
-    format!("{scheme}://{host}{mount_path}")
+    })
 }
 
 #[cfg(test)]

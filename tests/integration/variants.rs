@@ -451,6 +451,23 @@ async fn the_host_names_the_code_bucket_and_the_base_answers_otherwise() {
 }
 
 #[tokio::test]
+async fn an_absolute_request_target_names_the_bucket_as_it_names_the_links() {
+    let (router, _) = router();
+    // The target's authority wins over `Host` (RFC 9112 §3.2.2), for the bucket and the
+    // links alike.
+    let answer = get("http://glue-backend.eu.example.local/outlets/berlin")
+        .header("host", "glue-backend.example.local")
+        .send(&router)
+        .await;
+    let document = jsonapi_document(&answer, StatusCode::OK);
+    assert_eq!(document["data"]["attributes"]["currency"], "EUR");
+    assert_eq!(
+        document["links"]["self"],
+        "http://glue-backend.eu.example.local/outlets/berlin"
+    );
+}
+
+#[tokio::test]
 async fn a_fixed_code_bucket_applies_to_every_request() {
     let router = application(Desk::default()).code_bucket("EU").build();
     let answer = get("/outlets/paris").send(&router).await;

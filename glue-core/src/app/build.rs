@@ -8,7 +8,7 @@ use http::{HeaderValue, Method};
 
 use super::{Application, BuildError};
 use crate::flow::{App, Auth, Buckets, LinkSettings, Router};
-use crate::handler::ErasedHandler;
+use crate::handler::{ErasedHandler, target_index};
 use crate::links::{Routes, Template};
 use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
 use crate::model::{ApiModel, EndpointModel, OperationModel, RouteModel};
@@ -187,10 +187,8 @@ fn check_relationships(
                 }
             }
         }
-        let unlisted = handlers
-            .iter()
-            .find(|handler| std::ptr::eq(handler.meta(), target))
-            .is_some_and(|handler| !handler.lists());
+        // Found as includes find it, so that what loads there can list.
+        let unlisted = target_index(handlers, target).is_some_and(|index| !handlers[index].lists());
         if unlisted {
             return Err(BuildError::RelationshipTarget {
                 resource: meta.short_name,

@@ -7,6 +7,7 @@ use http::header;
 use http::request::Parts;
 
 use super::app::Buckets;
+use crate::links::request_authority;
 use crate::model::ApiModel;
 use crate::negotiate::negotiate_language;
 
@@ -29,13 +30,8 @@ pub(crate) fn scope(model: &ApiModel, buckets: &Buckets, parts: &Parts) -> Scope
     )
     .map(|index| Arc::clone(&model.locales()[index]));
     let code_bucket = buckets.fixed.clone().or_else(|| {
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|value| value.to_str().ok())
-            .or_else(|| parts.uri.host())?;
-        let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
-        host.split('.').find_map(|label| {
+        let authority = request_authority(&parts.uri, &parts.headers)?;
+        authority.host().split('.').find_map(|label| {
             buckets
                 .known
                 .iter()

@@ -76,16 +76,26 @@ pub(crate) trait ErasedHandler: RelatedSource {
     fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>>;
 }
 
+/// The handler a relationship to `target` loads from: the target's own, else one of the
+/// same type (another version or bucket of it).
+pub(crate) fn target_index(
+    handlers: &[Arc<dyn ErasedHandler>],
+    target: &'static ResourceMeta,
+) -> Option<usize> {
+    handlers
+        .iter()
+        .position(|handler| std::ptr::eq(handler.meta(), target))
+        .or_else(|| {
+            handlers
+                .iter()
+                .position(|handler| handler.meta().short_name == target.short_name)
+        })
+}
+
 /// The handlers of an application find the resources includes load.
 impl Sources for Vec<Arc<dyn ErasedHandler>> {
     fn source(&self, target: &'static ResourceMeta) -> Option<(usize, &dyn RelatedSource)> {
-        let index = self
-            .iter()
-            .position(|handler| std::ptr::eq(handler.meta(), target))
-            .or_else(|| {
-                self.iter()
-                    .position(|handler| handler.meta().short_name == target.short_name)
-            })?;
+        let index = target_index(self, target)?;
         Some((index, &*self[index] as &dyn RelatedSource))
     }
 }
@@ -251,13 +261,18 @@ impl Tools<'_> {
         }
     }
 
+    /// Whether the request asks for included resources in a convention that shows them.
+    fn including(&self, query: &crate::query::Query) -> bool {
+        !query.include().is_empty() && self.render.convention.renders_includes()
+    }
+
     /// The resources `include` asks for around `items`, when the convention shows them.
     async fn includes<R: Resource>(
         &self,
         ctx: &Context<R>,
         items: &[&dyn ResourceObject],
     ) -> Result<Option<Included>, GlueError> {
-        if ctx.query().include().is_empty() || !self.render.convention.renders_includes() {
+        if !self.including(ctx.query()) {
             return Ok(None);
         }
         self.includer.load(ctx.request(), items).await.map(Some)

@@ -64,10 +64,8 @@ where
     Box::pin(async move {
         let Call { request, tools } = call;
         let ctx = typed::<R>(request)?;
-        let including =
-            !ctx.query().include().is_empty() && tools.render.convention.renders_includes();
         if ctx.page().is_none()
-            && !including
+            && !tools.including(ctx.query())
             && let Some(items) = handler.provider().stream(&ctx)
         {
             let chunks = stream_collection(&tools.render, ctx.query().clone(), items);
