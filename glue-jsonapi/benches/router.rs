@@ -86,10 +86,6 @@ impl Store {
         window(&self.rows, offset, limit)
     }
 
-    fn linked_page(&self, offset: usize, limit: usize) -> Vec<LinkedCustomer> {
-        window(&self.linked, offset, limit)
-    }
-
     fn find(&self, reference: &str) -> Option<Customer> {
         self.rows
             .iter()
@@ -104,6 +100,12 @@ fn window<T: Clone>(rows: &[T], offset: usize, limit: usize) -> Vec<T> {
     rows[start..(start + limit).min(rows.len())].to_vec()
 }
 
+/// The page a provider answers with: the one asked for, else the first 20.
+fn paged<T: Clone>(rows: &[T], page: Option<&glue_core::PageRequest>) -> Paginated<T> {
+    let (offset, limit) = page.map_or((0, 20), |page| (page.offset, page.limit));
+    Paginated::new(window(rows, offset as usize, limit as usize), TOTAL as u64)
+}
+
 impl ItemProvider<Customer> for Store {
     async fn item(&self, ctx: &Context<Customer>) -> Result<Option<Customer>, GlueError> {
         Ok(ctx.id().and_then(|id| self.find(id)))
@@ -112,14 +114,7 @@ impl ItemProvider<Customer> for Store {
 
 impl CollectionProvider<Customer> for Store {
     async fn collection(&self, ctx: &Context<Customer>) -> Result<Paginated<Customer>, GlueError> {
-        let page = ctx
-            .page()
-            .cloned()
-            .unwrap_or(glue_core::PageRequest::new(0, 20));
-        Ok(Paginated::new(
-            self.page(page.offset as usize, page.limit as usize),
-            TOTAL as u64,
-        ))
+        Ok(paged(&self.rows, ctx.page()))
     }
 }
 
@@ -195,14 +190,7 @@ impl CollectionProvider<LinkedCustomer> for Store {
         &self,
         ctx: &Context<LinkedCustomer>,
     ) -> Result<Paginated<LinkedCustomer>, GlueError> {
-        let page = ctx
-            .page()
-            .cloned()
-            .unwrap_or(glue_core::PageRequest::new(0, 20));
-        Ok(Paginated::new(
-            self.linked_page(page.offset as usize, page.limit as usize),
-            TOTAL as u64,
-        ))
+        Ok(paged(&self.linked, ctx.page()))
     }
 }
 

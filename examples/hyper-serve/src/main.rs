@@ -47,7 +47,7 @@ impl ItemProvider<Greeting> for Greetings {
     async fn item(&self, ctx: &Context<Greeting>) -> Result<Option<Greeting>, GlueError> {
         Ok(GREETINGS
             .into_iter()
-            .find(|(language, _)| Some(*language) == ctx.raw_id())
+            .find(|(language, _)| ctx.id().is_some_and(|id| id == language))
             .map(greeting))
     }
 }

@@ -126,7 +126,7 @@ impl AddressStore {
     }
 
     /// 404 unless the customer of the URL exists (SPEC §1.2: a missing parent is 404).
-    async fn require_customer<R: Resource>(&self, ctx: &Context<R>) -> Result<String, GlueError> {
+    async fn require_customer(&self, ctx: &Context<Address>) -> Result<String, GlueError> {
         let reference = ctx.uri_variable("customerReference").unwrap_or_default();
         let row = sqlx::query("SELECT COUNT(*) FROM customers WHERE customer_reference = $1")
             .bind(reference)
@@ -186,8 +186,10 @@ impl AddressStore {
 impl ItemProvider<Address> for AddressStore {
     async fn item(&self, ctx: &Context<Address>) -> Result<Option<Address>, GlueError> {
         let reference = self.require_customer(ctx).await?;
-        self.find(&reference, ctx.id().map_or("", String::as_str))
-            .await
+        let Some(uuid) = ctx.id() else {
+            return Ok(None);
+        };
+        self.find(&reference, uuid).await
     }
 }
 

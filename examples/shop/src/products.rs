@@ -276,8 +276,10 @@ impl ProductStore {
 
 impl ItemProvider<Product> for ProductStore {
     async fn item(&self, ctx: &Context<Product>) -> Result<Option<Product>, GlueError> {
-        self.find(ctx.id().map_or("", String::as_str), finds(ctx).any)
-            .await
+        let Some(sku) = ctx.id() else {
+            return Ok(None);
+        };
+        self.find(sku, finds(ctx).any).await
     }
 }
 
@@ -293,8 +295,11 @@ impl ItemProvider<StorefrontProduct> for ProductStore {
         &self,
         ctx: &Context<StorefrontProduct>,
     ) -> Result<Option<StorefrontProduct>, GlueError> {
+        let Some(sku) = ctx.id() else {
+            return Ok(None);
+        };
         Ok(self
-            .find(ctx.id().map_or("", String::as_str), finds(ctx).active)
+            .find(sku, finds(ctx).active)
             .await?
             .map(StorefrontProduct::from))
     }

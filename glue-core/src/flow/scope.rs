@@ -30,6 +30,9 @@ pub(crate) fn scope(model: &ApiModel, buckets: &Buckets, parts: &Parts) -> Scope
     )
     .map(|index| Arc::clone(&model.locales()[index]));
     let code_bucket = buckets.fixed.clone().or_else(|| {
+        if buckets.known.is_empty() {
+            return None;
+        }
         let authority = request_authority(&parts.uri, &parts.headers)?;
         authority.host().split('.').find_map(|label| {
             buckets
