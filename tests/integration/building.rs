@@ -352,6 +352,65 @@ fn a_declared_write_without_its_processor_is_refused_at_build() {
     );
 }
 
+/// Another resource on the counters' item route.
+#[derive(ApiResource, Clone, Debug)]
+#[api(name = "Tallies", short_name = "counters", operations(Get), provider = Tally)]
+struct Rival {
+    #[api(identifier)]
+    id: u64,
+}
+
+impl ItemProvider<Rival> for Tally {
+    async fn item(&self, _ctx: &Context<Rival>) -> Result<Option<Rival>, GlueError> {
+        Ok(None)
+    }
+}
+
+#[test]
+fn applications_without_a_usable_convention_or_with_clashing_routes_are_refused() {
+    let counters =
+        || Application::new("counters").resource::<Counter>(Tally::default(), Tally::default());
+    let error = counters()
+        .try_build()
+        .map(|_| ())
+        .expect_err("no convention");
+    assert!(
+        matches!(&error, BuildError::NoConvention(name) if name == "counters"),
+        "{error:?}"
+    );
+
+    let error = counters()
+        .convention(JsonApi::new())
+        .default_convention("hal")
+        .try_build()
+        .map(|_| ())
+        .expect_err("hal is not offered");
+    assert!(
+        matches!(&error, BuildError::UnknownConvention(name) if name == "hal"),
+        "{error:?}"
+    );
+
+    let error = counters()
+        .convention(JsonApi::new())
+        .resource::<Rival>(Tally::default(), ())
+        .try_build()
+        .map(|_| ())
+        .expect_err("two Gets on /counters/{id}");
+    let BuildError::DuplicateOperation {
+        route,
+        method,
+        first,
+        second,
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        (route.as_str(), method.as_str(), *first, *second),
+        ("/counters/{id}", "GET", "Counters", "Tallies")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The read-only model of the built application
 

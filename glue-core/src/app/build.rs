@@ -288,8 +288,8 @@ impl RouteTable {
             return Err(BuildError::DuplicateOperation {
                 route: template,
                 method: method.to_string(),
-                first: existing.resource.short_name,
-                second: meta.short_name,
+                first: existing.resource.name,
+                second: meta.name,
             });
         }
         route.operations.push(OperationModel {

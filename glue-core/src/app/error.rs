@@ -19,9 +19,9 @@ pub enum BuildError {
         route: String,
         /// The method.
         method: String,
-        /// The resource declared first.
+        /// The name of the resource declared first (`Customers`).
         first: &'static str,
-        /// The resource declared second.
+        /// The name of the resource declared second.
         second: &'static str,
     },
     /// The route matcher refused a route.
