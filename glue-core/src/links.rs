@@ -299,18 +299,23 @@ fn address(meta: &ResourceMeta) -> usize {
 #[derive(Debug, Clone)]
 pub(crate) struct Links {
     base: String,
-    /// The base, escaped for the inside of a JSON string.
-    base_json: String,
+    /// The base, escaped for the inside of a JSON string, where escaping changes it.
+    base_escaped: Option<String>,
     routes: Arc<Routes>,
 }
 
 impl Links {
     pub(crate) fn new(base: String, routes: Arc<Routes>) -> Self {
         Self {
-            base_json: json_fragment(&base),
+            base_escaped: (!crate::json::is_plain(&base)).then(|| json_fragment(&base)),
             base,
             routes,
         }
+    }
+
+    /// The base, escaped for the inside of a JSON string.
+    fn base_json(&self) -> &str {
+        self.base_escaped.as_deref().unwrap_or(&self.base)
     }
 
     /// An absolute URL for a path on this application.
@@ -334,7 +339,7 @@ impl Links {
         };
         let mark = out.len();
         out.push(b'"');
-        out.extend_from_slice(self.base_json.as_bytes());
+        out.extend_from_slice(self.base_json().as_bytes());
         let written = template.write(out, true, |name| {
             item.resource_uri_value(name).map(Scalar::String)
         });
@@ -416,7 +421,7 @@ impl Related<'_> {
     /// [`RenderContext::write_fragment`]: crate::convention::RenderContext::write_fragment
     pub fn write_json_head(&self, out: &mut Vec<u8>) {
         out.push(b'"');
-        out.extend_from_slice(self.links.base_json.as_bytes());
+        out.extend_from_slice(self.links.base_json().as_bytes());
         if let Some(head) = self.route.json.first() {
             out.extend_from_slice(head.as_bytes());
         }

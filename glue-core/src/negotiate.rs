@@ -219,16 +219,11 @@ pub(crate) fn negotiate_language(header: Option<&str>, locales: &[Arc<str>]) -> 
                 return None;
             }
             let weight = parts
-                .filter_map(|param| {
+                .find_map(|param| {
                     let (name, value) = param.split_once('=')?;
-                    name.trim()
-                        .eq_ignore_ascii_case("q")
-                        .then(|| value.trim().parse::<f32>().ok())
-                        .flatten()
+                    name.trim().eq_ignore_ascii_case("q").then_some(value)
                 })
-                .next()
-                .filter(|weight| (0.0..=1.0).contains(weight))
-                .unwrap_or(1.0);
+                .map_or(1.0, weight);
             (weight > 0.0).then_some((weight, range))
         })
         .collect();
@@ -259,6 +254,15 @@ pub(crate) fn negotiate_language(header: Option<&str>, locales: &[Arc<str>]) -> 
     Some(0)
 }
 
+/// A `q` value (RFC 9110 §12.4.2): from 0 to 1; one that is not counts as 1.
+fn weight(text: &str) -> f32 {
+    text.trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|weight| (0.0..=1.0).contains(weight))
+        .unwrap_or(1.0)
+}
+
 /// Separates the `q` weight (and any accept-extension after it) from the media type.
 fn split_weight(media: MediaType<'_>) -> (f32, MediaType<'_>) {
     let Some(position) = media
@@ -268,13 +272,7 @@ fn split_weight(media: MediaType<'_>) -> (f32, MediaType<'_>) {
     else {
         return (1.0, media);
     };
-    let weight = media.params[position]
-        .1
-        .as_str()
-        .parse::<f32>()
-        .ok()
-        .filter(|weight| (0.0..=1.0).contains(weight))
-        .unwrap_or(1.0);
+    let weight = weight(media.params[position].1.as_str());
     let params = media.params[..position].to_vec();
     (
         weight,
