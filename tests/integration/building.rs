@@ -2,6 +2,7 @@
 //! user's own, and identifiers typed by the resource.
 
 use std::borrow::Cow;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -23,19 +24,49 @@ use crate::fixtures::{Note, Notes, app};
 // ---------------------------------------------------------------------------------------------
 // A resource written by hand declares operations that nothing serves
 
-/// A hand-written resource: it borrows `Note`'s declaration (Get, GetCollection, writes) but
-/// does not say how any of them is served.
+/// A resource written by hand: it has a declaration but does not say how any of its
+/// operations is served (the derive would refuse that at compile time).
 #[derive(Clone, Debug)]
-struct Handmade;
+struct Handmade<D>(PhantomData<D>);
 
-impl Resource for Handmade {
+/// A declaration for [`Handmade`].
+trait Declared: Clone + std::fmt::Debug + Send + Sync + 'static {
+    const META: &'static ResourceMeta;
+}
+
+/// `Note`'s declaration: Get, GetCollection and every write.
+#[derive(Clone, Debug)]
+struct NoteDeclaration;
+
+impl Declared for NoteDeclaration {
+    const META: &'static ResourceMeta = <Note as Resource>::META;
+}
+
+/// A resource that only declares Post.
+#[derive(Clone, Debug)]
+struct PostOnly;
+
+impl Declared for PostOnly {
+    const META: &'static ResourceMeta = &ResourceMeta {
+        name: "Unwritables",
+        short_name: "unwritables",
+        label: "Unwritable",
+        operations: &[OperationMeta {
+            kind: OperationKind::Post,
+            ..OperationMeta::DEFAULT
+        }],
+        ..ResourceMeta::DEFAULT
+    };
+}
+
+impl<D: Declared> Resource for Handmade<D> {
     type Provider = ();
     type Processor = ();
-    type Id = u64;
-    const META: &'static ResourceMeta = <Note as Resource>::META;
+    type Id = NoId;
+    const META: &'static ResourceMeta = D::META;
 
     fn id(&self) -> Cow<'_, str> {
-        Cow::Borrowed("1")
+        Cow::Borrowed("")
     }
 
     fn uri_value(&self, _variable: &str) -> Option<Cow<'_, str>> {
@@ -53,25 +84,37 @@ impl Resource for Handmade {
 
 #[test]
 fn a_declared_operation_nothing_serves_is_refused_at_build() {
-    let error = Application::new("handmade")
-        .convention(JsonApi::new())
-        .standard_pagination()
-        .resource::<Handmade>((), ())
-        .try_build()
-        .map(|_| ())
-        .expect_err("Get is declared but not served");
-    assert!(
-        matches!(
-            error,
-            BuildError::OperationNotServed {
-                resource: "notes",
-                operation: "Get"
-            }
+    let refusal = |application: Application| {
+        application
+            .convention(JsonApi::new())
+            .standard_pagination()
+            .try_build()
+            .map(|_| ())
+            .expect_err("an operation is declared but not served")
+    };
+    for (error, resource, operation) in [
+        (
+            refusal(Application::new("notes").resource::<Handmade<NoteDeclaration>>((), ())),
+            "notes",
+            "Get",
         ),
-        "{error:?}"
-    );
-    assert!(error.to_string().contains("notes"), "{error}");
-    assert!(error.to_string().contains("Get"), "{error}");
+        (
+            refusal(Application::new("unwritables").resource::<Handmade<PostOnly>>((), ())),
+            "unwritables",
+            "Post",
+        ),
+    ] {
+        let BuildError::OperationNotServed {
+            resource: refused,
+            operation: kind,
+        } = &error
+        else {
+            panic!("{error:?}");
+        };
+        assert_eq!((*refused, *kind), (resource, operation));
+        assert!(error.to_string().contains(resource), "{error}");
+        assert!(error.to_string().contains(operation), "{error}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,62 +336,6 @@ async fn an_identifier_not_of_the_resources_type_never_reaches_the_provider() {
         tally.0.load(Ordering::SeqCst),
         1,
         "no load for an id of the wrong type"
-    );
-}
-
-#[test]
-fn a_declared_write_without_its_processor_is_refused_at_build() {
-    // The derive refuses it at compile time; a hand-written resource reaches the build.
-    #[derive(Clone, Debug)]
-    struct Unwritable;
-
-    impl Resource for Unwritable {
-        type Provider = ();
-        type Processor = ();
-        type Id = NoId;
-        const META: &'static ResourceMeta = &ResourceMeta {
-            name: "Unwritables",
-            short_name: "unwritables",
-            label: "Unwritable",
-            operations: &[OperationMeta {
-                kind: OperationKind::Post,
-                ..OperationMeta::DEFAULT
-            }],
-            ..ResourceMeta::DEFAULT
-        };
-
-        fn id(&self) -> Cow<'_, str> {
-            Cow::Borrowed("")
-        }
-
-        fn uri_value(&self, _variable: &str) -> Option<Cow<'_, str>> {
-            None
-        }
-
-        fn write_properties(&self, _out: &mut PropertyWriter<'_>) -> Result<(), serde_json::Error> {
-            Ok(())
-        }
-
-        fn from_input(_input: &mut WriteInput<'_>, _previous: Option<Self>) -> Option<Self> {
-            None
-        }
-    }
-
-    let error = Application::new("unwritables")
-        .convention(JsonApi::new())
-        .resource::<Unwritable>((), ())
-        .try_build()
-        .map(|_| ())
-        .expect_err("Post is declared but not served");
-    assert!(
-        matches!(
-            error,
-            BuildError::OperationNotServed {
-                resource: "unwritables",
-                operation: "Post"
-            }
-        ),
-        "{error:?}"
     );
 }
 
