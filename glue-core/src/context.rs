@@ -55,6 +55,7 @@ impl RequestContext {
 pub struct Context<R: Resource> {
     request: RequestContext,
     id: Option<R::Id>,
+    written: Vec<&'static str>,
 }
 
 impl<R: Resource> fmt::Debug for Context<R> {
@@ -77,11 +78,37 @@ impl<R: Resource> Context<R> {
             Some(None) => return Err(Box::new(request)),
             None => None,
         };
-        Ok(Self { request, id })
+        Ok(Self {
+            request,
+            id,
+            written: Vec::new(),
+        })
     }
 
     pub(crate) fn request(&self) -> &RequestContext {
         &self.request
+    }
+
+    pub(crate) fn set_written(&mut self, written: Vec<&'static str>) {
+        self.written = written;
+    }
+
+    /// The properties a write request set, by wire name: for `Patch` only those the body
+    /// carries (a store writes only their columns, SPEC §12.2); for `Post` and `Put` every
+    /// writable property, sent or defaulted. Empty for reads.
+    #[must_use]
+    pub fn written(&self) -> &[&'static str] {
+        &self.written
+    }
+
+    /// Whether the write carries `If-Match` with an entity tag (SPEC §12.1). The framework has
+    /// checked it against the item it loaded; a processor must still write only if the
+    /// stored version is that one, in the same statement or transaction as the write, and
+    /// answer [`concurrency::precondition_failed`](crate::concurrency::precondition_failed)
+    /// otherwise.
+    #[must_use]
+    pub fn is_conditional(&self) -> bool {
+        crate::concurrency::is_conditional(&self.request.parts.headers)
     }
 
     /// The name of the application that received the request (`backend`).

@@ -81,6 +81,7 @@ extern crate self as glue_core;
 mod app;
 mod auth;
 pub mod body;
+pub mod concurrency;
 mod context;
 pub mod convention;
 pub mod date;
@@ -104,6 +105,7 @@ mod provider;
 pub mod query;
 pub mod resource;
 mod security;
+pub mod store;
 pub mod validation;
 
 #[doc(no_inline)]
@@ -145,12 +147,16 @@ pub mod __private {
     pub use crate::date::{UtcDateTime, decode_date, decode_date_time};
     pub use crate::error::FieldError;
     pub use crate::meta::{
-        Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta, PropertyType,
-        RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta,
+        ConcurrencyMeta, Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta,
+        PropertyType, RelationshipMeta, ResourceMeta, SecurityMeta, SecurityRule, UriVariableMeta,
+        VersionSource,
     };
     pub use crate::operations::{self, Operations};
     pub use crate::query::{AsScalar, Scalar};
     pub use crate::resource::{PropertyWriter, ResourceId, WriteInput, WriteMode};
+    pub use crate::store::{
+        StoredError, StoredResource, StoredSource, stored_date_time, stored_field, stored_json,
+    };
     pub use crate::validation::from_validator;
     pub use serde;
     pub use serde_json;

@@ -137,6 +137,12 @@ pub struct PropertyMeta {
     pub items: Option<(PropertyType, Option<&'static str>)>,
     /// Bounds the property's validation rules set, for documentation.
     pub constraints: Constraints,
+    /// The column the property is stored in, when it is not the Rust field's name
+    /// (`#[api(column = "...")]`).
+    pub column: Option<&'static str>,
+    /// Whether the property has a column at all (`#[api(stored = false)]` for values computed
+    /// or kept elsewhere, such as a password that is stored as a hash).
+    pub stored: bool,
 }
 
 /// The bounds of a property's validation rules that a JSON Schema can state (`length`,
@@ -183,7 +189,15 @@ impl PropertyMeta {
         sortable: true,
         items: None,
         constraints: Constraints::NONE,
+        column: None,
+        stored: true,
     };
+
+    /// The column of a stored property: the declared one, else the Rust field's name.
+    #[must_use]
+    pub fn column_name(&self) -> Option<&'static str> {
+        self.stored.then(|| self.column.unwrap_or(self.field))
+    }
 }
 
 /// Maps a variable of a uri template to the property that holds its value.
@@ -276,6 +290,43 @@ pub struct ResourceMeta {
     /// The code bucket of a variant (`"EU"`, SPEC §7.3): it replaces the base declaration of
     /// the same `name` (the one without a bucket) on requests of that bucket.
     pub code_bucket: Option<&'static str>,
+    /// The table the resource is stored in, for stores that read the declaration
+    /// (`table = "customers"`).
+    pub table: Option<&'static str>,
+    /// Where the version of an item comes from, for entity tags and conditional writes
+    /// (SPEC §12.1); `None` when items have no version.
+    pub concurrency: Option<ConcurrencyMeta>,
+}
+
+/// How a resource takes part in optimistic concurrency (SPEC §12.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConcurrencyMeta {
+    /// Where an item's version comes from.
+    pub source: VersionSource,
+    /// Whether writes must carry `If-Match` (428 without it).
+    pub require_if_match: bool,
+}
+
+/// Where the version of an item comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    /// An integer property the store increments on every write (`version`).
+    Counter(&'static str),
+    /// A date-time property the store sets on every write (`updatedAt`).
+    Timestamp(&'static str),
+    /// A hash of the item's readable state.
+    Hash,
+}
+
+impl VersionSource {
+    /// The property that holds the version, for counters and timestamps.
+    #[must_use]
+    pub fn property(&self) -> Option<&'static str> {
+        match self {
+            Self::Counter(name) | Self::Timestamp(name) => Some(name),
+            Self::Hash => None,
+        }
+    }
 }
 
 impl ResourceMeta {
@@ -295,6 +346,8 @@ impl ResourceMeta {
         security: SecurityMeta::NONE,
         version: None,
         code_bucket: None,
+        table: None,
+        concurrency: None,
     };
 
     /// The version an operation belongs to: its own, else the resource's.

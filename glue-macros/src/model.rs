@@ -44,6 +44,28 @@ pub(crate) struct Field {
     pub(crate) constraints: Constraints,
     /// A non-identifier uri variable this field holds (a parent's identifier).
     pub(crate) uri_variable: Option<String>,
+    /// The declared column, when it is not the field's name.
+    pub(crate) column: Option<String>,
+    /// Whether the field has a column.
+    pub(crate) stored: bool,
+}
+
+/// Where an item's version comes from (SPEC §12.1).
+#[derive(Clone, Copy)]
+pub(crate) enum VersionSource {
+    /// An integer field (an index into the fields) the store increments.
+    Counter(usize),
+    /// A date-time field the store sets.
+    Timestamp(usize),
+    /// A hash of the readable state.
+    Hash,
+}
+
+/// `concurrency(...)`, checked.
+#[derive(Clone, Copy)]
+pub(crate) struct Concurrency {
+    pub(crate) source: VersionSource,
+    pub(crate) require_if_match: bool,
 }
 
 /// A relationship to another resource.
@@ -83,6 +105,9 @@ pub(crate) struct Model {
     pub(crate) security: SecurityInput,
     pub(crate) version: Option<String>,
     pub(crate) code_bucket: Option<String>,
+    /// `table = "..."`: the derive also writes how items are stored.
+    pub(crate) table: Option<String>,
+    pub(crate) concurrency: Option<Concurrency>,
 }
 
 impl Model {

@@ -58,6 +58,29 @@ pub(crate) fn operation_object(
             json!({"type": "string"}),
         ));
     }
+    if let Some(concurrency) = meta.concurrency {
+        match kind {
+            OperationKind::Get => parameters.push(parameter(
+                "If-None-Match",
+                "header",
+                "The ETag of a copy the client holds: 304 while it is current.",
+                json!({"type": "string"}),
+            )),
+            OperationKind::Put | OperationKind::Patch | OperationKind::Delete => {
+                let mut described = parameter(
+                    "If-Match",
+                    "header",
+                    "The ETag of the version the change applies to: 412 when the stored item is another.",
+                    json!({"type": "string"}),
+                );
+                if concurrency.require_if_match {
+                    described["required"] = Value::Bool(true);
+                }
+                parameters.push(described);
+            }
+            _ => {}
+        }
+    }
     if !parameters.is_empty() {
         operation.insert("parameters".into(), Value::Array(parameters));
     }

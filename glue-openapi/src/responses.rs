@@ -44,6 +44,13 @@ pub(crate) fn responses(model: &ApiModel, op: &OperationModel, template: &str) -
             json!({"description": "The URL of the created item.", "schema": {"type": "string"}}),
         );
     }
+    let versioned = meta.concurrency.is_some();
+    if versioned && kind != OperationKind::Delete && kind != OperationKind::GetCollection {
+        headers.insert(
+            "ETag".into(),
+            json!({"description": "The version of the item (SPEC §12.1): send it back in `If-Match` to change it only if no one else has, or in `If-None-Match` to read it only if it changed.", "schema": {"type": "string"}}),
+        );
+    }
     if !headers.is_empty() {
         success.insert("headers".into(), Value::Object(headers.clone()));
     }
@@ -77,8 +84,30 @@ pub(crate) fn responses(model: &ApiModel, op: &OperationModel, template: &str) -
         );
     }
 
+    if versioned && kind == OperationKind::Get {
+        responses.insert(
+            "304".into(),
+            json!({"description": "Not Modified: `If-None-Match` names the current version."}),
+        );
+    }
     let content = error_content(model);
-    for (code, description) in errors(kind, template, partial) {
+    let mut errors = errors(kind, template, partial);
+    if versioned
+        && matches!(
+            kind,
+            OperationKind::Put | OperationKind::Patch | OperationKind::Delete
+        )
+    {
+        errors.push((
+            412,
+            "`If-Match` names a version that is no longer the stored one.",
+        ));
+        if meta.concurrency.is_some_and(|c| c.require_if_match) {
+            errors.push((428, "The write needs an `If-Match` header."));
+        }
+        errors.sort_unstable();
+    }
+    for (code, description) in errors {
         responses.insert(
             code.to_string(),
             json!({"description": description, "content": content}),

@@ -39,11 +39,21 @@ use glue_core::pagination::{Cursor, Direction};
 use glue_core::query::Query;
 use glue_core::query::{Condition, Filter, FilterValue, Operand, Operator, Scalar};
 use sea_query::{
-    Alias, Expr, ExprTrait, Func, NullOrdering, Order, PostgresQueryBuilder, SelectStatement,
-    SqliteQueryBuilder, Values,
+    Alias, Expr, ExprTrait, Func, NullOrdering, Order, PostgresQueryBuilder, QueryStatementWriter,
+    SelectStatement, SqliteQueryBuilder, Values,
 };
 
 pub use sea_query;
+
+#[cfg(feature = "sqlx")]
+mod database;
+#[cfg(feature = "sqlx")]
+mod store;
+
+#[cfg(feature = "sqlx")]
+pub use database::Database;
+#[cfg(feature = "sqlx")]
+pub use store::{Hooks, Identifiers, SqlStore, UniqueAnswer, Write, WriteKind};
 
 /// The SQL dialect to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,8 +84,9 @@ pub struct Table {
 }
 
 impl Table {
-    /// The resource stored in table `name`, each property in the column named like its Rust
-    /// field.
+    /// The resource stored in table `name`, each property in the column its declaration
+    /// names (`column = "..."`), else the one named like its Rust field; `stored = false`
+    /// properties in none.
     #[must_use]
     pub fn new(name: impl Into<String>, meta: &'static ResourceMeta) -> Self {
         Self {
@@ -84,7 +95,7 @@ impl Table {
             columns: meta
                 .properties
                 .iter()
-                .map(|property| (property.name, Some(property.field.to_owned())))
+                .map(|property| (property.name, property.column_name().map(str::to_owned)))
                 .collect(),
             always: Vec::new(),
             tie_breaker: None,
@@ -145,6 +156,38 @@ impl Table {
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The resource stored in the table its declaration names (`table = "..."`), else in one
+    /// named after its type (`customer-addresses` -> `customer_addresses`).
+    #[must_use]
+    pub fn of(meta: &'static ResourceMeta) -> Self {
+        let name = meta
+            .table
+            .map_or_else(|| meta.short_name.replace('-', "_"), str::to_owned);
+        Self::new(name, meta)
+    }
+
+    /// The resource's metadata.
+    #[must_use]
+    pub fn meta(&self) -> &'static ResourceMeta {
+        self.meta
+    }
+
+    /// The property stored in a column.
+    #[must_use]
+    pub fn property_of(&self, column: &str) -> Option<&'static str> {
+        self.columns
+            .iter()
+            .find(|(_, stored)| stored.as_deref() == Some(column))
+            .map(|(name, _)| *name)
+    }
+
+    /// Every stored property with its column, in declaration order.
+    pub fn stored_columns(&self) -> impl Iterator<Item = (&'static PropertyMeta, &str)> {
+        self.columns
+            .iter()
+            .filter_map(|(name, column)| Some((self.meta.property(name)?, column.as_deref()?)))
     }
 
     /// The column of a property, when it has one.
@@ -595,7 +638,7 @@ fn bind(value: &Scalar<'_>) -> sea_query::Value {
     }
 }
 
-fn build(statement: &SelectStatement, dialect: Dialect) -> Statement {
+fn build(statement: &impl QueryStatementWriter, dialect: Dialect) -> Statement {
     let (sql, values) = match dialect {
         Dialect::Sqlite => statement.build(SqliteQueryBuilder),
         Dialect::Postgres => statement.build(PostgresQueryBuilder),

@@ -19,5 +19,6 @@ mod routing;
 mod security;
 mod shop;
 mod socket;
+mod store;
 mod variants;
 mod writes;

@@ -23,6 +23,15 @@ pub(crate) fn success(chosen: &Chosen<'_>, output: Output) -> Response<Body> {
             *response.status_mut() = status;
             response
         }
+        Output::NotModified(tag) => {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            response.headers_mut().insert(header::ETAG, tag);
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("Accept"));
+            response
+        }
         Output::Document {
             status,
             body,

@@ -49,11 +49,12 @@ impl Tools<'_> {
 
     /// Builds the item a write asks for and checks it: decoding errors, the declared rules,
     /// `securityPostDenormalize`, the processor's store checks, then
-    /// `securityPostValidation`. Every invalid property is reported in one 422.
+    /// `securityPostValidation`. Every invalid property is reported in one 422. The context
+    /// learns which properties the write sets.
     pub(super) async fn build<R: Resource>(
         &self,
         processor: &R::Processor,
-        ctx: &Context<R>,
+        ctx: &mut Context<R>,
         mode: WriteMode,
         previous: Option<&R>,
     ) -> Result<R, GlueError>
@@ -61,6 +62,22 @@ impl Tools<'_> {
         R::Processor: Processor<R>,
     {
         let decoded = self.decode(ctx, mode)?;
+        let meta = R::meta();
+        let written: Vec<&'static str> = match mode {
+            WriteMode::Update => decoded
+                .attributes
+                .iter()
+                .filter_map(|(name, _)| meta.property(name).map(|property| property.name))
+                .collect(),
+            WriteMode::Create | WriteMode::Replace => meta
+                .properties
+                .iter()
+                .filter(|property| property.writable)
+                .map(|property| property.name)
+                .collect(),
+        };
+        ctx.set_written(written);
+        let ctx = &*ctx;
         let mut input = WriteInput::new(mode, decoded.attributes, decoded.id, ctx.uri_variables());
         let item = R::from_input(&mut input, previous.cloned());
         if let Some(item) = &item {

@@ -65,6 +65,20 @@ pub(crate) enum Output {
     Empty(StatusCode),
     /// A collection written as its items arrive.
     Stream(StatusCode, ChunkStream),
+    /// 304: the client's copy, named by its `ETag`, is current.
+    NotModified(http::HeaderValue),
+}
+
+impl Output {
+    /// The document with the item's `ETag`, when its resource has versions.
+    fn with_etag<R: Resource>(mut self, item: &R) -> Self {
+        if let Self::Document { headers, .. } = &mut self
+            && let Some(tag) = crate::concurrency::etag_header(item)
+        {
+            headers.insert(http::header::ETAG, tag);
+        }
+        self
+    }
 }
 
 /// The object-safe face of [`TypedHandler`].

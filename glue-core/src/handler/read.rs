@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 
 use super::{Call, Output, Render, TypedHandler, not_found, typed};
 use crate::body::{BoxError, BoxFuture, ChunkStream};
+use crate::concurrency;
 use crate::context::Context;
 use crate::convention::Fragments;
 use crate::convention::{Convention, PageInfo, RenderContext};
@@ -31,9 +32,17 @@ where
         let ctx = typed::<R>(request)?;
         let item = load(handler, &ctx).await?;
         tools.check_loaded(&ctx, &item)?;
+        if let Some(tag) = concurrency::etag_header(&item)
+            && tag
+                .to_str()
+                .is_ok_and(|tag| concurrency::not_modified(ctx.headers(), tag))
+        {
+            return Ok(Output::NotModified(tag));
+        }
         tools
             .render_item(handler, &ctx, &item, &tools.render.document_url, None)
             .await
+            .map(|output| output.with_etag(&item))
     })
 }
 

@@ -3,6 +3,7 @@
 use super::read::load;
 use super::{Call, Output, TypedHandler, not_found, typed};
 use crate::body::BoxFuture;
+use crate::concurrency;
 use crate::context::Context;
 use crate::error::GlueError;
 use crate::provider::{
@@ -20,9 +21,9 @@ where
 {
     Box::pin(async move {
         let Call { request, tools } = call;
-        let ctx = typed::<R>(request)?;
+        let mut ctx = typed::<R>(request)?;
         let item = tools
-            .build(handler.processor(), &ctx, WriteMode::Create, None)
+            .build(handler.processor(), &mut ctx, WriteMode::Create, None)
             .await?;
         let created = handler.processor().create(&ctx, item).await?;
         let location = tools.render.links.item_url(&created);
@@ -32,6 +33,7 @@ where
         tools
             .render_item(handler, &ctx, &created, &self_url, location)
             .await
+            .map(|output| output.with_etag(&created))
     })
 }
 
@@ -82,11 +84,12 @@ where
     R::Processor: Processor<R>,
 {
     let Call { request, tools } = call;
-    let ctx = typed::<R>(request)?;
+    let mut ctx = typed::<R>(request)?;
     let previous = load(handler, &ctx).await?;
     tools.check_loaded(&ctx, &previous)?;
+    concurrency::check_write(ctx.headers(), &previous)?;
     let item = tools
-        .build(handler.processor(), &ctx, mode, Some(&previous))
+        .build(handler.processor(), &mut ctx, mode, Some(&previous))
         .await?;
     let stored = store(&ctx, item, previous).await?;
     let self_url = tools
@@ -97,6 +100,7 @@ where
     tools
         .render_item(handler, &ctx, &stored, &self_url, None)
         .await
+        .map(|output| output.with_etag(&stored))
 }
 
 /// `DELETE /{type}/{id}`: 204; an unknown id is 404, or 204 for a resource that opts into
@@ -119,6 +123,7 @@ where
         match handler.provider().item(&ctx).await? {
             Some(item) => {
                 tools.check_loaded(&ctx, &item)?;
+                concurrency::check_write(ctx.headers(), &item)?;
                 handler.processor().delete(&ctx, item).await?;
                 Ok(Output::Empty(status))
             }

@@ -167,6 +167,29 @@ fn field(raw: &FieldInput, errors: &mut Accumulator) -> Option<Field> {
         Some(name) => name.clone(),
         None => naming::camel_case(&ident.unraw().to_string()),
     };
+    if let Some(column) = &raw.column
+        && !valid_sql_name(column)
+    {
+        report(
+            errors,
+            "`column` is a column name: letters, digits and `_`, not starting with a digit",
+            column.span(),
+        );
+    }
+    if raw.column.is_some() && raw.stored == Some(false) {
+        report(
+            errors,
+            "a property with `stored = false` has no column",
+            ident.span(),
+        );
+    }
+    if identifier && raw.stored == Some(false) {
+        report(
+            errors,
+            "the identifier is always stored; it cannot be `stored = false`",
+            raw.identifier.span(),
+        );
+    }
     let default = raw.default.as_ref().map(|value| value.0.clone());
     let default_json = default.as_ref().and_then(expr_json);
     let constraints = constraints(&raw.attrs);
@@ -192,5 +215,17 @@ fn field(raw: &FieldInput, errors: &mut Accumulator) -> Option<Field> {
         filterable: raw.filterable.unwrap_or(readable),
         sortable: raw.sortable.unwrap_or(readable),
         uri_variable: None,
+        column: raw.column.as_ref().map(|column| column.to_string()),
+        stored: raw.stored.unwrap_or(true),
     })
+}
+
+/// A table or column name the stores can quote safely everywhere: ASCII letters, digits and
+/// `_`, not starting with a digit.
+pub(super) fn valid_sql_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
+        && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
 }

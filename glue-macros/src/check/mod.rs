@@ -51,6 +51,8 @@ impl Model {
         let relationships = relationships::relationships(input, &fields, &ident_text, &mut errors);
         let tie_breaker = fields::tie_breaker(input, &fields, &ident_text, &mut errors);
         security::expressions(input, &operations, &fields, &mut errors);
+        let table = resource::table(input, &mut errors);
+        let concurrency = resource::concurrency(input, &fields, &ident_text, &mut errors);
 
         errors.finish()?;
 
@@ -89,6 +91,8 @@ impl Model {
             security: input.security.clone(),
             version: input.version.as_ref().map(|value| value.to_string()),
             code_bucket: input.code_bucket.as_ref().map(|value| value.to_string()),
+            table,
+            concurrency,
         })
     }
 }

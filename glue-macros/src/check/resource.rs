@@ -1,12 +1,15 @@
-//! Rules about the resource as a whole: its type, its name, header values, versions and
-//! code bucket.
+//! Rules about the resource as a whole: its type, its name, header values, versions, code
+//! bucket, table and version source.
 
 use darling::Error;
 use darling::error::Accumulator;
-use glue_common::{naming, version};
+use darling::util::SpannedValue;
+use glue_common::{PropertyType, naming, version};
 
 use super::report::report;
+use crate::model::{Concurrency, Field, VersionSource, find_field};
 use crate::parse::ResourceInput;
+use crate::types::Kind;
 
 /// A resource is one concrete struct.
 pub(super) fn generics_are_unsupported(input: &ResourceInput, errors: &mut Accumulator) {
@@ -86,4 +89,87 @@ pub(super) fn code_bucket(input: &ResourceInput, errors: &mut Accumulator) {
             bucket.span(),
         );
     }
+}
+
+/// `table = "..."` is a table name the stores can quote.
+pub(super) fn table(input: &ResourceInput, errors: &mut Accumulator) -> Option<String> {
+    let table = input.table.as_ref()?;
+    if !super::fields::valid_sql_name(table) {
+        report(
+            errors,
+            "`table` is a table name: letters, digits and `_`, not starting with a digit",
+            table.span(),
+        );
+    }
+    Some(table.to_string())
+}
+
+/// `concurrency(...)` names one version source (SPEC §12.1): a counter is an integer
+/// property, a timestamp a date-time one; either is set by the store, never by a client.
+pub(super) fn concurrency(
+    input: &ResourceInput,
+    fields: &[Field],
+    ident_text: &str,
+    errors: &mut Accumulator,
+) -> Option<Concurrency> {
+    let declared = input.concurrency.as_ref()?;
+    let require_if_match = declared.require_if_match.is_present();
+    let sources = usize::from(declared.version.is_some())
+        + usize::from(declared.updated_at.is_some())
+        + usize::from(declared.hash.is_present());
+    if sources != 1 {
+        report(
+            errors,
+            "`concurrency` takes one version source: `version = \"...\"`, `updated_at = \"...\"` or `hash`",
+            declared.span(),
+        );
+        return None;
+    }
+    let mut property = |name: &SpannedValue<String>, wanted: fn(&Field) -> bool, what: &str| {
+        let Some(index) = find_field(fields, name) else {
+            report(
+                errors,
+                format!("`{}` is not a field of `{ident_text}`", **name),
+                name.span(),
+            );
+            return None;
+        };
+        let field = &fields[index];
+        if !wanted(field) {
+            report(
+                errors,
+                format!("the version property must be {what}"),
+                name.span(),
+            );
+            return None;
+        }
+        if field.writable {
+            report(
+                errors,
+                "the version property is set by the store: declare it `writable = false`",
+                name.span(),
+            );
+            return None;
+        }
+        Some(index)
+    };
+    let source = if let Some(name) = &declared.version {
+        VersionSource::Counter(property(
+            name,
+            |field| field.wire.ty == PropertyType::Integer && !field.wire.nullable,
+            "an integer (not an `Option`)",
+        )?)
+    } else if let Some(name) = &declared.updated_at {
+        VersionSource::Timestamp(property(
+            name,
+            |field| field.wire.kind == Kind::DateTime && !field.wire.nullable,
+            "a date-time (not an `Option`)",
+        )?)
+    } else {
+        VersionSource::Hash
+    };
+    Some(Concurrency {
+        source,
+        require_if_match,
+    })
 }

@@ -83,7 +83,8 @@ impl Model {
     /// typed and borrowed.
     pub(super) fn property_value_fn(&self) -> TokenStream {
         let private = self.private();
-        let keys: Vec<usize> = self.relationships.iter().map(|r| r.key.0).collect();
+        let mut keys: Vec<usize> = self.relationships.iter().map(|r| r.key.0).collect();
+        keys.extend(self.version_field());
         let arms = self
             .fields
             .iter()
@@ -148,8 +149,18 @@ impl Model {
         }
     }
 
+    /// The field that holds the version, for counters and timestamps: readable for entity
+    /// tags even when responses do not show it.
+    pub(super) fn version_field(&self) -> Option<usize> {
+        match self.concurrency?.source {
+            crate::model::VersionSource::Counter(index)
+            | crate::model::VersionSource::Timestamp(index) => Some(index),
+            crate::model::VersionSource::Hash => None,
+        }
+    }
+
     /// A reference to the field's value as it is written: date-times through the UTC writer.
-    fn wire_value(&self, field: &Field) -> TokenStream {
+    pub(super) fn wire_value(&self, field: &Field) -> TokenStream {
         let private = self.private();
         let ident = &field.ident;
         let span = field.ty.span();

@@ -8,7 +8,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use super::{option, option_str};
-use crate::model::{Field, Model, Operation, Relationship};
+use crate::model::{Field, Model, Operation, Relationship, VersionSource};
 use crate::parse::{EnumValues, SecurityInput};
 
 impl Model {
@@ -35,6 +35,22 @@ impl Model {
         let security = security_meta(krate, &self.security, None);
         let version = option_str(self.version.as_deref());
         let code_bucket = option_str(self.code_bucket.as_deref());
+        let table = option_str(self.table.as_deref());
+        let concurrency = option(self.concurrency.map(|concurrency| {
+            let source = match concurrency.source {
+                VersionSource::Counter(index) => {
+                    let name = &self.fields[index].name;
+                    quote!(#krate::__private::VersionSource::Counter(#name))
+                }
+                VersionSource::Timestamp(index) => {
+                    let name = &self.fields[index].name;
+                    quote!(#krate::__private::VersionSource::Timestamp(#name))
+                }
+                VersionSource::Hash => quote!(#krate::__private::VersionSource::Hash),
+            };
+            let require = concurrency.require_if_match;
+            quote!(#krate::__private::ConcurrencyMeta { source: #source, require_if_match: #require })
+        }));
         quote! {
             static META: #krate::__private::ResourceMeta = #krate::__private::ResourceMeta {
                 name: #name,
@@ -51,6 +67,8 @@ impl Model {
                 security: #security,
                 version: #version,
                 code_bucket: #code_bucket,
+                table: #table,
+                concurrency: #concurrency,
             };
         }
     }
@@ -134,6 +152,8 @@ impl Model {
         let max_length = option(bounds.max_length.map(|value| quote!(#value)));
         let minimum = option(bounds.minimum.map(|value| quote!(#value)));
         let maximum = option(bounds.maximum.map(|value| quote!(#value)));
+        let column = option_str(field.column.as_deref());
+        let stored = field.stored;
         quote! {
             #krate::__private::PropertyMeta {
                 name: #name,
@@ -158,6 +178,8 @@ impl Model {
                     minimum: #minimum,
                     maximum: #maximum,
                 },
+                column: #column,
+                stored: #stored,
             }
         }
     }

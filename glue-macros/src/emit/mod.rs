@@ -7,6 +7,7 @@ mod fallback;
 mod input;
 mod meta;
 mod operations;
+mod stored;
 mod validate;
 
 use darling::FromDeriveInput;
@@ -45,6 +46,7 @@ impl Model {
         let property_json = self.property_json_fn();
         let from_input = self.input_fn();
         let validate = self.validate_fn();
+        let stored = self.stored_impl();
         quote! {
             const _: () = {
                 #meta
@@ -68,6 +70,8 @@ impl Model {
                     #validate
                     #operations
                 }
+
+                #stored
             };
         }
     }

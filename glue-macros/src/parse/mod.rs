@@ -40,6 +40,8 @@ pub(crate) struct ResourceInput {
     pub(crate) cache_control: Option<SpannedValue<String>>,
     pub(crate) version: Option<SpannedValue<String>>,
     pub(crate) code_bucket: Option<SpannedValue<String>>,
+    pub(crate) table: Option<SpannedValue<String>>,
+    pub(crate) concurrency: Option<SpannedValue<ConcurrencyInput>>,
     #[darling(flatten)]
     pub(crate) security: SecurityInput,
     #[darling(rename = "crate")]
@@ -68,6 +70,18 @@ pub(crate) struct FieldInput {
     pub(crate) sortable: Option<bool>,
     #[darling(rename = "type")]
     pub(crate) property_type: Option<SpannedValue<String>>,
+    pub(crate) column: Option<SpannedValue<String>>,
+    pub(crate) stored: Option<bool>,
+}
+
+/// `concurrency(version = "version")`, `concurrency(updated_at = "updatedAt")` or
+/// `concurrency(hash)`, with `require_if_match` (SPEC §12.1).
+#[derive(Debug, Clone, Default, FromMeta)]
+pub(crate) struct ConcurrencyInput {
+    pub(crate) version: Option<SpannedValue<String>>,
+    pub(crate) updated_at: Option<SpannedValue<String>>,
+    pub(crate) hash: Flag,
+    pub(crate) require_if_match: Flag,
 }
 
 /// `pagination(items_per_page = 10, maximum_items_per_page = 100, ...)`.
