@@ -6,6 +6,7 @@ mod fixtures;
 
 mod auth;
 mod building;
+mod concurrency;
 mod includes;
 mod jsonapi;
 mod negotiation;

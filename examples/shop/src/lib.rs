@@ -45,10 +45,10 @@ use tokio::task::JoinHandle;
 
 use crate::addresses::{Address, AddressStore};
 use crate::auth::{ApiKeys, BackOfficeUsers, CustomerLogins, ROLE_ADMIN, RefreshTokens};
-use crate::customers::{Customer, CustomerStore};
+use crate::customers::{AccountRules, Customer, CustomerStore};
 use crate::db::Db;
-use crate::products::{Product, ProductStore, StorefrontProduct};
-use crate::storefront::{AccountStore, StorefrontAddress, StorefrontCustomer};
+use crate::products::{Product, StorefrontProduct, catalogue_store, product_store};
+use crate::storefront::{AddressBook, StorefrontAddress, StorefrontCustomer};
 use crate::stores::{Store, StoreAt, StoreEu, StoreStore};
 
 /// The locales both applications answer in (SPEC §2.5), the default first.
@@ -229,9 +229,9 @@ impl Shop {
     /// The backend before it is built, for callers that add to it (their own
     /// authenticators or routes).
     pub fn backend_application(&self) -> Application {
-        let customers = CustomerStore::new(self.db.clone());
-        let addresses = AddressStore::new(self.db.clone());
-        let products = ProductStore::new(self.db.clone());
+        let customers: CustomerStore = AccountRules::store(&self.db);
+        let addresses = AddressStore::new(self.db.database());
+        let products = product_store(&self.db);
         let api_keys = ApiKeys::new(self.db.clone());
         let stores = StoreStore::new(self.db.clone());
         let grants = TokenService::new(
@@ -283,7 +283,7 @@ impl Shop {
             CustomerLogins::new(self.db.clone()),
             RefreshTokens::new(self.db.clone()),
         ));
-        let accounts = AccountStore::new(self.db.clone());
+        let accounts = AccountRules::store::<StorefrontCustomer>(&self.db);
         let application = Application::storefront()
             .convention(JsonApi::new())
             .locales(LOCALES)
@@ -298,9 +298,9 @@ impl Shop {
             .docs(Docs::new("Glue demo shop: storefront"))
             .resource::<AccessToken>((), TokenProcessor::shared(Arc::clone(&grants)))
             .resource::<RefreshToken>((), TokenProcessor::shared(grants))
-            .resource::<StorefrontProduct>(ProductStore::new(self.db.clone()), ())
-            .resource::<StorefrontCustomer>(accounts.clone(), accounts.clone())
-            .resource::<StorefrontAddress>(accounts, ());
+            .resource::<StorefrontProduct>(catalogue_store(&self.db), ())
+            .resource::<StorefrontCustomer>(accounts.clone(), accounts)
+            .resource::<StorefrontAddress>(AddressBook::new(self.db.database()), ());
         match &self.code_bucket {
             Some(bucket) => application.code_bucket(bucket.as_str()),
             None => application,

@@ -3,7 +3,9 @@
 
 use glue_core::GlueError;
 
-use crate::db::{Db, db_error};
+use sqlx::AnyConnection;
+
+use crate::db::db_error;
 
 /// Hashes a password when one was sent; `None` keeps the stored hash.
 ///
@@ -29,7 +31,7 @@ pub(crate) async fn hash_new(password: Option<&str>) -> Result<Option<String>, G
 ///
 /// 500 when the statement fails.
 pub(crate) async fn revoke_refresh_tokens(
-    db: &Db,
+    connection: &mut AnyConnection,
     customer_reference: &str,
 ) -> Result<(), GlueError> {
     sqlx::query(
@@ -38,7 +40,7 @@ pub(crate) async fn revoke_refresh_tokens(
     )
     .bind(i64::try_from(glue_auth::now()).unwrap_or(i64::MAX))
     .bind(customer_reference)
-    .execute(db.pool())
+    .execute(connection)
     .await
     .map_err(db_error)?;
     Ok(())

@@ -71,7 +71,7 @@ impl ErrorMap<'_> {
                 (Some(property), UniqueAnswer::Conflict) => {
                     GlueError::conflict(format!("Another {label} has this {property}."))
                         .with_code("unique")
-                        .with_source(ErrorSource::Property(property.to_owned()))
+                        .with_source(self.source(property))
                 }
                 (None, _) => GlueError::conflict(format!(
                     "The {label} conflicts with one that is already stored."
@@ -85,7 +85,7 @@ impl ErrorMap<'_> {
                 ))
                 .with_code("reference");
                 match property {
-                    Some(property) => error.with_source(ErrorSource::Property(property.to_owned())),
+                    Some(property) => error.with_source(self.source(property)),
                     None => error,
                 }
             }
@@ -106,6 +106,16 @@ impl ErrorMap<'_> {
                 }
             }
             _ => GlueError::internal(error.to_string()),
+        }
+    }
+
+    /// Where an error about a property points: the identifier is `/data/id`, not an
+    /// attribute.
+    fn source(&self, property: &str) -> ErrorSource {
+        if self.meta.property(property).is_some_and(|p| p.identifier) {
+            ErrorSource::Identifier(property.to_owned())
+        } else {
+            ErrorSource::Property(property.to_owned())
         }
     }
 

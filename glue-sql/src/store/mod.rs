@@ -58,6 +58,7 @@ use std::sync::Arc;
 use glue_core::meta::PropertyType;
 use glue_core::store::StoredResource;
 use glue_core::{Context, GlueError};
+use sea_query::Expr;
 use sqlx::AnyConnection;
 
 pub use errors::UniqueAnswer;
@@ -165,6 +166,19 @@ impl<R: StoredResource> Write<'_, R> {
 /// }
 /// ```
 pub trait Hooks<R: StoredResource>: Send + Sync + 'static {
+    /// Checks that need the store (uniqueness that differs from a constraint's, rules across
+    /// rows), reported with the declared rules in one 422 (SPEC §3.8); see
+    /// [`Processor::validate`](glue_core::Processor::validate).
+    fn validate(
+        &self,
+        ctx: &Context<R>,
+        item: &R,
+        previous: Option<&R>,
+    ) -> impl Future<Output = Result<Vec<glue_core::FieldError>, GlueError>> + Send {
+        let _ = (ctx, item, previous);
+        async { Ok(Vec::new()) }
+    }
+
     /// Before the statement that writes.
     fn before_write(
         &self,
@@ -200,6 +214,19 @@ struct Inner<H> {
     identifiers: Identifiers,
     constraints: Vec<(String, &'static str)>,
     unique: UniqueAnswer,
+    /// Tables for requests in a locale whose text is in other columns.
+    locales: Vec<(String, Table)>,
+    /// Conditions every statement has (the rows this store may see and change).
+    scope: Vec<Expr>,
+}
+
+impl<H> Inner<H> {
+    /// The table as a request in `locale` sees it.
+    fn table_for(&self, locale: Option<&str>) -> &Table {
+        locale
+            .and_then(|locale| self.locales.iter().find(|(l, _)| l == locale))
+            .map_or(&self.table, |(_, table)| table)
+    }
 }
 
 impl<R, H> Clone for SqlStore<R, H> {
@@ -245,6 +272,8 @@ impl<R: StoredResource> SqlStore<R> {
                 identifiers,
                 constraints: Vec::new(),
                 unique: UniqueAnswer::Conflict,
+                locales: Vec::new(),
+                scope: Vec::new(),
             }),
             resource: PhantomData,
         }
@@ -279,6 +308,8 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
                 identifiers: inner.identifiers,
                 constraints: inner.constraints,
                 unique: inner.unique,
+                locales: inner.locales,
+                scope: inner.scope,
             }),
             resource: PhantomData,
         }
@@ -319,6 +350,32 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
     #[must_use]
     pub fn unique_violations(self, answer: UniqueAnswer) -> Self {
         self.configure(|inner| inner.unique = answer)
+    }
+
+    /// Requests in `locale` (`de_DE`) read and write some properties in other columns:
+    /// `change` gets the table and names them (`.column("name", "name_de")`).
+    ///
+    /// # Panics
+    ///
+    /// When the store was already cloned.
+    #[must_use]
+    pub fn localized(self, locale: &str, change: impl FnOnce(Table) -> Table) -> Self {
+        let locale = locale.to_owned();
+        self.configure(|inner| {
+            let table = change(inner.table.clone());
+            inner.locales.push((locale, table));
+        })
+    }
+
+    /// A condition every statement of the store has: the rows it may read, change and
+    /// delete (`is_active = TRUE` for a public catalogue). Other rows do not exist for it.
+    ///
+    /// # Panics
+    ///
+    /// When the store was already cloned.
+    #[must_use]
+    pub fn scope(self, condition: Expr) -> Self {
+        self.configure(|inner| inner.scope.push(condition))
     }
 
     /// The table.

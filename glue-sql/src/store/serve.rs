@@ -10,8 +10,8 @@ use glue_core::meta::{PropertyMeta, RelationshipMeta, ResourceMeta, VersionSourc
 use glue_core::query::Query;
 use glue_core::store::StoredResource;
 use glue_core::{
-    CollectionProvider, Context, CreateProcessor, DeleteProcessor, GlueError, ItemProvider,
-    ItemStream, Paginated, Processor, ReplaceProcessor, UpdateProcessor,
+    CollectionProvider, Context, CreateProcessor, DeleteProcessor, FieldError, GlueError,
+    ItemProvider, ItemStream, Paginated, Processor, ReplaceProcessor, UpdateProcessor,
 };
 use sea_query::{Alias, Expr, ExprTrait, Query as Sql, ReturningClause, SelectStatement};
 use serde_json::Value as Json;
@@ -42,30 +42,19 @@ impl<H> Inner<H> {
         }
     }
 
-    fn item<R: StoredResource>(&self, row: &AnyRow) -> Result<R, GlueError> {
-        R::from_stored(&mut RowSource {
-            row,
-            table: &self.table,
-        })
-        .map_err(GlueError::internal)
-    }
-
-    /// Every stored column, for the item statements.
-    fn all_columns(&self) -> Vec<Alias> {
-        self.table
-            .stored_columns()
-            .map(|(_, column)| Alias::new(column))
-            .collect()
+    fn item<R: StoredResource>(&self, table: &Table, row: &AnyRow) -> Result<R, GlueError> {
+        R::from_stored(&mut RowSource { row, table }).map_err(GlueError::internal)
     }
 
     /// The conditions that address one item from the request: its identifier and every
     /// other uri variable (a parent's key).
     fn address<R: StoredResource>(&self, ctx: &Context<R>) -> Option<Vec<Expr>> {
-        let meta = self.table.meta();
-        let mut conditions = Vec::new();
+        let table = self.table_for(ctx.locale());
+        let meta = table.meta();
+        let mut conditions = self.scope.clone();
         for (variable, text) in ctx.uri_variables() {
             let property = meta.uri_variable_property(variable)?;
-            let column = self.table.column_of(property.name)?;
+            let column = table.column_of(property.name)?;
             let value = from_text(text, property)?;
             conditions.push(Expr::col(Alias::new(column)).eq(expr(&value, Some(property))));
         }
@@ -75,9 +64,9 @@ impl<H> Inner<H> {
     /// The conditions that address a stored item: its identifier, and with `If-Match` its
     /// version (or every column, for a hash), so that the statement changes nothing when
     /// another write came first.
-    fn stored<R: StoredResource>(&self, item: &R, conditional: bool) -> Vec<Expr> {
-        let meta = self.table.meta();
-        let mut conditions = Vec::new();
+    fn stored<R: StoredResource>(&self, table: &Table, item: &R, conditional: bool) -> Vec<Expr> {
+        let meta = table.meta();
+        let mut conditions = self.scope.clone();
         let mut equal = |property: &'static PropertyMeta, column: &str| {
             let Some(Ok(value)) = item.stored_value(property.name) else {
                 return;
@@ -89,20 +78,19 @@ impl<H> Inner<H> {
             });
         };
         if let Some(identifier) = meta.identifier()
-            && let Some(column) = self.table.column_of(identifier.name)
+            && let Some(column) = table.column_of(identifier.name)
         {
             equal(identifier, column);
         }
         match meta.concurrency.map(|c| c.source) {
             Some(VersionSource::Counter(name) | VersionSource::Timestamp(name)) if conditional => {
-                if let (Some(property), Some(column)) =
-                    (meta.property(name), self.table.column_of(name))
+                if let (Some(property), Some(column)) = (meta.property(name), table.column_of(name))
                 {
                     equal(property, column);
                 }
             }
             Some(VersionSource::Hash) if conditional => {
-                for (property, column) in self.table.stored_columns() {
+                for (property, column) in table.stored_columns() {
                     if !property.identifier && property.readable {
                         equal(property, column);
                     }
@@ -178,10 +166,11 @@ impl<R: StoredResource, H: Hooks<R>> ItemProvider<R> for SqlStore<R, H> {
         let Some(conditions) = inner.address(ctx) else {
             return Ok(None);
         };
+        let table = inner.table_for(ctx.locale());
         let mut select = SelectStatement::new();
         select
-            .columns(inner.all_columns())
-            .from(Alias::new(inner.table.name()));
+            .columns(all_columns(table))
+            .from(Alias::new(table.name()));
         for condition in conditions {
             select.and_where(condition);
         }
@@ -194,7 +183,7 @@ impl<R: StoredResource, H: Hooks<R>> ItemProvider<R> for SqlStore<R, H> {
             .await
             .map_err(|error| inner.answer(error))?;
         match row {
-            Some(row) => inner.item(&row).map(Some),
+            Some(row) => inner.item(table, &row).map(Some),
             None => {
                 // "Customer DE--99 not found." rather than the address's 404.
                 inner.require_parents(ctx).await?;
@@ -208,8 +197,12 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
     /// The request's query, restricted to the sub-resource's parent.
     fn select<'a>(&'a self, ctx: &Context<R>, query: &'a Query) -> Select<'a> {
         let inner = &*self.inner;
-        let mut select = inner.table.select(query);
-        if !ctx.is_include() {
+        let mut select = inner.table_for(ctx.locale()).select(query);
+        if ctx.is_include() {
+            for condition in &inner.scope {
+                select = select.and_where(condition.clone());
+            }
+        } else {
             for condition in inner.address(ctx).into_iter().flatten() {
                 select = select.and_where(condition);
             }
@@ -235,9 +228,10 @@ impl<R: StoredResource, H: Hooks<R>> CollectionProvider<R> for SqlStore<R, H> {
             .fetch_all(inner.db.pool())
             .await
             .map_err(|error| inner.answer(error))?;
+        let table = inner.table_for(ctx.locale());
         let items = rows
             .iter()
-            .map(|row| inner.item(row))
+            .map(|row| inner.item(table, row))
             .collect::<Result<Vec<R>, _>>()?;
         let total = match query.page() {
             Some(page) if !page.is_keyset() => {
@@ -263,7 +257,8 @@ impl<R: StoredResource, H: Hooks<R>> CollectionProvider<R> for SqlStore<R, H> {
             return None;
         }
         let statement = self.select(ctx, ctx.query()).rows(self.inner.db.dialect());
-        Some(stream_rows(self.clone(), statement))
+        let locale = ctx.locale().map(str::to_owned);
+        Some(stream_rows(self.clone(), statement, locale))
     }
 }
 
@@ -272,11 +267,13 @@ impl<R: StoredResource, H: Hooks<R>> CollectionProvider<R> for SqlStore<R, H> {
 fn stream_rows<R: StoredResource, H: Hooks<R>>(
     store: SqlStore<R, H>,
     statement: Statement,
+    locale: Option<String>,
 ) -> ItemStream<R> {
     let (sender, receiver) = mpsc::channel::<Result<R, GlueError>>(64);
     store.inner.db.count_statement();
     tokio::spawn(async move {
         let inner = &*store.inner;
+        let table = inner.table_for(locale.as_deref());
         let query = match statement.query() {
             Ok(query) => query,
             Err(error) => {
@@ -288,7 +285,7 @@ fn stream_rows<R: StoredResource, H: Hooks<R>>(
         while let Some(row) = rows.next().await {
             let item = row
                 .map_err(|error| inner.answer(error))
-                .and_then(|row| inner.item(&row));
+                .and_then(|row| inner.item(table, &row));
             let failed = item.is_err();
             if sender.send(item).await.is_err() || failed {
                 break;
@@ -301,7 +298,16 @@ fn stream_rows<R: StoredResource, H: Hooks<R>>(
     ))
 }
 
-impl<R: StoredResource, H: Hooks<R>> Processor<R> for SqlStore<R, H> {}
+impl<R: StoredResource, H: Hooks<R>> Processor<R> for SqlStore<R, H> {
+    async fn validate(
+        &self,
+        ctx: &Context<R>,
+        item: &R,
+        previous: Option<&R>,
+    ) -> Result<Vec<FieldError>, GlueError> {
+        self.inner.hooks.validate(ctx, item, previous).await
+    }
+}
 
 impl<R: StoredResource, H: Hooks<R>> CreateProcessor<R> for SqlStore<R, H> {
     async fn create(&self, ctx: &Context<R>, item: R) -> Result<R, GlueError> {
@@ -413,7 +419,7 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
             .map_err(|error| inner.errors().failure(error))?;
         match (row, kind) {
             (Some(row), WriteKind::Delete) => drop(row),
-            (Some(row), _) => write.item = inner.item(&row)?,
+            (Some(row), _) => write.item = inner.item(inner.table_for(ctx.locale()), &row)?,
             (None, WriteKind::Create) => {
                 return Err(GlueError::internal("an insert returned no row").into());
             }
@@ -434,6 +440,14 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
     }
 }
 
+/// Every stored column, for the item statements.
+fn all_columns(table: &Table) -> Vec<Alias> {
+    table
+        .stored_columns()
+        .map(|(_, column)| Alias::new(column))
+        .collect()
+}
+
 /// The identifier a store makes for a new item (UUIDs, an application's function); `None`
 /// when the database or the client gives it.
 fn made_identifier<H>(inner: &Inner<H>) -> Option<(String, Json)> {
@@ -452,11 +466,11 @@ fn statement<R: StoredResource, H>(
     inner: &Inner<H>,
     write: &Write<'_, R>,
 ) -> Result<Statement, GlueError> {
-    let table = &inner.table;
+    let table = inner.table_for(write.ctx.locale());
     let meta = table.meta();
     let dialect = inner.db.dialect();
     let returning =
-        || ReturningClause::Columns(inner.all_columns().into_iter().map(|c| c.into()).collect());
+        || ReturningClause::Columns(all_columns(table).into_iter().map(Into::into).collect());
     let version = meta.concurrency.map(|c| c.source);
     let now = glue_core::date::format_date_time(&chrono::Utc::now());
     let value_of = |property: &'static PropertyMeta| -> Result<Json, GlueError> {
@@ -551,7 +565,7 @@ fn statement<R: StoredResource, H>(
             for (column, value) in assignments {
                 update.value(Alias::new(column), value);
             }
-            for condition in inner.stored(previous, conditional) {
+            for condition in inner.stored(table, previous, conditional) {
                 update.and_where(condition);
             }
             build(&update, dialect)
@@ -567,7 +581,7 @@ fn statement<R: StoredResource, H>(
             if let Some(column) = identifier {
                 delete.returning(ReturningClause::Columns(vec![Alias::new(column).into()]));
             }
-            for condition in inner.stored(previous, conditional) {
+            for condition in inner.stored(table, previous, conditional) {
                 delete.and_where(condition);
             }
             build(&delete, dialect)

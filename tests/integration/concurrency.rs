@@ -1,0 +1,204 @@
+//! The shop under concurrent writers (SPEC §12.1, §12.2): customers, addresses and products
+//! answer `ETag` and honour `If-Match`; PATCHes of different members of one customer all
+//! survive; of writers that read the same version, exactly one wins. On an SQLite file (a
+//! pool of connections, as the shop runs) and on PostgreSQL when the test cluster is
+//! configured.
+
+use http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{TestShop, call, get, jsonapi_document, jsonapi_errors};
+
+/// A directory removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The shop on an SQLite file.
+async fn file_shop() -> (TestShop, TempDir) {
+    let dir = std::env::temp_dir().join(format!(
+        "glue-shop-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let url = format!("sqlite://{}", dir.join("shop.db").display());
+    let shop = example_shop::Shop::open(&url)
+        .await
+        .expect("the shop opens on an SQLite file");
+    (TestShop(shop), TempDir(dir))
+}
+
+async fn postgres_shop() -> Option<TestShop> {
+    let url = crate::postgres::fresh_database().await?;
+    let shop = example_shop::Shop::open(&url)
+        .await
+        .expect("the shop opens on PostgreSQL");
+    Some(TestShop(shop))
+}
+
+macro_rules! on_both {
+    ($name:ident, $scenario:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let (shop, _dir) = super::file_shop().await;
+                super::$scenario(shop).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(shop) = super::postgres_shop().await {
+                    super::$scenario(shop).await;
+                }
+            }
+        }
+    };
+}
+
+fn patch(kind: &str, id: &str, attributes: &Value) -> Value {
+    json!({"data": {"type": kind, "id": id, "attributes": attributes}})
+}
+
+on_both!(different_members, patches_of_different_members_all_survive);
+async fn patches_of_different_members_all_survive(shop: TestShop) {
+    let backend = shop.backend();
+    for round in 0..5 {
+        let changes = [
+            json!({"firstName": format!("First{round}")}),
+            json!({"lastName": format!("Last{round}")}),
+            json!({"status": if round % 2 == 0 { "inactive" } else { "pending" }}),
+            json!({"creditLimit": 100.0 + f64::from(round)}),
+        ];
+        let requests = changes.iter().map(|change| {
+            call(Method::PATCH, "/customers/DE--3")
+                .jsonapi(&patch("customers", "DE--3", change))
+                .send(&backend)
+        });
+        for answer in futures_util::future::join_all(requests).await {
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+        }
+        let read = get("/customers/DE--3").send(&backend).await;
+        let attributes = jsonapi_document(&read, StatusCode::OK)["data"]["attributes"].clone();
+        assert_eq!(
+            attributes["firstName"],
+            format!("First{round}"),
+            "round {round}"
+        );
+        assert_eq!(
+            attributes["lastName"],
+            format!("Last{round}"),
+            "round {round}"
+        );
+        assert_eq!(
+            attributes["status"],
+            if round % 2 == 0 {
+                "inactive"
+            } else {
+                "pending"
+            }
+        );
+        assert_eq!(attributes["creditLimit"], 100.0 + f64::from(round));
+    }
+}
+
+on_both!(versions, every_shop_item_has_a_version);
+async fn every_shop_item_has_a_version(shop: TestShop) {
+    let backend = shop.backend();
+    for url in [
+        "/customers/DE--1",
+        "/products/SKU-0001",
+        "/customers/DE--1/addresses",
+    ] {
+        let url = if url.ends_with("addresses") {
+            let list = get(url).send(&backend).await;
+            let list = jsonapi_document(&list, StatusCode::OK);
+            let uuid = list["data"][0]["id"]
+                .as_str()
+                .expect("DE--1 has an address");
+            format!("{url}/{uuid}")
+        } else {
+            url.to_owned()
+        };
+        let read = get(&url).send(&backend).await;
+        let document = jsonapi_document(&read, StatusCode::OK);
+        let tag = read.header("etag").expect("an ETag").to_owned();
+        assert_eq!(tag, "\"1\"", "{url}: a row never written is at version 1");
+        let cached = get(&url).header("if-none-match", &tag).send(&backend).await;
+        assert_eq!(cached.status, StatusCode::NOT_MODIFIED, "{url}");
+        let kind = document["data"]["type"].as_str().unwrap().to_owned();
+        let id = document["data"]["id"].as_str().unwrap().to_owned();
+        let change = match kind.as_str() {
+            "customers" => json!({"lastName": "Changed"}),
+            "products" => json!({"stock": 5}),
+            _ => json!({"city": "Changed"}),
+        };
+        let written = call(Method::PATCH, &url)
+            .header("if-match", &tag)
+            .jsonapi(&patch(&kind, &id, &change))
+            .send(&backend)
+            .await;
+        assert_eq!(written.status, StatusCode::OK, "{url}: {}", written.text());
+        assert_eq!(written.header("etag"), Some("\"2\""), "{url}");
+        let stale = call(Method::PATCH, &url)
+            .header("if-match", &tag)
+            .jsonapi(&patch(&kind, &id, &change))
+            .send(&backend)
+            .await;
+        let errors = jsonapi_errors(&stale, StatusCode::PRECONDITION_FAILED);
+        assert_eq!(errors[0]["code"], "precondition_failed", "{url}");
+        let stale_delete = call(Method::DELETE, &url)
+            .header("if-match", &tag)
+            .send(&backend)
+            .await;
+        assert_eq!(
+            stale_delete.status,
+            StatusCode::PRECONDITION_FAILED,
+            "{url}"
+        );
+        let still = get(&url).send(&backend).await;
+        assert_eq!(
+            still.status,
+            StatusCode::OK,
+            "{url}: the refused delete kept it"
+        );
+    }
+}
+
+on_both!(same_version, of_writers_that_read_one_version_one_wins);
+async fn of_writers_that_read_one_version_one_wins(shop: TestShop) {
+    let backend = shop.backend();
+    let writers = (0..8).map(|n| {
+        call(Method::PATCH, "/customers/DE--4")
+            .header("if-match", "\"1\"")
+            .jsonapi(&patch(
+                "customers",
+                "DE--4",
+                &json!({"creditLimit": f64::from(n)}),
+            ))
+            .send(&backend)
+    });
+    let answers = futures_util::future::join_all(writers).await;
+    let winners: Vec<&crate::common::Answer> = answers
+        .iter()
+        .filter(|answer| answer.status == StatusCode::OK)
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one write wins");
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.status == StatusCode::OK || a.status == StatusCode::PRECONDITION_FAILED)
+    );
+    let won = winners[0].json()["data"]["attributes"]["creditLimit"].clone();
+    let read = get("/customers/DE--4").send(&backend).await;
+    let attributes = jsonapi_document(&read, StatusCode::OK)["data"]["attributes"].clone();
+    assert_eq!(
+        attributes["creditLimit"], won,
+        "the final state is the winner's"
+    );
+    assert_eq!(read.header("etag"), Some("\"2\""));
+}
