@@ -101,6 +101,17 @@ impl<R: Resource> Context<R> {
         &self.written
     }
 
+    /// The transactions of the atomic request this operation is part of (SPEC §12.3);
+    /// `None` for a request of its own.
+    #[must_use]
+    pub fn transactions(&self) -> Option<&crate::atomic::Transactions> {
+        self.request
+            .parts
+            .extensions
+            .get::<std::sync::Arc<crate::atomic::Transactions>>()
+            .map(|transactions| &**transactions)
+    }
+
     /// Whether the write carries `If-Match` with an entity tag (SPEC §12.1). The framework has
     /// checked it against the item it loaded; a processor must still write only if the
     /// stored version is that one, in the same statement or transaction as the write, and

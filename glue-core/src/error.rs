@@ -293,6 +293,30 @@ impl GlueError {
         &self.inner.errors
     }
 
+    /// The same errors, pointing into operation `index` of an atomic request (SPEC §12.3):
+    /// `/atomic:operations/2/data/attributes/email`; an error without a place points at the
+    /// operation.
+    #[must_use]
+    pub fn in_operation(mut self, index: usize) -> Self {
+        let prefix = format!("/atomic:operations/{index}");
+        for error in &mut self.inner.errors {
+            let pointer = match error.source.take() {
+                Some(ErrorSource::Pointer(pointer)) => format!("{prefix}{pointer}"),
+                Some(ErrorSource::Property(path)) => {
+                    property_pointer(&format!("{prefix}/data/attributes"), &path)
+                }
+                Some(ErrorSource::Identifier(_)) => format!("{prefix}/data/id"),
+                Some(other @ (ErrorSource::Parameter(_) | ErrorSource::Header(_))) => {
+                    error.source = Some(other);
+                    continue;
+                }
+                None => prefix.clone(),
+            };
+            error.source = Some(ErrorSource::Pointer(pointer));
+        }
+        self
+    }
+
     /// Headers to add to the answer.
     #[must_use]
     pub fn headers(&self) -> &HeaderMap {

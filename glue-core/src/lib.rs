@@ -79,6 +79,7 @@
 extern crate self as glue_core;
 
 mod app;
+pub mod atomic;
 mod auth;
 pub mod body;
 pub mod concurrency;

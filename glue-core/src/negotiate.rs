@@ -264,6 +264,15 @@ fn weight(text: &str) -> f32 {
 }
 
 /// Separates the `q` weight (and any accept-extension after it) from the media type.
+/// The media ranges of an `Accept` header that are acceptable at all (weight above 0),
+/// without their weights.
+pub(crate) fn acceptable_ranges(text: &str) -> impl Iterator<Item = MediaRange<'_>> {
+    MediaTypeList::new(text).filter_map(|item| {
+        let (weight, media) = split_weight(item.ok()?);
+        (weight > 0.0).then_some(MediaRange { inner: media })
+    })
+}
+
 fn split_weight(media: MediaType<'_>) -> (f32, MediaType<'_>) {
     let Some(position) = media
         .params

@@ -11,8 +11,8 @@ use crate::handler::read::{collection, get as read_item, related};
 use crate::handler::write::{create, delete as remove, replace, update};
 use crate::handler::{LoadRelated, Serve};
 use crate::provider::{
-    CollectionProvider, CreateProcessor, DeleteProcessor, ItemProvider, ReplaceProcessor,
-    UpdateProcessor,
+    CollectionProvider, CreateProcessor, DeleteProcessor, ItemProvider, Processor,
+    ReplaceProcessor, UpdateProcessor,
 };
 use crate::resource::{Op, Resource};
 
@@ -74,6 +74,23 @@ where
     R::Processor: DeleteProcessor<R>,
 {
     Op::erase(remove::<R> as Serve<R>)
+}
+
+/// Whether the processor's writes join an atomic request's transaction: for resources that
+/// declare a write.
+#[must_use]
+pub fn transactions<R: Resource>() -> Op<R>
+where
+    R::Processor: Processor<R>,
+{
+    Op::erase(joins::<R> as fn(&R::Processor) -> bool)
+}
+
+fn joins<R: Resource>(processor: &R::Processor) -> bool
+where
+    R::Processor: Processor<R>,
+{
+    processor.joins_transactions()
 }
 
 /// Checks, at compile time, that the target of a relationship can be loaded: its provider

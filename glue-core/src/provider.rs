@@ -141,6 +141,13 @@ pub trait Processor<R: Resource>: Send + Sync + 'static {
         let _ = (ctx, item, previous);
         async { Ok(Vec::new()) }
     }
+
+    /// Whether the writes can join the transaction of an atomic request (SPEC §12.3): the
+    /// processor takes it from [`Context::transactions`](crate::Context::transactions) and
+    /// writes nothing permanent itself. `false` (the default) refuses such requests with 400.
+    fn joins_transactions(&self) -> bool {
+        false
+    }
 }
 
 /// Post: stores a new item.

@@ -67,22 +67,33 @@ struct ReadmeQuickStart;
 /// The JSON:API media type.
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 
-/// The media type parameters JSON:API allows (SPEC §2.2, §2.3).
-const ALLOWED_PARAMETERS: [&str; 3] = ["ext", "profile", "version"];
+/// The media type parameters JSON:API allows besides `ext` (SPEC §2.2, §2.3).
+const ALLOWED_PARAMETERS: [&str; 2] = ["profile", "version"];
 
 const HEADER: &[u8] = br#"{"jsonapi":{"version":"1.1"},"#;
 
 /// The JSON:API 1.1 convention.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct JsonApi {
-    _private: (),
+    extensions: Vec<&'static str>,
 }
 
 impl JsonApi {
-    /// The JSON:API convention.
+    /// The JSON:API convention, with no extension.
     #[must_use]
     pub const fn new() -> Self {
-        Self { _private: () }
+        Self {
+            extensions: Vec::new(),
+        }
+    }
+
+    /// Supports an extension (`glue_core::atomic::ATOMIC_EXTENSION`): media types whose `ext`
+    /// names it are accepted. A media type with an `ext` the convention does not support is
+    /// not: 415 as a `Content-Type`, 406 as the only JSON:API type in `Accept` (JSON:API 1.1).
+    #[must_use]
+    pub fn extension(mut self, uri: &'static str) -> Self {
+        self.extensions.push(uri);
+        self
     }
 }
 
@@ -97,9 +108,12 @@ impl Convention for JsonApi {
 
     fn accepts(&self, media: &MediaRange<'_>) -> bool {
         media.is("application", "vnd.api", Some("json"))
-            && media
-                .params()
-                .all(|(name, _)| ALLOWED_PARAMETERS.contains(&name.as_ref()))
+            && media.params().all(|(name, value)| match name.as_ref() {
+                "ext" => value
+                    .split_whitespace()
+                    .all(|uri| self.extensions.contains(&uri)),
+                other => ALLOWED_PARAMETERS.contains(&other),
+            })
     }
 
     fn default_page_form(&self) -> Option<&'static str> {

@@ -107,6 +107,12 @@ impl Database {
         self.statements.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// What tells this database apart from others (its clones share it): the key of its
+    /// transaction in an atomic request.
+    pub(crate) fn key(&self) -> usize {
+        Arc::as_ptr(&self.statements) as usize
+    }
+
     pub(crate) fn max_attempts(&self) -> u32 {
         self.attempts
     }

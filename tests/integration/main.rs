@@ -4,6 +4,7 @@
 mod common;
 mod fixtures;
 
+mod atomic;
 mod auth;
 mod building;
 mod concurrency;

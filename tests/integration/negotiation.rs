@@ -266,18 +266,46 @@ async fn jsonapi_with_other_parameters_falls_through_to_another_entry() {
 }
 
 #[tokio::test]
-async fn jsonapi_with_ext_or_profile_parameters_is_acceptable() {
+async fn jsonapi_with_supported_ext_or_any_profile_is_acceptable() {
+    // The backend supports the atomic extension (SPEC §12.3); profiles need no support.
     let router = shop().await.backend();
     for accept in [
         "application/vnd.api+json; ext=\"https://jsonapi.org/ext/atomic\"",
         "application/vnd.api+json; profile=\"https://example.com/profiles/timestamps\"",
-        "application/vnd.api+json; ext=\"https://example.com/a\"; profile=\"https://example.com/b\"",
+        "application/vnd.api+json; ext=\"https://jsonapi.org/ext/atomic\"; profile=\"https://example.com/b\"",
         "application/vnd.api+json;profile=\"https://example.com/b\";q=0.9, application/json;q=0.1",
     ] {
         let answer = get("/customers/DE--1").accept(accept).send(&router).await;
         let document = jsonapi_document(&answer, StatusCode::OK);
         assert_eq!(document["data"]["id"], "DE--1", "{accept}");
     }
+}
+
+#[tokio::test]
+async fn jsonapi_with_an_unsupported_ext_alone_is_406() {
+    // JSON:API 1.1: every JSON:API type in Accept names an extension the server lacks.
+    for router in [shop().await.backend(), shop().await.storefront()] {
+        for accept in [
+            "application/vnd.api+json; ext=\"https://example.com/a\"",
+            "application/vnd.api+json; ext=\"https://jsonapi.org/ext/atomic https://example.com/a\"",
+        ] {
+            let answer = get("/customers/DE--1").accept(accept).send(&router).await;
+            let errors = jsonapi_errors(&answer, StatusCode::NOT_ACCEPTABLE);
+            assert_eq!(errors[0]["source"]["header"], "Accept", "{accept}");
+        }
+    }
+    // The storefront does not serve atomic operations: their extension is unsupported there.
+    let storefront = shop().await.storefront();
+    let answer = get("/products/SKU-0001")
+        .accept("application/vnd.api+json; ext=\"https://jsonapi.org/ext/atomic\"")
+        .send(&storefront)
+        .await;
+    jsonapi_errors(&answer, StatusCode::NOT_ACCEPTABLE);
+    let answer = get("/products/SKU-0001")
+        .accept("application/vnd.api+json; ext=\"https://example.com/a\", application/vnd.api+json;q=0.5")
+        .send(&storefront)
+        .await;
+    jsonapi_document(&answer, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -386,18 +414,17 @@ async fn a_jsonapi_content_type_with_other_parameters_is_415() {
 }
 
 #[tokio::test]
-async fn a_jsonapi_content_type_with_ext_or_profile_is_accepted() {
+async fn a_jsonapi_content_type_with_a_profile_is_accepted_and_with_an_unsupported_ext_is_415() {
     let notes = Notes::with(0);
     let router = app(notes.clone());
     for (index, content_type) in [
-        "application/vnd.api+json; ext=\"https://jsonapi.org/ext/atomic\"",
         "application/vnd.api+json; profile=\"https://example.com/profiles/timestamps\"",
-        "application/vnd.api+json;ext=\"https://example.com/a\";profile=\"https://example.com/b\"",
+        "application/vnd.api+json;profile=\"https://example.com/a https://example.com/b\"",
     ]
     .into_iter()
     .enumerate()
     {
-        let title = format!("Extended {index}");
+        let title = format!("Profiled {index}");
         let answer = call(Method::POST, "/notes")
             .raw(
                 content_type,
@@ -411,7 +438,25 @@ async fn a_jsonapi_content_type_with_ext_or_profile_is_accepted() {
             "{content_type}"
         );
     }
-    assert!(notes.get(3).is_some());
+    // This application supports no extension (SPEC §12.3, JSON:API 1.1).
+    for content_type in [
+        "application/vnd.api+json; ext=\"https://jsonapi.org/ext/atomic\"",
+        "application/vnd.api+json;ext=\"https://example.com/a\";profile=\"https://example.com/b\"",
+    ] {
+        let answer = call(Method::POST, "/notes")
+            .raw(content_type, &new_note(&json!({"title": "No"})).to_string())
+            .send(&router)
+            .await;
+        let errors = jsonapi_errors(&answer, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            errors[0]["source"]["header"], "Content-Type",
+            "{content_type}"
+        );
+    }
+    assert!(
+        notes.get(2).is_some() && notes.get(3).is_none(),
+        "only the accepted writes created notes"
+    );
 }
 
 #[tokio::test]

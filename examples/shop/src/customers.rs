@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use glue_core::store::StoredResource;
 use glue_core::{ApiResource, Context, FieldError, GlueError};
 use glue_sql::{Hooks, SqlStore, UniqueAnswer, Write, WriteKind};
+use sqlx::AnyConnection;
 use validator::Validate;
 
 use crate::db::{Db, date_time_text};
@@ -136,10 +137,8 @@ impl Account for Customer {
 /// whatever its case; a password is stored as its Argon2id hash and a new one ends the refresh
 /// tokens issued under the old; a new customer's reference is `DE--{idCustomer}`, known once
 /// the row is inserted; `createdAt` is the time of the insert.
-#[derive(Debug, Clone)]
-pub struct AccountRules {
-    db: Db,
-}
+#[derive(Debug, Clone, Copy)]
+pub struct AccountRules;
 
 impl AccountRules {
     /// Customers of the `customers` table, their email unique (the `customers_email` index on
@@ -149,7 +148,7 @@ impl AccountRules {
         SqlStore::<R>::new(db.database())
             .constraint("customers_email", "email")
             .unique_violations(UniqueAnswer::Invalid)
-            .hooks(Self { db: db.clone() })
+            .hooks(Self)
     }
 }
 
@@ -159,6 +158,7 @@ impl<R: Account> Hooks<R> for AccountRules {
         _ctx: &Context<R>,
         item: &R,
         _previous: Option<&R>,
+        connection: &mut AnyConnection,
     ) -> Result<Vec<FieldError>, GlueError> {
         // Checked here too, so that a taken email is reported with the other errors; the
         // index decides between two writes that race past this check.
@@ -167,7 +167,7 @@ impl<R: Account> Hooks<R> for AccountRules {
         )
         .bind(item.email())
         .bind(item.reference())
-        .fetch_optional(self.db.pool())
+        .fetch_optional(connection)
         .await
         .map_err(GlueError::internal)?;
         Ok(taken

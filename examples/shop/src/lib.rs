@@ -50,6 +50,7 @@ use crate::db::Db;
 use crate::products::{Product, StorefrontProduct, catalogue_store, product_store};
 use crate::storefront::{AddressBook, StorefrontAddress, StorefrontCustomer};
 use crate::stores::{Store, StoreAt, StoreEu, StoreStore};
+use glue_core::atomic::ATOMIC_EXTENSION;
 
 /// The locales both applications answer in (SPEC §2.5), the default first.
 pub const LOCALES: [&str; 2] = ["de_DE", "en_US"];
@@ -241,8 +242,9 @@ impl Shop {
             RefreshTokens::new(self.db.clone()),
         );
         let application = Application::backend()
-            .convention(JsonApi::new())
+            .convention(JsonApi::new().extension(ATOMIC_EXTENSION))
             .convention(PlainJson::new())
+            .atomic_operations()
             .locales(LOCALES)
             .standard_pagination()
             .authenticator(BearerAuthenticator::new(Arc::clone(&self.tokens)))

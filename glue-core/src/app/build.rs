@@ -68,11 +68,30 @@ fn build(application: Application) -> Result<App, BuildError> {
             table.add_operation(meta, operation, index, settings)?;
         }
     }
-    let mut endpoints = Vec::with_capacity(application.endpoints.len());
+    let mut endpoints = Vec::with_capacity(application.endpoints.len() + 1);
     for (path, methods, endpoint) in application.endpoints {
         table.add_endpoint(&path, &methods, endpoints.len(), &*endpoint)?;
         endpoints.push(endpoint);
     }
+    let atomic = match &application.atomic {
+        Some(path) => {
+            let media = format!(
+                "application/vnd.api+json; ext=\"{}\"",
+                crate::atomic::ATOMIC_EXTENSION
+            );
+            let accepted = crate::negotiate::MediaRange::parse(&media)
+                .is_some_and(|media| application.conventions.iter().any(|c| c.accepts(&media)));
+            if !accepted {
+                return Err(BuildError::AtomicWithoutExtension(application.name));
+            }
+            let endpoint: Arc<dyn crate::endpoint::ErasedEndpoint> =
+                Arc::new(crate::atomic::AtomicOperations);
+            table.add_endpoint(path, &[Method::POST], endpoints.len(), &*endpoint)?;
+            endpoints.push(endpoint);
+            Some(endpoints.len() - 1)
+        }
+        None => None,
+    };
     let resources: Vec<&'static ResourceMeta> = application
         .resources
         .iter()
@@ -130,6 +149,7 @@ fn build(application: Application) -> Result<App, BuildError> {
             fixed: application.code_bucket,
             known,
         },
+        atomic,
     })
 }
 

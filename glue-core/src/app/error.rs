@@ -6,6 +6,11 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// Atomic operations are served, but no convention accepts their media type.
+    #[error(
+        "application `{0}` serves atomic operations, but no convention accepts their media type; add the extension to the JSON:API convention"
+    )]
+    AtomicWithoutExtension(String),
     /// The application offers no convention.
     #[error("application `{0}` offers no convention; add one with `.convention(...)`")]
     NoConvention(String),

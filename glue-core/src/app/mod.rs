@@ -49,6 +49,7 @@ pub struct Application {
     pub(super) endpoints: Vec<(String, Vec<Method>, Arc<dyn ErasedEndpoint>)>,
     pub(super) locales: Vec<Arc<str>>,
     pub(super) code_bucket: Option<Arc<str>>,
+    pub(super) atomic: Option<String>,
 }
 
 impl std::fmt::Debug for Application {
@@ -93,6 +94,7 @@ impl Application {
             endpoints: Vec::new(),
             locales: Vec::new(),
             code_bucket: None,
+            atomic: None,
         }
     }
 
@@ -222,6 +224,15 @@ impl Application {
             methods.into_iter().collect(),
             Arc::new(endpoint),
         ));
+        self
+    }
+
+    /// Serves the JSON:API Atomic Operations extension at `POST /operations` (SPEC §12.3):
+    /// writes to resources whose processors join transactions (such as `glue_sql::SqlStore`),
+    /// all or nothing. A convention must accept the extension's media type
+    /// (`JsonApi::new().extension(ATOMIC_EXTENSION)`), or building fails.
+    pub fn atomic_operations(mut self) -> Self {
+        self.atomic = Some("/operations".to_owned());
         self
     }
 

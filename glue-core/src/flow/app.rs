@@ -26,6 +26,8 @@ pub(crate) struct App {
     pub(crate) links: LinkSettings,
     pub(crate) body_limit: usize,
     pub(crate) buckets: Buckets,
+    /// The endpoint that serves atomic operations (SPEC §12.3), when the application does.
+    pub(crate) atomic: Option<usize>,
 }
 
 /// Who is calling, and who decides what they may do.

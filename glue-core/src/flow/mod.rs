@@ -16,6 +16,7 @@
 //! [`endpoint`].
 
 mod app;
+mod atomic;
 mod authenticate;
 mod authorize;
 mod body;
@@ -171,6 +172,18 @@ impl App {
         encode::finish(response, &scope, head)
     }
 
+    /// [`serve`](Self::serve) for one operation of an atomic request, behind a box: the
+    /// atomic endpoint runs the flow from within the flow.
+    fn serve_operation<'a>(
+        &'a self,
+        parts: http::request::Parts,
+        body: http_body_util::Full<bytes::Bytes>,
+        scope: &'a Scope,
+        accepted: crate::negotiate::Accepted,
+    ) -> crate::body::BoxFuture<'a, Result<Response<Body>, GlueError>> {
+        Box::pin(self.serve(parts, body, scope, accepted))
+    }
+
     /// Route, negotiate, authenticate, parse the query, authorize, run, encode.
     async fn serve<B>(
         &self,
@@ -186,6 +199,9 @@ impl App {
     {
         let matched = match route::route(self, &parts)? {
             route::Target::Options(allow) => return Ok(encode::options(allow)),
+            route::Target::Endpoint(endpoint) if self.atomic == Some(endpoint.target.endpoint) => {
+                return atomic::serve(self, parts, body, scope).await;
+            }
             route::Target::Endpoint(endpoint) => {
                 return endpoint::serve(self, endpoint, parts, body, scope).await;
             }

@@ -87,6 +87,8 @@ pub(crate) trait ErasedHandler: RelatedSource {
     fn serves(&self, kind: OperationKind) -> bool;
     /// Whether relationships can load the resource's items (its provider lists them).
     fn lists(&self) -> bool;
+    /// Whether the processor's writes join an atomic request's transaction.
+    fn joins_transactions(&self) -> bool;
     fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>>;
 }
 
@@ -135,6 +137,7 @@ struct Servers<R: Resource> {
     patch: Option<Serve<R>>,
     delete: Option<Serve<R>>,
     related: Option<LoadRelated<R>>,
+    joins: Option<fn(&R::Processor) -> bool>,
 }
 
 impl<R: Resource> Servers<R> {
@@ -152,6 +155,10 @@ impl<R: Resource> Servers<R> {
                 .related
                 .as_ref()
                 .and_then(|op| op.typed::<LoadRelated<R>>()),
+            joins: operations
+                .transactions
+                .as_ref()
+                .and_then(|op| op.typed::<fn(&R::Processor) -> bool>()),
         }
     }
 
@@ -230,6 +237,12 @@ impl<R: Resource> ErasedHandler for TypedHandler<R> {
 
     fn lists(&self) -> bool {
         self.servers.related.is_some()
+    }
+
+    fn joins_transactions(&self) -> bool {
+        self.servers
+            .joins
+            .is_some_and(|joins| joins(&self.processor))
     }
 
     fn handle<'a>(&'a self, call: Call<'a>) -> BoxFuture<'a, Result<Output, GlueError>> {

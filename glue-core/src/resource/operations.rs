@@ -25,6 +25,8 @@ pub struct Operations<R> {
     pub delete: Option<Op<R>>,
     /// Loading the resource's items into another resource's document (its collection).
     pub related: Option<Op<R>>,
+    /// Whether the processor's writes can join an atomic request's transaction.
+    pub transactions: Option<Op<R>>,
 }
 
 impl<R> Operations<R> {
@@ -39,6 +41,7 @@ impl<R> Operations<R> {
             patch: None,
             delete: None,
             related: None,
+            transactions: None,
         }
     }
 }

@@ -29,6 +29,17 @@ impl Model {
         let put = entry(OperationKind::Put, "put");
         let patch = entry(OperationKind::Patch, "patch");
         let delete = entry(OperationKind::Delete, "delete");
+        let writes = [
+            OperationKind::Post,
+            OperationKind::Put,
+            OperationKind::Patch,
+            OperationKind::Delete,
+        ];
+        let transactions = if writes.iter().any(|kind| self.declares(*kind)) {
+            quote!(::core::option::Option::Some(#private::operations::transactions::<Self>()))
+        } else {
+            quote!(::core::option::Option::None)
+        };
         quote! {
             fn operations() -> #private::Operations<Self> {
                 #[allow(unused_imports)]
@@ -41,6 +52,7 @@ impl Model {
                     patch: #patch,
                     delete: #delete,
                     related: (&&#private::operations::RelatedProbe::<Self>::new()).related(),
+                    transactions: #transactions,
                 }
             }
         }

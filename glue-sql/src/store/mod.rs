@@ -46,6 +46,7 @@
 //!
 //! [`Table`]: crate::Table
 
+mod connection;
 mod errors;
 mod serve;
 mod values;
@@ -169,13 +170,16 @@ pub trait Hooks<R: StoredResource>: Send + Sync + 'static {
     /// Checks that need the store (uniqueness that differs from a constraint's, rules across
     /// rows), reported with the declared rules in one 422 (SPEC §3.8); see
     /// [`Processor::validate`](glue_core::Processor::validate).
+    /// `connection` is the request's: inside an atomic request, its transaction, which
+    /// sees the writes of the operations before.
     fn validate(
         &self,
         ctx: &Context<R>,
         item: &R,
         previous: Option<&R>,
+        connection: &mut AnyConnection,
     ) -> impl Future<Output = Result<Vec<glue_core::FieldError>, GlueError>> + Send {
-        let _ = (ctx, item, previous);
+        let _ = (ctx, item, previous, connection);
         async { Ok(Vec::new()) }
     }
 

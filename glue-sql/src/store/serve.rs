@@ -19,6 +19,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Connection, Row};
 use tokio::sync::mpsc;
 
+use super::connection::Conn;
 use super::errors::{ErrorMap, Failure, unavailable};
 use super::values::{RowSource, expr, from_text};
 use super::{Hooks, Identifiers, Inner, SqlStore, Write, WriteKind};
@@ -40,6 +41,16 @@ impl<H> Inner<H> {
             Failure::Answer(answer) => answer,
             Failure::Transient(error) => unavailable(error),
         }
+    }
+
+    /// The connection of a request: its atomic transaction, else one of the pool.
+    async fn connection<'a, R: StoredResource>(
+        &self,
+        ctx: &'a Context<R>,
+    ) -> Result<Conn<'a>, GlueError> {
+        Conn::open(&self.db, ctx.transactions())
+            .await
+            .map_err(|error| self.answer(error))
     }
 
     fn item<R: StoredResource>(&self, table: &Table, row: &AnyRow) -> Result<R, GlueError> {
@@ -114,7 +125,11 @@ impl<H> Inner<H> {
     }
 
     /// A sub-resource's parent must exist (404 names it); one `SELECT` per parent.
-    async fn require_parents<R: StoredResource>(&self, ctx: &Context<R>) -> Result<(), GlueError> {
+    async fn require_parents<R: StoredResource>(
+        &self,
+        ctx: &Context<R>,
+        connection: &mut AnyConnection,
+    ) -> Result<(), GlueError> {
         for (relationship, variable) in self.parents() {
             let target: &'static ResourceMeta = (relationship.target)();
             let Some(value) = ctx.uri_variable(variable) else {
@@ -142,7 +157,7 @@ impl<H> Inner<H> {
                     statement
                         .query()
                         .map_err(GlueError::internal)?
-                        .fetch_optional(self.db.pool())
+                        .fetch_optional(&mut *connection)
                         .await
                         .map_err(|error| self.answer(error))?
                         .is_some()
@@ -175,18 +190,19 @@ impl<R: StoredResource, H: Hooks<R>> ItemProvider<R> for SqlStore<R, H> {
             select.and_where(condition);
         }
         let statement = build(&select, inner.db.dialect());
+        let mut connection = inner.connection(ctx).await?;
         inner.db.count_statement();
         let row = statement
             .query()
             .map_err(GlueError::internal)?
-            .fetch_optional(inner.db.pool())
+            .fetch_optional(&mut *connection)
             .await
             .map_err(|error| inner.answer(error))?;
         match row {
             Some(row) => inner.item(table, &row).map(Some),
             None => {
                 // "Customer DE--99 not found." rather than the address's 404.
-                inner.require_parents(ctx).await?;
+                inner.require_parents(ctx, &mut connection).await?;
                 Ok(None)
             }
         }
@@ -214,8 +230,9 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
 impl<R: StoredResource, H: Hooks<R>> CollectionProvider<R> for SqlStore<R, H> {
     async fn collection(&self, ctx: &Context<R>) -> Result<Paginated<R>, GlueError> {
         let inner = &*self.inner;
+        let mut connection = inner.connection(ctx).await?;
         if !ctx.is_include() {
-            inner.require_parents(ctx).await?;
+            inner.require_parents(ctx, &mut connection).await?;
         }
         let query = ctx.query();
         let select = self.select(ctx, query);
@@ -225,7 +242,7 @@ impl<R: StoredResource, H: Hooks<R>> CollectionProvider<R> for SqlStore<R, H> {
             .rows(dialect)
             .query()
             .map_err(GlueError::internal)?
-            .fetch_all(inner.db.pool())
+            .fetch_all(&mut *connection)
             .await
             .map_err(|error| inner.answer(error))?;
         let table = inner.table_for(ctx.locale());
@@ -240,7 +257,7 @@ impl<R: StoredResource, H: Hooks<R>> CollectionProvider<R> for SqlStore<R, H> {
                     .count(dialect)
                     .query()
                     .map_err(GlueError::internal)?
-                    .fetch_one(inner.db.pool())
+                    .fetch_one(&mut *connection)
                     .await
                     .map_err(|error| inner.answer(error))?;
                 let count: i64 = row.try_get(0).map_err(GlueError::internal)?;
@@ -252,7 +269,9 @@ impl<R: StoredResource, H: Hooks<R>> CollectionProvider<R> for SqlStore<R, H> {
     }
 
     fn stream(&self, ctx: &Context<R>) -> Option<ItemStream<R>> {
-        if !ctx.is_include() && self.inner.parents().next().is_some() {
+        if ctx.transactions().is_some()
+            || (!ctx.is_include() && self.inner.parents().next().is_some())
+        {
             // The parent is checked first: the whole list, not a stream.
             return None;
         }
@@ -305,13 +324,20 @@ impl<R: StoredResource, H: Hooks<R>> Processor<R> for SqlStore<R, H> {
         item: &R,
         previous: Option<&R>,
     ) -> Result<Vec<FieldError>, GlueError> {
-        self.inner.hooks.validate(ctx, item, previous).await
+        let mut connection = self.inner.connection(ctx).await?;
+        self.inner
+            .hooks
+            .validate(ctx, item, previous, &mut connection)
+            .await
+    }
+
+    fn joins_transactions(&self) -> bool {
+        true
     }
 }
 
 impl<R: StoredResource, H: Hooks<R>> CreateProcessor<R> for SqlStore<R, H> {
     async fn create(&self, ctx: &Context<R>, item: R) -> Result<R, GlueError> {
-        self.inner.require_parents(ctx).await?;
         self.write(ctx, WriteKind::Create, item, None).await
     }
 }
@@ -349,6 +375,20 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
         previous: Option<&R>,
     ) -> Result<R, GlueError> {
         let inner = &*self.inner;
+        if let Some(transactions) = ctx.transactions() {
+            // Part of an atomic request: its transaction, committed by the router.
+            let mut connection = Conn::open(&inner.db, Some(transactions))
+                .await
+                .map_err(|error| inner.answer(error))?;
+            return match self
+                .write_in(&mut connection, ctx, kind, item, previous)
+                .await
+            {
+                Ok(stored) => Ok(stored),
+                Err(Failure::Answer(answer)) => Err(answer),
+                Err(Failure::Transient(error)) => Err(unavailable(error)),
+            };
+        }
         let attempts = inner.db.max_attempts();
         let mut attempt = 0;
         loop {
@@ -397,6 +437,9 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
         previous: Option<&R>,
     ) -> Result<R, Failure> {
         let inner = &*self.inner;
+        if kind == WriteKind::Create {
+            inner.require_parents(ctx, connection).await?;
+        }
         let columns = match kind {
             WriteKind::Create => made_identifier(inner).into_iter().collect(),
             _ => Vec::new(),
