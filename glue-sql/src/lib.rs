@@ -53,7 +53,7 @@ mod store;
 #[cfg(feature = "sqlx")]
 pub use database::Database;
 #[cfg(feature = "sqlx")]
-pub use store::{Hooks, Identifiers, SqlStore, UniqueAnswer, Write, WriteKind};
+pub use store::{Hooks, Identifiers, SqlResources, SqlStore, UniqueAnswer, Write, WriteKind};
 
 /// The SQL dialect to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -556,3 +556,64 @@ async fn chapters_belong_to_their_book(library: Library) {
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
 }
+
+/// A database that stays busy (another writer holds SQLite's lock): the write is tried
+/// again, then answered with 503 and `Retry-After`, and works once the lock is gone.
+#[tokio::test]
+async fn a_busy_database_is_503_with_retry_after() {
+    let dir = std::env::temp_dir().join(format!(
+        "glue-store-busy-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("library.db").display());
+    sqlx::any::install_default_drivers();
+    // Wait 20 ms for a lock, not sqlx's default 5 s.
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(2)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection.execute("PRAGMA busy_timeout = 20").await?;
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await
+        .expect("SQLite opens");
+    pool.execute("PRAGMA journal_mode = WAL")
+        .await
+        .expect("WAL");
+    let db = Database::new(pool, Dialect::Sqlite).attempts(3);
+    let library = library(db, Some(TempDir(dir.clone()))).await;
+    post_book(&library, "978-7", "Busy").await;
+
+    let mut other = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("a second connection");
+    other
+        .execute("BEGIN IMMEDIATE")
+        .await
+        .expect("the other writer takes the lock");
+    let before = library.db.statements();
+    let busy = call(Method::PATCH, "/books/978-7")
+        .jsonapi(&patch("books", "978-7", &json!({"pages": 2})))
+        .send(&library.router)
+        .await;
+    let errors = jsonapi_errors(&busy, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(errors[0]["code"], "unavailable");
+    assert_eq!(busy.header("retry-after"), Some("1"));
+    // The item was read once; the UPDATE was tried three times.
+    assert_eq!(library.db.statements() - before, 4);
+
+    other
+        .execute("ROLLBACK")
+        .await
+        .expect("the lock is released");
+    let done = call(Method::PATCH, "/books/978-7")
+        .jsonapi(&patch("books", "978-7", &json!({"pages": 2})))
+        .send(&library.router)
+        .await;
+    let document = jsonapi_document(&done, StatusCode::OK);
+    assert_eq!(document["data"]["attributes"]["pages"], 2);
+}

@@ -1,50 +1,4 @@
 //! [`SqlStore`]: every operation of a resource over one table, from its declaration.
-//!
-//! ```no_run
-//! use glue_core::{Application, ApiResource};
-//! use glue_sql::{Database, SqlStore};
-//!
-//! type Books = SqlStore<Book>;
-//!
-//! #[derive(ApiResource, Clone, Debug)]
-//! #[api(
-//!     table = "books",
-//!     operations(Get, GetCollection, Post, Put, Patch, Delete),
-//!     provider = Books,
-//!     processor = Books,
-//!     concurrency(version = "version"),
-//! )]
-//! struct Book {
-//!     #[api(identifier, writable = false)]
-//!     id: i64,
-//!     title: String,
-//!     #[api(writable = false)]
-//!     version: i64,
-//! }
-//!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let db = Database::connect("sqlite://books.db").await?;
-//! let store = SqlStore::<Book>::new(&db);
-//! let app = Application::new("api").resource::<Book>(store.clone(), store).build();
-//! # Ok(()) }
-//! ```
-//!
-//! - **Reads** push the filter, sort, page and sparse fieldset down to SQL (see [`Table`]);
-//!   `pagination=false` streams rows as they are read.
-//! - **Writes** run in one transaction each: `INSERT ... RETURNING` for Post, an `UPDATE` of
-//!   every writable column for Put, and of only the columns the request sent for Patch
-//!   (SPEC §12.2), `DELETE` for Delete. The version column is incremented (or the
-//!   `updated_at` set) in the same statement, and with `If-Match` the statement only
-//!   matches the version the framework checked: a concurrent change gives 412, never a lost
-//!   update (SPEC §12.1).
-//! - **Identifiers** are made by the database (an integer identifier that is not writable),
-//!   as UUIDs (a text identifier that is not writable), by the client (a writable one), or
-//!   by an application function ([`Identifiers`]).
-//! - **Errors** of the database become answers by constraint (see [`UniqueAnswer`]); a busy
-//!   database is tried again, then answered with 503 and `Retry-After`.
-//! - **Behaviour** is added with [`Hooks`], which run inside the write's transaction.
-//!
-//! [`Table`]: crate::Table
 
 mod connection;
 mod errors;
@@ -205,7 +159,53 @@ pub trait Hooks<R: StoredResource>: Send + Sync + 'static {
 /// No hooks.
 impl<R: StoredResource> Hooks<R> for () {}
 
-/// Reads and writes a resource in one table, from its declaration (see the [module](self)).
+/// Reads and writes a resource in one table, from its declaration.
+///
+/// ```no_run
+/// use glue_core::{Application, ApiResource};
+/// use glue_sql::{Database, SqlStore};
+///
+/// type Books = SqlStore<Book>;
+///
+/// #[derive(ApiResource, Clone, Debug)]
+/// #[api(
+///     table = "books",
+///     operations(Get, GetCollection, Post, Put, Patch, Delete),
+///     provider = Books,
+///     processor = Books,
+///     concurrency(version = "version"),
+/// )]
+/// struct Book {
+///     #[api(identifier, writable = false)]
+///     id: i64,
+///     title: String,
+///     #[api(writable = false)]
+///     version: i64,
+/// }
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let db = Database::connect("sqlite://books.db").await?;
+/// let store = SqlStore::<Book>::new(&db);
+/// let app = Application::new("api").resource::<Book>(store.clone(), store).build();
+/// # Ok(()) }
+/// ```
+///
+/// - **Reads** push the filter, sort, page and sparse fieldset down to SQL (see [`Table`]);
+///   `pagination=false` streams rows as they are read.
+/// - **Writes** run in one transaction each: `INSERT ... RETURNING` for Post, an `UPDATE` of
+///   every writable column for Put, and of only the columns the request sent for Patch
+///   (SPEC §12.2), `DELETE` for Delete. The version column is incremented (or the
+///   `updated_at` set) in the same statement, and with `If-Match` the statement only
+///   matches the version the framework checked: a concurrent change gives 412, never a lost
+///   update (SPEC §12.1).
+/// - **Identifiers** are made by the database (an integer identifier that is not writable),
+///   as UUIDs (a text identifier that is not writable), by the client (a writable one), or
+///   by an application function ([`Identifiers`]).
+/// - **Errors** of the database become answers by constraint (see [`UniqueAnswer`]); a busy
+///   database is tried again, then answered with 503 and `Retry-After`.
+/// - **Behaviour** is added with [`Hooks`], which run inside the write's transaction.
+///
+/// [`Table`]: crate::Table
 pub struct SqlStore<R, H = ()> {
     inner: Arc<Inner<H>>,
     resource: PhantomData<fn() -> R>,
@@ -398,5 +398,24 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
     #[must_use]
     pub fn hooks_ref(&self) -> &H {
         &self.inner.hooks
+    }
+}
+
+/// Mounts a resource stored by a plain [`SqlStore`] in one line.
+pub trait SqlResources {
+    /// Registers `R`, read and written by a [`SqlStore`] over `db`.
+    #[must_use]
+    fn sql_resource<R>(self, db: &Database) -> Self
+    where
+        R: StoredResource<Provider = SqlStore<R>, Processor = SqlStore<R>>;
+}
+
+impl SqlResources for glue_core::Application {
+    fn sql_resource<R>(self, db: &Database) -> Self
+    where
+        R: StoredResource<Provider = SqlStore<R>, Processor = SqlStore<R>>,
+    {
+        let store = SqlStore::<R>::new(db);
+        self.resource::<R>(store.clone(), store)
     }
 }
