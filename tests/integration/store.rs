@@ -93,6 +93,8 @@ struct Note {
     uuid: String,
     #[api(required)]
     body: String,
+    /// Optional in the declaration, but the column takes no null.
+    tag: Option<String>,
     #[api(writable = false)]
     updated_at: DateTime<Utc>,
 }
@@ -115,7 +117,11 @@ CREATE TABLE chapters (
     title    TEXT    NOT NULL,
     position INTEGER NOT NULL CHECK (position > 0)
 );
-CREATE TABLE notes (uuid TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE notes (
+    uuid TEXT PRIMARY KEY, body TEXT NOT NULL, tag TEXT NOT NULL DEFAULT 'none',
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE loans (id INTEGER PRIMARY KEY, isbn TEXT NOT NULL REFERENCES books (isbn));
 ";
 
 const POSTGRES_TABLES: &str = "
@@ -136,7 +142,11 @@ CREATE TABLE chapters (
     title    TEXT   NOT NULL,
     position BIGINT NOT NULL CHECK (position > 0)
 );
-CREATE TABLE notes (uuid TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE notes (
+    uuid TEXT PRIMARY KEY, body TEXT NOT NULL, tag TEXT NOT NULL DEFAULT 'none',
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE loans (id BIGSERIAL PRIMARY KEY, isbn TEXT NOT NULL REFERENCES books (isbn));
 ";
 
 /// The application over a database, with the database to count statements on.
@@ -409,7 +419,7 @@ async fn stale_writes_are_refused(library: Library) {
 on_both!(required_preconditions, notes_need_if_match);
 async fn notes_need_if_match(library: Library) {
     let created = call(Method::POST, "/notes")
-        .jsonapi(&json!({"data": {"type": "notes", "attributes": {"body": "hello"}}}))
+        .jsonapi(&json!({"data": {"type": "notes", "attributes": {"body": "hello", "tag": "t"}}}))
         .send(&library.router)
         .await;
     let document = jsonapi_document(&created, StatusCode::CREATED);
@@ -434,12 +444,30 @@ async fn notes_need_if_match(library: Library) {
     assert_eq!(errors[0]["code"], "if_match_required");
     let delete = call(Method::DELETE, &url).send(&library.router).await;
     assert_eq!(delete.status, StatusCode::PRECONDITION_REQUIRED);
+    // A null the column does not take: 422 at the property, nothing written.
+    let null = call(Method::PATCH, &url)
+        .header("if-match", &tag)
+        .jsonapi(&patch("notes", &uuid, &json!({"tag": null})))
+        .send(&library.router)
+        .await;
+    let errors = jsonapi_errors(&null, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(errors[0]["code"], "constraint");
+    assert_eq!(pointers(&errors), ["/data/attributes/tag"]);
     let conditional = call(Method::PATCH, &url)
         .header("if-match", &tag)
         .jsonapi(&patch("notes", &uuid, &json!({"body": "changed"})))
         .send(&library.router)
         .await;
     assert_eq!(conditional.status, StatusCode::OK, "{}", conditional.text());
+    let note = jsonapi_document(&conditional, StatusCode::OK);
+    assert_eq!(note["data"]["attributes"]["tag"], "t");
+
+    // A database that cannot be reached: 503, never a 500.
+    library.db.pool().close().await;
+    let closed = get(&url).send(&library.router).await;
+    let errors = jsonapi_errors(&closed, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(errors[0]["code"], "unavailable");
+    assert_eq!(closed.header("retry-after"), Some("1"));
 }
 
 on_both!(constraints, violations_are_answers);
@@ -477,6 +505,21 @@ async fn violations_are_answers(library: Library) {
     let errors = jsonapi_errors(&checked, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(errors[0]["code"], "constraint");
     assert_eq!(pointers(&errors), ["/data/attributes/position"]);
+
+    // A book that a loan still refers to cannot go: 409, and it stays.
+    library
+        .db
+        .pool()
+        .execute("INSERT INTO loans (isbn) VALUES ('978-4')")
+        .await
+        .expect("a loan");
+    let referenced = call(Method::DELETE, "/books/978-4")
+        .send(&library.router)
+        .await;
+    let errors = jsonapi_errors(&referenced, StatusCode::CONFLICT);
+    assert_eq!(errors[0]["code"], "reference");
+    let kept = get("/books/978-4").send(&library.router).await;
+    assert_eq!(kept.status, StatusCode::OK);
 }
 
 on_both!(sub_resources, chapters_belong_to_their_book);
@@ -616,4 +659,45 @@ async fn a_busy_database_is_503_with_retry_after() {
         .await;
     let document = jsonapi_document(&done, StatusCode::OK);
     assert_eq!(document["data"]["attributes"]["pages"], 2);
+}
+
+/// OpenAPI documents the versions (SPEC §12.1): `ETag` on reads and writes, `If-None-Match`
+/// and 304 on Get, `If-Match` and 412 on writes, required with 428 where the resource says.
+#[tokio::test]
+async fn openapi_documents_entity_tags_and_preconditions() {
+    let library = on_sqlite().await;
+    let document = glue_openapi::document(
+        library.router.model(),
+        &glue_openapi::ApiInfo::new("Library", "1.0.0"),
+        "http://localhost",
+        None,
+    );
+    let operation = |path: &str, method: &str| document["paths"][path][method].clone();
+    let parameter = |operation: &Value, name: &str| {
+        operation["parameters"]
+            .as_array()
+            .and_then(|parameters| parameters.iter().find(|p| p["name"] == name).cloned())
+    };
+    let get_book = operation("/books/{isbn}", "get");
+    assert!(get_book["responses"]["200"]["headers"]["ETag"].is_object());
+    assert!(get_book["responses"]["304"].is_object());
+    let if_none_match = parameter(&get_book, "If-None-Match").expect("If-None-Match");
+    assert_eq!(if_none_match["in"], "header");
+    for method in ["put", "patch", "delete"] {
+        let write = operation("/books/{isbn}", method);
+        assert!(write["responses"]["412"].is_object(), "{method}");
+        assert!(write["responses"].get("428").is_none(), "{method}");
+        let if_match = parameter(&write, "If-Match").expect("If-Match");
+        assert_ne!(if_match["required"], true, "{method}");
+    }
+    assert!(operation("/books", "post")["responses"]["201"]["headers"]["ETag"].is_object());
+    let patch_note = operation("/notes/{uuid}", "patch");
+    assert!(patch_note["responses"]["428"].is_object());
+    assert_eq!(
+        parameter(&patch_note, "If-Match").expect("If-Match")["required"],
+        true
+    );
+    let list = operation("/books", "get");
+    assert!(list["responses"]["200"]["headers"].get("ETag").is_none());
+    assert!(parameter(&list, "If-None-Match").is_none());
 }
