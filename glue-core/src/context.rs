@@ -101,6 +101,19 @@ impl<R: Resource> Context<R> {
         &self.written
     }
 
+    /// Checks the request's `If-Match` against the item as stored now (SPEC §12.1): for
+    /// processors that keep items themselves, called under the lock that serializes their
+    /// writes, so that a write that raced past the router's check is refused too. `Ok` when
+    /// the request names this version (or names none and needs none); 412 otherwise.
+    ///
+    /// # Errors
+    ///
+    /// 412 when `If-Match` names another version, 428 when the resource requires one and the
+    /// request has none.
+    pub fn check_version(&self, stored: &R) -> Result<(), crate::GlueError> {
+        crate::concurrency::check_write(&self.request.parts.headers, stored)
+    }
+
     /// The transactions of the atomic request this operation is part of (SPEC §12.3);
     /// `None` for a request of its own.
     #[must_use]

@@ -202,3 +202,94 @@ async fn of_writers_that_read_one_version_one_wins(shop: TestShop) {
     );
     assert_eq!(read.header("etag"), Some("\"2\""));
 }
+
+/// An in-memory counter that takes part in optimistic concurrency: its processor checks the
+/// request's `If-Match` under its lock with `Context::check_version`.
+#[derive(glue_core::ApiResource, Clone, Debug)]
+#[api(
+    operations(Get, Patch),
+    provider = Counters,
+    processor = Counters,
+    concurrency(version = "version")
+)]
+struct Counter {
+    #[api(identifier, writable = false)]
+    id: u64,
+    value: i64,
+    #[api(writable = false)]
+    version: i64,
+}
+
+#[derive(Clone, Default)]
+struct Counters(std::sync::Arc<std::sync::Mutex<Vec<Counter>>>);
+
+impl glue_core::ItemProvider<Counter> for Counters {
+    async fn item(
+        &self,
+        ctx: &glue_core::Context<Counter>,
+    ) -> Result<Option<Counter>, glue_core::GlueError> {
+        let items = self.0.lock().expect("the lock");
+        Ok(items.iter().find(|c| Some(&c.id) == ctx.id()).cloned())
+    }
+}
+
+impl glue_core::Processor<Counter> for Counters {}
+
+impl glue_core::UpdateProcessor<Counter> for Counters {
+    async fn update(
+        &self,
+        ctx: &glue_core::Context<Counter>,
+        counter: Counter,
+        _previous: Counter,
+    ) -> Result<Counter, glue_core::GlueError> {
+        // Every writer gets past the router's check before any writes.
+        tokio::task::yield_now().await;
+        let mut items = self.0.lock().expect("the lock");
+        let stored = items
+            .iter_mut()
+            .find(|c| c.id == counter.id)
+            .ok_or_else(|| glue_core::GlueError::not_found("No such counter."))?;
+        ctx.check_version(stored)?;
+        stored.value = counter.value;
+        stored.version += 1;
+        Ok(stored.clone())
+    }
+}
+
+#[tokio::test]
+async fn an_in_memory_store_checks_the_version_under_its_lock() {
+    let counters = Counters::default();
+    counters.0.lock().expect("the lock").push(Counter {
+        id: 1,
+        value: 0,
+        version: 1,
+    });
+    let router = glue_core::Application::new("counters")
+        .convention(glue_jsonapi::JsonApi::new())
+        .resource::<Counter>(counters.clone(), counters.clone())
+        .build();
+    let read = get("/counters/1").send(&router).await;
+    assert_eq!(read.header("etag"), Some("\"1\""));
+    let cached = get("/counters/1")
+        .header("if-none-match", "W/\"1\", \"9\"")
+        .send(&router)
+        .await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    let writers = (0..8).map(|n| {
+        call(Method::PATCH, "/counters/1")
+            .header("if-match", "\"1\"")
+            .jsonapi(&patch("counters", "1", &json!({"value": n})))
+            .send(&router)
+    });
+    let answers = futures_util::future::join_all(writers).await;
+    let won = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::PRECONDITION_FAILED)
+        .count();
+    assert_eq!((won, refused), (1, 7));
+    assert_eq!(counters.0.lock().expect("the lock")[0].version, 2);
+}

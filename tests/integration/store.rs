@@ -701,3 +701,30 @@ async fn openapi_documents_entity_tags_and_preconditions() {
     assert!(list["responses"]["200"]["headers"].get("ETag").is_none());
     assert!(parameter(&list, "If-None-Match").is_none());
 }
+
+/// Identifiers from the application's own function.
+#[tokio::test]
+async fn identifiers_can_come_from_a_function() {
+    let library = on_sqlite().await;
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let notes = Notes::new(&library.db).identifiers(glue_sql::Identifiers::Function(
+        std::sync::Arc::new(move || {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            format!("note-{n}")
+        }),
+    ));
+    let router = Application::new("notes")
+        .convention(JsonApi::new())
+        .resource::<Note>(notes.clone(), notes)
+        .build();
+    for n in 1..=2 {
+        let created = call(Method::POST, "/notes")
+            .jsonapi(&json!({"data": {"type": "notes", "attributes": {"body": "b", "tag": "t"}}}))
+            .send(&router)
+            .await;
+        let document = jsonapi_document(&created, StatusCode::CREATED);
+        assert_eq!(document["data"]["id"], format!("note-{n}"));
+    }
+    let read = get("/notes/note-2").send(&router).await;
+    assert_eq!(read.status, StatusCode::OK);
+}
