@@ -21,14 +21,6 @@ async fn operations(router: &glue_core::Router, operations: &Value) -> Answer {
         .await
 }
 
-async fn postgres_shop() -> Option<TestShop> {
-    let url = crate::postgres::fresh_database().await?;
-    let shop = example_shop::Shop::open(&url)
-        .await
-        .expect("the shop opens on PostgreSQL");
-    Some(TestShop(shop))
-}
-
 macro_rules! on_both {
     ($name:ident, $scenario:ident) => {
         mod $name {
@@ -39,7 +31,7 @@ macro_rules! on_both {
 
             #[tokio::test]
             async fn postgres() {
-                if let Some(shop) = super::postgres_shop().await {
+                if let Some(shop) = crate::postgres::postgres_shop().await {
                     super::$scenario(shop).await;
                 }
             }

@@ -343,3 +343,30 @@ pub(crate) fn allowed(answer: &Answer) -> Vec<String> {
     methods.sort();
     methods
 }
+
+/// A fresh directory under the system's temporary one, removed on drop.
+pub(crate) struct TempDir(pub(crate) std::path::PathBuf);
+
+impl TempDir {
+    /// `glue-{purpose}-{process}-{nanoseconds}`, created.
+    pub(crate) fn new(purpose: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "glue-{purpose}-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        Self(dir)
+    }
+
+    /// An SQLite URL of a file in the directory.
+    pub(crate) fn sqlite_url(&self, file: &str) -> String {
+        format!("sqlite://{}", self.0.join(file).display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -7,38 +7,15 @@
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{TestShop, call, get, jsonapi_document, jsonapi_errors};
-
-/// A directory removed on drop.
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::common::{TempDir, TestShop, call, get, jsonapi_document, jsonapi_errors};
 
 /// The shop on an SQLite file.
 async fn file_shop() -> (TestShop, TempDir) {
-    let dir = std::env::temp_dir().join(format!(
-        "glue-shop-{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let url = format!("sqlite://{}", dir.join("shop.db").display());
-    let shop = example_shop::Shop::open(&url)
+    let dir = TempDir::new("shop");
+    let shop = example_shop::Shop::open(&dir.sqlite_url("shop.db"))
         .await
         .expect("the shop opens on an SQLite file");
-    (TestShop(shop), TempDir(dir))
-}
-
-async fn postgres_shop() -> Option<TestShop> {
-    let url = crate::postgres::fresh_database().await?;
-    let shop = example_shop::Shop::open(&url)
-        .await
-        .expect("the shop opens on PostgreSQL");
-    Some(TestShop(shop))
+    (TestShop(shop), dir)
 }
 
 macro_rules! on_both {
@@ -52,7 +29,7 @@ macro_rules! on_both {
 
             #[tokio::test]
             async fn postgres() {
-                if let Some(shop) = super::postgres_shop().await {
+                if let Some(shop) = crate::postgres::postgres_shop().await {
                     super::$scenario(shop).await;
                 }
             }

@@ -41,7 +41,8 @@ pub(crate) async fn fresh_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
-async fn postgres_shop() -> Option<TestShop> {
+/// The shop on a fresh PostgreSQL database, when the test cluster is configured.
+pub(crate) async fn postgres_shop() -> Option<TestShop> {
     let url = fresh_database().await?;
     let shop = example_shop::Shop::open(&url)
         .await

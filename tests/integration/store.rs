@@ -12,7 +12,7 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Executor;
 
-use crate::common::{Answer, call, get, jsonapi_document, jsonapi_errors, pointers};
+use crate::common::{Answer, TempDir, call, get, jsonapi_document, jsonapi_errors, pointers};
 
 type Books = SqlStore<Book>;
 type Chapters = SqlStore<Chapter>;
@@ -156,15 +156,6 @@ struct Library {
     _dir: Option<TempDir>,
 }
 
-/// A directory removed on drop.
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 async fn library(db: Database, dir: Option<TempDir>) -> Library {
     let tables = match db.dialect() {
         Dialect::Sqlite => SQLITE_TABLES,
@@ -194,15 +185,11 @@ async fn library(db: Database, dir: Option<TempDir>) -> Library {
 
 /// The library on an SQLite file (several connections, as in production).
 async fn on_sqlite() -> Library {
-    let dir = std::env::temp_dir().join(format!(
-        "glue-store-{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let url = format!("sqlite://{}", dir.join("library.db").display());
-    let db = Database::connect(&url).await.expect("SQLite opens");
-    library(db, Some(TempDir(dir))).await
+    let dir = TempDir::new("store");
+    let db = Database::connect(&dir.sqlite_url("library.db"))
+        .await
+        .expect("SQLite opens");
+    library(db, Some(dir)).await
 }
 
 /// The library on a fresh PostgreSQL database, when the test cluster is configured.
@@ -604,13 +591,8 @@ async fn chapters_belong_to_their_book(library: Library) {
 /// again, then answered with 503 and `Retry-After`, and works once the lock is gone.
 #[tokio::test]
 async fn a_busy_database_is_503_with_retry_after() {
-    let dir = std::env::temp_dir().join(format!(
-        "glue-store-busy-{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let url = format!("sqlite://{}?mode=rwc", dir.join("library.db").display());
+    let dir = TempDir::new("store-busy");
+    let url = format!("{}?mode=rwc", dir.sqlite_url("library.db"));
     sqlx::any::install_default_drivers();
     // Wait 20 ms for a lock, not sqlx's default 5 s.
     let pool = sqlx::any::AnyPoolOptions::new()
@@ -628,7 +610,7 @@ async fn a_busy_database_is_503_with_retry_after() {
         .await
         .expect("WAL");
     let db = Database::new(pool, Dialect::Sqlite).attempts(3);
-    let library = library(db, Some(TempDir(dir.clone()))).await;
+    let library = library(db, Some(dir)).await;
     post_book(&library, "978-7", "Busy").await;
 
     let mut other = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)

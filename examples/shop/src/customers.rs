@@ -115,23 +115,31 @@ pub trait Account: StoredResource {
     fn set_reference(&mut self, reference: String);
 }
 
-impl Account for Customer {
-    fn reference(&self) -> &str {
-        &self.customer_reference
-    }
+/// `Account` for a customer type with the usual fields.
+macro_rules! account {
+    ($customer:ty) => {
+        impl $crate::customers::Account for $customer {
+            fn reference(&self) -> &str {
+                &self.customer_reference
+            }
 
-    fn email(&self) -> &str {
-        &self.email
-    }
+            fn email(&self) -> &str {
+                &self.email
+            }
 
-    fn password(&self) -> Option<&str> {
-        self.password.as_deref()
-    }
+            fn password(&self) -> Option<&str> {
+                self.password.as_deref()
+            }
 
-    fn set_reference(&mut self, reference: String) {
-        self.customer_reference = reference;
-    }
+            fn set_reference(&mut self, reference: String) {
+                self.customer_reference = reference;
+            }
+        }
+    };
 }
+pub(crate) use account;
+
+account!(Customer);
 
 /// The shop's rules around customer writes, in the write's transaction: the email is unique
 /// whatever its case; a password is stored as its Argon2id hash and a new one ends the refresh

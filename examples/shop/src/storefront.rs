@@ -6,7 +6,7 @@ use glue_core::ApiResource;
 use glue_sql::SqlStore;
 use validator::Validate;
 
-use crate::customers::{Account, AccountRules};
+use crate::customers::{AccountRules, account};
 
 /// The customer's account: the `customers` row, under the same rules as on the backend.
 pub type AccountStore = SqlStore<StorefrontCustomer, AccountRules>;
@@ -65,23 +65,7 @@ pub struct StorefrontCustomer {
     pub version: i64,
 }
 
-impl Account for StorefrontCustomer {
-    fn reference(&self) -> &str {
-        &self.customer_reference
-    }
-
-    fn email(&self) -> &str {
-        &self.email
-    }
-
-    fn password(&self) -> Option<&str> {
-        self.password.as_deref()
-    }
-
-    fn set_reference(&mut self, reference: String) {
-        self.customer_reference = reference;
-    }
-}
+account!(StorefrontCustomer);
 
 /// One of the customer's addresses, read-only.
 #[derive(ApiResource, Clone, Debug)]
