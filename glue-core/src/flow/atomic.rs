@@ -27,6 +27,7 @@ use crate::atomic::{ATOMIC_EXTENSION, Transactions};
 use crate::body::{Body, BoxError};
 use crate::error::{ErrorSource, GlueError};
 use crate::meta::OperationKind;
+use crate::model::{OperationModel, RouteModel};
 use crate::negotiate::{MediaRange, accept_header, acceptable_ranges};
 
 /// The media type of the extension's documents.
@@ -194,6 +195,36 @@ fn invalid(index: usize, member: &str, detail: impl Into<String>) -> GlueError {
 }
 
 fn plan(app: &App, index: usize, operation: &Map<String, Value>) -> Result<Planned, GlueError> {
+    let (kind, method) = op_kind(index, operation)?;
+    let data = operation.get("data").cloned();
+    let named = named(index, kind, operation)?;
+    let (route, served) = served(app, index, kind, &named)?;
+    let href = operation
+        .get("href")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let target = target(index, kind, href, route.template(), served.resource, named)?;
+    let lid = match (&data, kind) {
+        (Some(Value::Object(data)), OperationKind::Post) => {
+            data.get("lid").and_then(Value::as_str).map(str::to_owned)
+        }
+        _ => None,
+    };
+    Ok(Planned {
+        kind,
+        method,
+        resource: served.resource.short_name,
+        target,
+        data,
+        lid,
+    })
+}
+
+/// The members of an operation are known, and `op` is one of the three.
+fn op_kind(
+    index: usize,
+    operation: &Map<String, Value>,
+) -> Result<(OperationKind, Method), GlueError> {
     for key in operation.keys() {
         if !matches!(key.as_str(), "op" | "ref" | "href" | "data" | "meta") {
             return Err(invalid(
@@ -203,41 +234,47 @@ fn plan(app: &App, index: usize, operation: &Map<String, Value>) -> Result<Plann
             ));
         }
     }
-    let (kind, method) = match operation.get("op").and_then(Value::as_str) {
-        Some("add") => (OperationKind::Post, Method::POST),
-        Some("update") => (OperationKind::Patch, Method::PATCH),
-        Some("remove") => (OperationKind::Delete, Method::DELETE),
-        _ => {
-            return Err(invalid(
-                index,
-                "/op",
-                "\"op\" is one of \"add\", \"update\", \"remove\".",
-            ));
-        }
+    match operation.get("op").and_then(Value::as_str) {
+        Some("add") => Ok((OperationKind::Post, Method::POST)),
+        Some("update") => Ok((OperationKind::Patch, Method::PATCH)),
+        Some("remove") => Ok((OperationKind::Delete, Method::DELETE)),
+        _ => Err(invalid(
+            index,
+            "/op",
+            "\"op\" is one of \"add\", \"update\", \"remove\".",
+        )),
+    }
+}
+
+/// What an operation names: the resource type and, for an item, its `id` or `lid`; from
+/// `ref`, else from `data`.
+struct Named {
+    resource: String,
+    member: &'static str,
+    reference: Option<Reference>,
+}
+
+fn named(
+    index: usize,
+    kind: OperationKind,
+    operation: &Map<String, Value>,
+) -> Result<Named, GlueError> {
+    let object = |member: &'static str| match operation.get(member) {
+        None => Ok(None),
+        Some(Value::Object(object)) => Ok(Some(object)),
+        Some(_) => Err(invalid(index, &format!("/{member}"), "must be an object")),
     };
-    let data = operation.get("data").cloned();
-    let reference = operation.get("ref");
-    let object =
-        |value: Option<&Value>, member: &str| -> Result<Option<Map<String, Value>>, GlueError> {
-            match value {
-                None => Ok(None),
-                Some(Value::Object(object)) => Ok(Some(object.clone())),
-                Some(_) => Err(invalid(index, member, "must be an object")),
-            }
-        };
-    let data_object = object(data.as_ref(), "/data")?;
-    let ref_object = object(reference, "/ref")?;
-    if kind == OperationKind::Post && data_object.is_none() {
-        return Err(invalid(index, "", "An \"add\" operation has \"data\"."));
-    }
-    if kind == OperationKind::Delete && ref_object.is_none() {
-        return Err(invalid(index, "", "A \"remove\" operation has \"ref\"."));
-    }
-    // The resource: named by `ref`, else by `data`.
-    let (source, member) = match (&ref_object, &data_object) {
-        (Some(reference), _) => (reference, "/ref"),
-        (None, Some(data)) => (data, "/data"),
-        (None, None) => {
+    let (data, reference) = (object("data")?, object("ref")?);
+    let (source, member) = match (reference, data, kind) {
+        (_, None, OperationKind::Post) => {
+            return Err(invalid(index, "", "An \"add\" operation has \"data\"."));
+        }
+        (None, _, OperationKind::Delete) => {
+            return Err(invalid(index, "", "A \"remove\" operation has \"ref\"."));
+        }
+        (Some(reference), _, _) => (reference, "/ref"),
+        (None, Some(data), _) => (data, "/data"),
+        (None, None, _) => {
             return Err(invalid(
                 index,
                 "",
@@ -253,11 +290,26 @@ fn plan(app: &App, index: usize, operation: &Map<String, Value>) -> Result<Plann
         ));
     };
     let text = |name: &str| source.get(name).and_then(Value::as_str).map(str::to_owned);
-    let identified = match (text("id"), text("lid")) {
+    let reference = match (text("id"), text("lid")) {
         (Some(id), _) => Some(Reference::Id(id)),
         (None, Some(lid)) => Some(Reference::Lid(lid)),
         (None, None) => None,
     };
+    Ok(Named {
+        resource: resource.to_owned(),
+        member,
+        reference,
+    })
+}
+
+/// The route and operation that serve the operation; their storage must join transactions.
+fn served<'a>(
+    app: &'a App,
+    index: usize,
+    kind: OperationKind,
+    named: &Named,
+) -> Result<(&'a RouteModel, &'a OperationModel), GlueError> {
+    let resource = named.resource.as_str();
     let served = app
         .model
         .routes()
@@ -273,7 +325,7 @@ fn plan(app: &App, index: usize, operation: &Map<String, Value>) -> Result<Plann
     let Some((route, served)) = served else {
         return Err(invalid(
             index,
-            &format!("{member}/type"),
+            &format!("{}/type", named.member),
             format!(
                 "\"{resource}\" does not offer the operation \"{}\".",
                 op_name(kind)
@@ -287,18 +339,35 @@ fn plan(app: &App, index: usize, operation: &Map<String, Value>) -> Result<Plann
         ))
         .with_source(ErrorSource::Pointer(format!("/atomic:operations/{index}"))));
     }
-    let href = operation
-        .get("href")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let template = route.template().to_owned();
-    let variables = glue_common::template::variables(&template).count();
-    let target = match (href, kind) {
-        (Some(href), _) => Target::Path(href),
-        (None, OperationKind::Post) if variables == 0 => Target::Path(template),
+    Ok((route, served))
+}
+
+/// Where the operation's request goes: `href`, the collection, the item, or a sub-resource's
+/// collection whose parents come from `data`'s relationships.
+fn target(
+    index: usize,
+    kind: OperationKind,
+    href: Option<String>,
+    template: &str,
+    meta: &'static crate::meta::ResourceMeta,
+    named: Named,
+) -> Result<Target, GlueError> {
+    let nested = || {
+        invalid(
+            index,
+            "",
+            format!(
+                "\"{}\" lives under another resource: name it with \"href\".",
+                named.resource
+            ),
+        )
+    };
+    let variables = glue_common::template::variables(template).count();
+    match (href, kind) {
+        (Some(href), _) => Ok(Target::Path(href)),
+        (None, OperationKind::Post) if variables == 0 => Ok(Target::Path(template.to_owned())),
         (None, OperationKind::Post) => {
-            let meta = served.resource;
-            let parents = glue_common::template::variables(&template)
+            let parents = glue_common::template::variables(template)
                 .map(|variable| {
                     let property = meta.uri_variable_property(variable)?;
                     let relationship = meta
@@ -307,58 +376,25 @@ fn plan(app: &App, index: usize, operation: &Map<String, Value>) -> Result<Plann
                         .find(|r| !r.many && r.keys.iter().any(|(own, _)| *own == property.name))?;
                     Some((variable.to_owned(), relationship.name))
                 })
-                .collect::<Option<Vec<_>>>();
-            match parents {
-                Some(parents) => Target::Child { template, parents },
-                None => {
-                    return Err(invalid(
-                        index,
-                        "",
-                        format!(
-                            "\"{resource}\" lives under another resource: name it with \"href\"."
-                        ),
-                    ));
-                }
-            }
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(nested)?;
+            Ok(Target::Child {
+                template: template.to_owned(),
+                parents,
+            })
         }
         (None, OperationKind::Patch | OperationKind::Delete) if variables == 1 => {
-            let Some(reference) = identified else {
-                return Err(invalid(
-                    index,
-                    member,
-                    "The item is named by \"id\" or \"lid\".",
-                ));
-            };
-            Target::Item {
-                template,
+            let member = named.member;
+            let reference = named
+                .reference
+                .ok_or_else(|| invalid(index, member, "The item is named by \"id\" or \"lid\"."))?;
+            Ok(Target::Item {
+                template: template.to_owned(),
                 reference,
-            }
+            })
         }
-        (None, _) => {
-            return Err(invalid(
-                index,
-                "",
-                format!("\"{resource}\" lives under another resource: name it with \"href\"."),
-            ));
-        }
-    };
-    let lid = if kind == OperationKind::Post {
-        data_object
-            .as_ref()
-            .and_then(|data| data.get("lid"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    } else {
-        None
-    };
-    Ok(Planned {
-        kind,
-        method,
-        resource: served.resource.short_name,
-        target,
-        data,
-        lid,
-    })
+        (None, _) => Err(nested()),
+    }
 }
 
 fn op_name(kind: OperationKind) -> &'static str {

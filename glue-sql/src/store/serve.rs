@@ -504,16 +504,15 @@ fn made_identifier<H>(inner: &Inner<H>) -> Option<(String, Json)> {
     Some((column.to_owned(), from_text(&made, identifier)?))
 }
 
-/// The statement of a write: `INSERT ... RETURNING`, `UPDATE ... RETURNING` or `DELETE`.
-fn statement<R: StoredResource, H>(
+/// The columns a write sets, with their values: the properties of its kind (Post: the
+/// writable ones, a parent's key and a given identifier; Put: the writable ones; Patch: those
+/// the request sent), the version, and the hooks' columns.
+fn assignments<R: StoredResource, H>(
     inner: &Inner<H>,
+    table: &Table,
     write: &Write<'_, R>,
-) -> Result<Statement, GlueError> {
-    let table = inner.table_for(write.ctx.locale());
+) -> Result<Vec<(String, Expr)>, GlueError> {
     let meta = table.meta();
-    let dialect = inner.db.dialect();
-    let returning =
-        || ReturningClause::Columns(all_columns(table).into_iter().map(Into::into).collect());
     let version = meta.concurrency.map(|c| c.source);
     let now = glue_core::date::format_date_time(&chrono::Utc::now());
     let value_of = |property: &'static PropertyMeta| -> Result<Json, GlueError> {
@@ -575,6 +574,19 @@ fn statement<R: StoredResource, H>(
         assignments.retain(|(existing, _)| existing != column);
         assignments.push((column.clone(), expr(value, property)));
     }
+    Ok(assignments)
+}
+
+/// The statement of a write: `INSERT ... RETURNING`, `UPDATE ... RETURNING` or `DELETE`.
+fn statement<R: StoredResource, H>(
+    inner: &Inner<H>,
+    write: &Write<'_, R>,
+) -> Result<Statement, GlueError> {
+    let table = inner.table_for(write.ctx.locale());
+    let dialect = inner.db.dialect();
+    let returning =
+        || ReturningClause::Columns(all_columns(table).into_iter().map(Into::into).collect());
+    let assignments = assignments(inner, table, write)?;
     let name = Alias::new(table.name());
     let conditional = write.ctx.is_conditional();
     let statement = match write.kind {
