@@ -20,9 +20,11 @@ use crate::resource::Resource;
 pub fn etag<R: Resource>(item: &R) -> Option<String> {
     let concurrency = R::meta().concurrency?;
     let version = match concurrency.source {
-        VersionSource::Counter(name) | VersionSource::Timestamp(name) => {
-            item.property_value(name)?.to_string()
-        }
+        VersionSource::Counter(name) => item.property_value(name)?.to_string(),
+        VersionSource::Timestamp(name) => match item.property_value(name)? {
+            glue_common::Scalar::DateTime(instant) => version_text(&instant),
+            other => other.to_string(),
+        },
         VersionSource::Hash => format!("{:016x}", state_hash(R::meta(), item)),
     };
     // Only the characters an entity tag may hold (RFC 9110 §8.8.3): no quote, no space.
@@ -37,6 +39,26 @@ pub fn etag<R: Resource>(item: &R) -> Option<String> {
         })
         .collect();
     Some(format!("\"{version}\""))
+}
+
+/// The text of a timestamp version, as a store writes it and compares it: microseconds, so
+/// that two writes in one second are two versions (`2024-05-01T10:00:00.123456+00:00`).
+#[must_use]
+pub fn version_text(instant: &chrono::DateTime<chrono::Utc>) -> String {
+    instant.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+}
+
+/// The timestamp version that follows `previous`: now, or a microsecond later than
+/// `previous` when the clock has not moved past it.
+#[must_use]
+pub fn next_version_time(
+    previous: Option<chrono::DateTime<chrono::Utc>>,
+) -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    match previous {
+        Some(previous) if previous >= now => previous + chrono::Duration::microseconds(1),
+        _ => now,
+    }
 }
 
 /// FNV-1a over the readable properties, in declaration order: stable across processes and
@@ -111,31 +133,33 @@ pub(crate) fn is_conditional(headers: &HeaderMap) -> bool {
     })
 }
 
-/// The preconditions of a write on the stored item (SPEC §12.1): 428 when the resource
-/// requires `If-Match` and the request has none, 412 when it names another version.
+/// The preconditions of a write on the stored item (SPEC §12.1, RFC 9110 §13.1): 428 when
+/// the resource requires `If-Match` and the request has none; 412 when `If-Match` names
+/// another version (or any version, for an item that has none), or `If-None-Match` names
+/// this one (or is `*`: the item exists).
 pub(crate) fn check_write<R: Resource>(headers: &HeaderMap, stored: &R) -> Result<(), GlueError> {
-    let Some(concurrency) = R::meta().concurrency else {
-        return Ok(());
-    };
-    if !headers.contains_key(header::IF_MATCH) {
-        if concurrency.require_if_match {
-            return Err(GlueError::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                format!(
-                    "Changing {} needs an If-Match header with the ETag of the stored item.",
-                    R::meta().short_name
-                ),
-            )
-            .with_code("if_match_required"));
-        }
-        return Ok(());
-    }
+    let meta = R::meta();
     let current = etag(stored).unwrap_or_default();
-    if names(headers, &header::IF_MATCH, &current, false) {
-        Ok(())
-    } else {
-        Err(precondition_failed(R::meta()))
+    if headers.contains_key(header::IF_MATCH) {
+        if !names(headers, &header::IF_MATCH, &current, false) {
+            return Err(precondition_failed(meta));
+        }
+    } else if meta.concurrency.is_some_and(|c| c.require_if_match) {
+        return Err(GlueError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            format!(
+                "Changing {} needs an If-Match header with the ETag of the stored item.",
+                meta.short_name
+            ),
+        )
+        .with_code("if_match_required"));
     }
+    if headers.contains_key(header::IF_NONE_MATCH)
+        && names(headers, &header::IF_NONE_MATCH, &current, true)
+    {
+        return Err(precondition_failed(meta));
+    }
+    Ok(())
 }
 
 /// 412: the stored item is no longer the version the client read.

@@ -107,10 +107,12 @@ impl Database {
         self.statements.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// What tells this database apart from others (its clones share it): the key of its
-    /// transaction in an atomic request.
+    /// What tells this database's pool apart from others: the key of its transaction in an
+    /// atomic request.
     pub(crate) fn key(&self) -> usize {
-        Arc::as_ptr(&self.statements) as usize
+        // The pool's options are one allocation per pool, shared by its clones: two
+        // `Database`s over one pool share one transaction.
+        Arc::as_ptr(&self.pool.connect_options()) as usize
     }
 
     pub(crate) fn max_attempts(&self) -> u32 {

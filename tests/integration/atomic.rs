@@ -258,3 +258,77 @@ async fn each_operation_is_authorized_as_its_route() {
         .await;
     assert_eq!(still.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn operations_cannot_reach_beyond_their_resource() {
+    let shop = shop().await;
+    let backend = shop.backend();
+    // `href` must be a route of the operation's own resource and kind.
+    for href in ["/token", "/api-keys/1", "/customers/DE--1", "/products?x=1"] {
+        let answer = operations(
+            &backend,
+            &json!([
+                {"op": "update", "data": {"type": "products", "id": "SKU-0003", "attributes": {"stock": 77}}},
+                {"op": "remove", "ref": {"type": "products", "id": "SKU-0001"}, "href": href},
+            ]),
+        )
+        .await;
+        let errors = jsonapi_errors(&answer, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            errors[0]["source"]["pointer"], "/atomic:operations/1/href",
+            "{href}"
+        );
+    }
+    let untouched = get("/products/SKU-0003").send(&backend).await;
+    let untouched = jsonapi_document(&untouched, StatusCode::OK);
+    assert_ne!(untouched["data"]["attributes"]["stock"], 77);
+    let href = operations(
+        &backend,
+        &json!([{"op": "remove", "ref": {"type": "products", "id": "SKU-0001"}, "href": "/products/SKU-0001"}]),
+    )
+    .await;
+    assert_eq!(href.status, StatusCode::NO_CONTENT, "{}", href.text());
+
+    // The outer request's preconditions are not the operations'.
+    let answer = call(Method::POST, "/operations")
+        .raw(
+            ATOMIC,
+            &json!({"atomic:operations": [
+                {"op": "update", "data": {"type": "products", "id": "SKU-0004", "attributes": {"stock": 1}}},
+                {"op": "update", "data": {"type": "products", "id": "SKU-0004", "attributes": {"stock": 2}}},
+            ]})
+            .to_string(),
+        )
+        .header("if-match", "\"1\"")
+        .send(&backend)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+}
+
+#[tokio::test]
+async fn the_request_is_authenticated_once_for_every_operation() {
+    let shop = shop().await.0.with_api_key("atomic-admin-key");
+    let backend = shop.backend();
+    let body = json!({"atomic:operations": [
+        {"op": "update", "data": {"type": "products", "id": "SKU-0005", "attributes": {"stock": 3}}},
+        {"op": "update", "data": {"type": "products", "id": "SKU-0006", "attributes": {"stock": 4}}},
+    ]})
+    .to_string();
+    let by_header = call(Method::POST, "/operations")
+        .raw(ATOMIC, &body)
+        .header("x-api-key", "atomic-admin-key")
+        .send(&backend)
+        .await;
+    assert_eq!(by_header.status, StatusCode::OK, "{}", by_header.text());
+    let by_query = call(Method::POST, "/operations?api_key=atomic-admin-key")
+        .raw(ATOMIC, &body)
+        .send(&backend)
+        .await;
+    assert_eq!(by_query.status, StatusCode::OK, "{}", by_query.text());
+    let bad_key = call(Method::POST, "/operations")
+        .raw(ATOMIC, &body)
+        .header("x-api-key", "not-a-key")
+        .send(&backend)
+        .await;
+    assert_eq!(bad_key.status, StatusCode::UNAUTHORIZED);
+}

@@ -270,3 +270,38 @@ async fn an_in_memory_store_checks_the_version_under_its_lock() {
     assert_eq!((won, refused), (1, 7));
     assert_eq!(counters.0.lock().expect("the lock")[0].version, 2);
 }
+
+/// An item without a version has no entity tag: `If-Match` with tags fails, `If-Match: *`
+/// holds (it exists), `If-None-Match: *` fails (RFC 9110 §13.1).
+#[tokio::test]
+async fn preconditions_on_an_unversioned_item() {
+    let notes = crate::fixtures::Notes::with(2);
+    let router = crate::fixtures::app(notes.clone());
+    let change =
+        |title: &str| json!({"data": {"type": "notes", "id": "1", "attributes": {"title": title}}});
+    let tagged = call(Method::PATCH, "/notes/1")
+        .header("if-match", "\"1\"")
+        .jsonapi(&change("tagged"))
+        .send(&router)
+        .await;
+    assert_eq!(tagged.status, StatusCode::PRECONDITION_FAILED);
+    let none_match = call(Method::PATCH, "/notes/1")
+        .header("if-none-match", "*")
+        .jsonapi(&change("created only"))
+        .send(&router)
+        .await;
+    assert_eq!(none_match.status, StatusCode::PRECONDITION_FAILED);
+    let any = call(Method::PATCH, "/notes/1")
+        .header("if-match", "*")
+        .jsonapi(&change("any"))
+        .send(&router)
+        .await;
+    assert_eq!(any.status, StatusCode::OK, "{}", any.text());
+    assert_eq!(notes.get(1).expect("note 1").title, "any");
+    let removed = call(Method::DELETE, "/notes/2")
+        .header("if-match", "\"2\"")
+        .send(&router)
+        .await;
+    assert_eq!(removed.status, StatusCode::PRECONDITION_FAILED);
+    assert!(notes.get(2).is_some());
+}

@@ -351,6 +351,15 @@ async fn stale_writes_are_refused(library: Library) {
         .send(&library.router)
         .await;
     assert_eq!(modified.status, StatusCode::OK);
+    // `If-None-Match` on a write: `*` (the item exists) or the current tag refuse it.
+    for tag in ["*", "\"1\""] {
+        let refused = call(Method::PATCH, "/books/978-3")
+            .header("if-none-match", tag)
+            .jsonapi(&patch("books", "978-3", &json!({"pages": 5})))
+            .send(&library.router)
+            .await;
+        assert_eq!(refused.status, StatusCode::PRECONDITION_FAILED, "{tag}");
+    }
 
     let first = call(Method::PATCH, "/books/978-3")
         .header("if-match", "\"1\"")
@@ -413,14 +422,15 @@ async fn notes_need_if_match(library: Library) {
     let uuid = document["data"]["id"].as_str().expect("an id").to_owned();
     assert_eq!(uuid.len(), 36, "a UUID: {uuid}");
     let tag = created.header("etag").expect("an ETag").to_owned();
+    // The time of the write, to the microsecond.
+    let seconds = &document["data"]["attributes"]["updatedAt"]
+        .as_str()
+        .unwrap()[..19];
+    assert!(tag.starts_with(&format!("\"{seconds}.")), "{tag}");
     assert_eq!(
-        tag,
-        format!(
-            "\"{}\"",
-            document["data"]["attributes"]["updatedAt"]
-                .as_str()
-                .unwrap()
-        )
+        tag.len(),
+        "\"2024-01-01T00:00:00.000000+00:00\"".len(),
+        "{tag}"
     );
     let url = format!("/notes/{uuid}");
     let unconditional = call(Method::PATCH, &url)
@@ -448,6 +458,22 @@ async fn notes_need_if_match(library: Library) {
     assert_eq!(conditional.status, StatusCode::OK, "{}", conditional.text());
     let note = jsonapi_document(&conditional, StatusCode::OK);
     assert_eq!(note["data"]["attributes"]["tag"], "t");
+    // Writes within one second are still two versions: the old tag is stale at once.
+    let next = conditional.header("etag").expect("an ETag").to_owned();
+    assert_ne!(next, tag);
+    let stale = call(Method::PATCH, &url)
+        .header("if-match", &tag)
+        .jsonapi(&patch("notes", &uuid, &json!({"body": "lost"})))
+        .send(&library.router)
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    let again = call(Method::PATCH, &url)
+        .header("if-match", &next)
+        .jsonapi(&patch("notes", &uuid, &json!({"body": "kept"})))
+        .send(&library.router)
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    assert_ne!(again.header("etag"), Some(next.as_str()));
 
     // A database that cannot be reached: 503, never a 500.
     library.db.pool().close().await;
@@ -507,6 +533,18 @@ async fn violations_are_answers(library: Library) {
     assert_eq!(errors[0]["code"], "reference");
     let kept = get("/books/978-4").send(&library.router).await;
     assert_eq!(kept.status, StatusCode::OK);
+
+    // Text no column can hold: 422 at the property, 404 in a URL, never a 500.
+    let nul = call(Method::PATCH, "/books/978-4")
+        .jsonapi(&patch("books", "978-4", &json!({"title": "Ulys\u{0}ses"})))
+        .send(&library.router)
+        .await;
+    let errors = jsonapi_errors(&nul, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(pointers(&errors), ["/data/attributes/title"]);
+    for url in ["/books/978%00-4", "/books/978%00-4/chapters"] {
+        let answer = get(url).send(&library.router).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{url}");
+    }
 }
 
 on_both!(sub_resources, chapters_belong_to_their_book);

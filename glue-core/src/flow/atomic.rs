@@ -39,7 +39,7 @@ const MAX_OPERATIONS: usize = 500;
 /// Serves the atomic endpoint.
 pub(crate) async fn serve<B>(
     app: &App,
-    parts: Parts,
+    mut parts: Parts,
     body: B,
     scope: &Scope,
 ) -> Result<Response<Body>, GlueError>
@@ -49,6 +49,9 @@ where
     B::Error: Into<BoxError>,
 {
     check_media_types(&parts)?;
+    // Once for the whole request: the operations carry the principal, so that they need
+    // neither the credentials (a query parameter stays behind) nor a store connection each.
+    super::authenticate::authenticate(&app.auth, &mut parts, app.model.name()).await?;
     let bytes = read_body(body, app.body_limit, &parts).await?;
     let operations = parse(&bytes)?;
     let planned = operations
@@ -76,7 +79,7 @@ fn check_media_types(parts: &Parts) -> Result<(), GlueError> {
         media.is("application", "vnd.api", Some("json"))
             && media.params().all(|(name, value)| match name.as_ref() {
                 "ext" => value.split_whitespace().all(|uri| uri == ATOMIC_EXTENSION),
-                "profile" => true,
+                "profile" | "version" => true,
                 _ => false,
             })
     };
@@ -203,6 +206,9 @@ fn plan(app: &App, index: usize, operation: &Map<String, Value>) -> Result<Plann
         .get("href")
         .and_then(Value::as_str)
         .map(str::to_owned);
+    if let Some(href) = &href {
+        check_href(app, index, href, route)?;
+    }
     let target = target(index, kind, href, route.template(), served.resource, named)?;
     let lid = match (&data, kind) {
         (Some(Value::Object(data)), OperationKind::Post) => {
@@ -340,6 +346,26 @@ fn served<'a>(
         .with_source(ErrorSource::Pointer(format!("/atomic:operations/{index}"))));
     }
     Ok((route, served))
+}
+
+/// An `href` must lead to the route of the operation's resource and kind, never elsewhere
+/// (an endpoint, another resource's storage).
+fn check_href(app: &App, index: usize, href: &str, route: &RouteModel) -> Result<(), GlueError> {
+    let path = href.split(['?', '#']).next().unwrap_or_default();
+    let path = glue_common::template::trim_trailing_slash(path);
+    let leads_there = app
+        .matcher
+        .at(path)
+        .is_ok_and(|found| std::ptr::eq(&app.model.routes()[*found.value], route));
+    if leads_there && !href.contains(['?', '#']) {
+        Ok(())
+    } else {
+        Err(invalid(
+            index,
+            "/href",
+            format!("\"{href}\" is not a route of the operation's resource."),
+        ))
+    }
 }
 
 /// Where the operation's request goes: `href`, the collection, the item, or a sub-resource's
@@ -566,6 +592,7 @@ async fn one(
     let mut request = http::Request::builder()
         .method(operation.method.clone())
         .uri(uri);
+    // The outer request's body headers and preconditions are not the operation's.
     for (name, value) in &parts.headers {
         if !matches!(
             *name,
@@ -573,6 +600,13 @@ async fn one(
                 | header::ACCEPT
                 | header::CONTENT_LENGTH
                 | header::TRANSFER_ENCODING
+                | header::CONTENT_ENCODING
+                | header::IF_MATCH
+                | header::IF_NONE_MATCH
+                | header::IF_MODIFIED_SINCE
+                | header::IF_UNMODIFIED_SINCE
+                | header::IF_RANGE
+                | header::RANGE
         ) {
             request = request.header(name, value);
         }
@@ -598,6 +632,12 @@ async fn one(
     let response = app
         .serve_operation(sub_parts, body, scope, accepted)
         .await?;
+    if !response.status().is_success() {
+        return Err(GlueError::new(
+            response.status(),
+            "The operation was not carried out.",
+        ));
+    }
     if response.status() == StatusCode::NO_CONTENT {
         return Ok(None);
     }

@@ -118,7 +118,10 @@ where
         let status = request.operation.success_status();
         let ctx = match Context::<R>::typed(request) {
             Ok(ctx) => ctx,
-            Err(request) => return absent::<R>(status, request.raw_id()),
+            Err(request) => {
+                let conditional = concurrency::is_conditional(&request.parts.headers);
+                return absent::<R>(status, request.raw_id(), conditional);
+            }
         };
         match handler.provider().item(&ctx).await? {
             Some(item) => {
@@ -127,14 +130,21 @@ where
                 handler.processor().delete(&ctx, item).await?;
                 Ok(Output::Empty(status))
             }
-            None => absent::<R>(status, ctx.raw_id()),
+            None => absent::<R>(status, ctx.raw_id(), ctx.is_conditional()),
         }
     })
 }
 
-/// A delete of an item that does not exist.
-fn absent<R: Resource>(status: http::StatusCode, id: Option<&str>) -> Result<Output, GlueError> {
-    if R::meta().idempotent_delete {
+/// A delete of an item that does not exist: 404, or 204 for idempotent deletes (412 when
+/// `If-Match` names a version: there is none).
+fn absent<R: Resource>(
+    status: http::StatusCode,
+    id: Option<&str>,
+    conditional: bool,
+) -> Result<Output, GlueError> {
+    if R::meta().idempotent_delete && conditional {
+        Err(concurrency::precondition_failed(R::meta()))
+    } else if R::meta().idempotent_delete {
         Ok(Output::Empty(status))
     } else {
         Err(not_found(R::meta(), id))

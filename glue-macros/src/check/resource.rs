@@ -151,6 +151,14 @@ pub(super) fn concurrency(
             );
             return None;
         }
+        if !field.stored {
+            report(
+                errors,
+                "the version property is kept in a column: it cannot be `stored = false`",
+                name.span(),
+            );
+            return None;
+        }
         Some(index)
     };
     let source = if let Some(name) = &declared.version {

@@ -48,6 +48,9 @@ impl ErrorMap<'_> {
     pub(crate) fn failure(&self, error: sqlx::Error) -> Failure {
         match &error {
             sqlx::Error::Database(db) if transient(db.as_ref()) => Failure::Transient(error),
+            sqlx::Error::Database(db) if data_exception(db.as_ref()) => {
+                Failure::Answer(self.unstorable(db.as_ref()))
+            }
             sqlx::Error::Database(db) => Failure::Answer(self.database(db.as_ref(), &error)),
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut
@@ -106,6 +109,29 @@ impl ErrorMap<'_> {
                 }
             }
             _ => GlueError::internal(error.to_string()),
+        }
+    }
+
+    /// 422: a value the database cannot hold, at its property when the database names it.
+    fn unstorable(&self, db: &dyn DatabaseError) -> GlueError {
+        let property = db
+            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .and_then(|pg| pg.column())
+            .and_then(|column| self.table.property_of(column));
+        match property {
+            Some(property) => GlueError::validation([FieldError::new(
+                property,
+                "is not a value the store can hold",
+            )])
+            .with_code("unstorable"),
+            None => GlueError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "A value of the {} is not one the store can hold.",
+                    self.meta.label
+                ),
+            )
+            .with_code("unstorable"),
         }
     }
 
@@ -177,6 +203,13 @@ impl ErrorMap<'_> {
         // A constraint over several columns is no one property's.
         properties.next().is_none().then_some(first)
     }
+}
+
+/// PostgreSQL's data exceptions (SQLSTATE class 22): a value the column's type cannot hold
+/// (text with NUL, a number out of range, a date that does not exist).
+fn data_exception(db: &dyn DatabaseError) -> bool {
+    db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        .is_some_and(|pg| pg.code().starts_with("22"))
 }
 
 /// Whether a database error goes away when the transaction is tried again: SQLite busy or

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use glue_core::concurrency::precondition_failed;
 use glue_core::meta::{PropertyMeta, RelationshipMeta, ResourceMeta, VersionSource};
-use glue_core::query::Query;
+use glue_core::query::{Query, Scalar};
 use glue_core::store::StoredResource;
 use glue_core::{
     CollectionProvider, Context, CreateProcessor, DeleteProcessor, FieldError, GlueError,
@@ -64,6 +64,10 @@ impl<H> Inner<H> {
         let meta = table.meta();
         let mut conditions = self.scope.clone();
         for (variable, text) in ctx.uri_variables() {
+            if text.contains('\0') {
+                // No text column holds a NUL (PostgreSQL refuses to even compare one).
+                return None;
+            }
             let property = meta.uri_variable_property(variable)?;
             let column = table.column_of(property.name)?;
             let value = from_text(text, property)?;
@@ -94,10 +98,21 @@ impl<H> Inner<H> {
             equal(identifier, column);
         }
         match meta.concurrency.map(|c| c.source) {
-            Some(VersionSource::Counter(name) | VersionSource::Timestamp(name)) if conditional => {
+            Some(VersionSource::Counter(name)) if conditional => {
                 if let (Some(property), Some(column)) = (meta.property(name), table.column_of(name))
                 {
                     equal(property, column);
+                }
+            }
+            Some(VersionSource::Timestamp(name)) if conditional => {
+                // As the store wrote it: to the microsecond.
+                if let (Some(Scalar::DateTime(instant)), Some(column)) =
+                    (item.property_value(name), table.column_of(name))
+                {
+                    conditions.push(
+                        Expr::col(Alias::new(column))
+                            .eq(Expr::val(glue_core::concurrency::version_text(&instant))),
+                    );
                 }
             }
             Some(VersionSource::Hash) if conditional => {
@@ -144,7 +159,8 @@ impl<H> Inner<H> {
             else {
                 continue;
             };
-            let exists = match from_text(value, property) {
+            let key = from_text(value, property).filter(|_| !value.contains('\0'));
+            let exists = match key {
                 Some(key) => {
                     let mut select = SelectStatement::new();
                     select
@@ -219,8 +235,14 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
                 select = select.and_where(condition.clone());
             }
         } else {
-            for condition in inner.address(ctx).into_iter().flatten() {
-                select = select.and_where(condition);
+            match inner.address(ctx) {
+                Some(conditions) => {
+                    for condition in conditions {
+                        select = select.and_where(condition);
+                    }
+                }
+                // A uri variable no row can hold: no row.
+                None => select = select.and_where(Expr::cust("1 = 0")),
             }
         }
         select
@@ -324,6 +346,19 @@ impl<R: StoredResource, H: Hooks<R>> Processor<R> for SqlStore<R, H> {
         item: &R,
         previous: Option<&R>,
     ) -> Result<Vec<FieldError>, GlueError> {
+        // Text the databases cannot hold is refused before any statement sees it.
+        let nul: Vec<FieldError> = self
+            .inner
+            .table
+            .stored_columns()
+            .filter(|(property, _)| {
+                matches!(item.stored_value(property.name), Some(Ok(value)) if holds_nul(&value))
+            })
+            .map(|(property, _)| FieldError::new(property.name, "must not contain NUL characters"))
+            .collect();
+        if !nul.is_empty() {
+            return Ok(nul);
+        }
         let mut connection = self.inner.connection(ctx).await?;
         self.inner
             .hooks
@@ -483,6 +518,18 @@ impl<R: StoredResource, H: Hooks<R>> SqlStore<R, H> {
     }
 }
 
+/// Whether a value holds a NUL character anywhere.
+fn holds_nul(value: &Json) -> bool {
+    match value {
+        Json::String(text) => text.contains('\0'),
+        Json::Array(items) => items.iter().any(holds_nul),
+        Json::Object(members) => members
+            .iter()
+            .any(|(key, value)| key.contains('\0') || holds_nul(value)),
+        _ => false,
+    }
+}
+
 /// Every stored column, for the item statements.
 fn all_columns(table: &Table) -> Vec<Alias> {
     table
@@ -514,7 +561,6 @@ fn assignments<R: StoredResource, H>(
 ) -> Result<Vec<(String, Expr)>, GlueError> {
     let meta = table.meta();
     let version = meta.concurrency.map(|c| c.source);
-    let now = glue_core::date::format_date_time(&chrono::Utc::now());
     let value_of = |property: &'static PropertyMeta| -> Result<Json, GlueError> {
         match write.item.stored_value(property.name) {
             Some(Ok(value)) => Ok(value),
@@ -562,7 +608,18 @@ fn assignments<R: StoredResource, H>(
         }
         Some(VersionSource::Timestamp(name)) => {
             if let Some(column) = table.column_of(name) {
-                assignments.push((column.to_owned(), Expr::val(now)));
+                let previous =
+                    write
+                        .previous
+                        .and_then(|previous| match previous.property_value(name) {
+                            Some(Scalar::DateTime(instant)) => Some(instant),
+                            _ => None,
+                        });
+                let next = glue_core::concurrency::next_version_time(previous);
+                assignments.push((
+                    column.to_owned(),
+                    Expr::val(glue_core::concurrency::version_text(&next)),
+                ));
             }
         }
         _ => {}

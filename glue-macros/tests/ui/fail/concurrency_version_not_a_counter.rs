@@ -28,4 +28,14 @@ struct Note {
     version: i64,
 }
 
+/// A version without a column protects nothing.
+#[derive(ApiResource, Clone)]
+#[api(operations(Get), provider = Store, concurrency(version = "version"))]
+struct Memo {
+    #[api(identifier)]
+    id: String,
+    #[api(writable = false, stored = false)]
+    version: i64,
+}
+
 fn main() {}
