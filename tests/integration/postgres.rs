@@ -250,3 +250,42 @@ async fn authentication_works_the_same_on_postgresql() {
         .await;
     jsonapi_errors(&other, StatusCode::FORBIDDEN);
 }
+
+/// SPEC §11.2: every ISO 3166 country and some tax rates, on both databases.
+#[tokio::test]
+async fn countries_and_tax_rates_are_seeded_on_both_databases() {
+    let mut shops = vec![crate::common::shop().await];
+    shops.extend(postgres_shop().await);
+    for shop in shops {
+        let pool = shop.db().pool();
+        let countries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM countries")
+            .fetch_one(pool)
+            .await
+            .expect("countries");
+        assert_eq!(countries, 249);
+        let (iso3, name): (String, String) =
+            sqlx::query_as("SELECT iso3_code, name FROM countries WHERE iso2_code = 'DE'")
+                .fetch_one(pool)
+                .await
+                .expect("Germany");
+        assert_eq!((iso3.as_str(), name.as_str()), ("DEU", "Germany"));
+        for country in ["DE", "AT"] {
+            let rates: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM tax_rates JOIN countries ON fk_country = id_country \
+                 WHERE iso2_code = $1",
+            )
+            .bind(country)
+            .fetch_one(pool)
+            .await
+            .expect("rates");
+            assert!(rates >= 1, "{country} has a tax rate");
+        }
+        // New rows get new keys after the seeded ones.
+        sqlx::query(
+            "INSERT INTO countries (iso2_code, iso3_code, name) VALUES ('XA', 'XAA', 'Test')",
+        )
+        .execute(pool)
+        .await
+        .expect("a new country");
+    }
+}
