@@ -8,6 +8,7 @@ mod atomic;
 mod auth;
 mod building;
 mod concurrency;
+mod data_exchange;
 mod includes;
 mod jsonapi;
 mod negotiation;

@@ -1,0 +1,190 @@
+//! The live schema of the database (SPEC §9.1, §9.5): its tables and their columns, read from
+//! SQLite's `pragma_table_info` or PostgreSQL's `information_schema`, and the check of a
+//! configuration against it.
+
+use glue_sql::{Database, Dialect};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::config::{Configuration, FieldType, Problem};
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Column {
+    /// Its name.
+    pub name: String,
+    /// The type the database declares (`INTEGER`, `text`, `numeric`), lower-cased.
+    pub declared_type: String,
+    /// Whether it takes null.
+    pub nullable: bool,
+    /// Whether it has a default (an identity or sequence counts).
+    pub has_default: bool,
+    /// Whether it is (part of) the primary key.
+    pub primary_key: bool,
+}
+
+impl Column {
+    /// The wire types this column can hold.
+    #[must_use]
+    pub fn fits(&self, ty: FieldType) -> bool {
+        let declared = self.declared_type.as_str();
+        let has = |words: &[&str]| words.iter().any(|word| declared.contains(word));
+        match ty {
+            FieldType::Boolean => has(&["bool", "int"]),
+            FieldType::Integer => has(&["int", "serial"]),
+            FieldType::String => has(&["char", "text", "clob", "string"]) || declared.is_empty(),
+            FieldType::Decimal => has(&["numeric", "decimal", "real", "double", "float", "int"]),
+        }
+    }
+
+    /// Whether the database assigns the column's value when a row is created without it.
+    #[must_use]
+    pub fn generated(&self) -> bool {
+        self.has_default || (self.primary_key && self.declared_type.contains("int"))
+    }
+}
+
+/// The tables of the database, without its own (`sqlite_*`, `_sqlx_migrations`).
+///
+/// # Errors
+///
+/// When the database cannot be read.
+pub async fn tables(db: &Database) -> Result<Vec<String>, sqlx::Error> {
+    let sql = match db.dialect() {
+        Dialect::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+        }
+        Dialect::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+        }
+    };
+    let rows = sqlx::query(sql).fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| row.try_get::<String, _>(0))
+        .filter(|name| !matches!(name.as_deref(), Ok("_sqlx_migrations")))
+        .collect()
+}
+
+/// The columns of a table, in order; empty when there is no such table.
+///
+/// # Errors
+///
+/// When the database cannot be read.
+pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Error> {
+    match db.dialect() {
+        Dialect::Sqlite => {
+            let rows = sqlx::query(
+                "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk \
+                 FROM pragma_table_info($1) ORDER BY cid",
+            )
+            .bind(table)
+            .fetch_all(db.pool())
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(Column {
+                        name: row.try_get(0)?,
+                        declared_type: row.try_get::<String, _>(1)?.to_ascii_lowercase(),
+                        nullable: row.try_get::<i64, _>(2)? == 0,
+                        has_default: row.try_get::<i64, _>(3)? != 0,
+                        primary_key: row.try_get::<i64, _>(4)? != 0,
+                    })
+                })
+                .collect()
+        }
+        Dialect::Postgres => {
+            let rows = sqlx::query(
+                "SELECT c.column_name::text, c.data_type::text, c.is_nullable::text = 'YES', \
+                 (c.column_default IS NOT NULL OR c.is_identity::text = 'YES'), \
+                 EXISTS (SELECT 1 FROM information_schema.table_constraints t \
+                   JOIN information_schema.key_column_usage k \
+                     ON k.constraint_name = t.constraint_name \
+                    AND k.table_schema = t.table_schema AND k.table_name = t.table_name \
+                   WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = c.table_schema \
+                     AND t.table_name = c.table_name AND k.column_name = c.column_name) \
+                 FROM information_schema.columns c \
+                 WHERE c.table_schema = current_schema() AND c.table_name = $1 \
+                 ORDER BY c.ordinal_position",
+            )
+            .bind(table)
+            .fetch_all(db.pool())
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(Column {
+                        name: row.try_get(0)?,
+                        declared_type: row.try_get::<String, _>(1)?.to_ascii_lowercase(),
+                        nullable: row.try_get(2)?,
+                        has_default: row.try_get(3)?,
+                        primary_key: row.try_get(4)?,
+                    })
+                })
+                .collect()
+        }
+    }
+}
+
+/// The problems of a configuration against the live schema: a missing table or column, a
+/// type the column cannot hold, and a column that needs a value on every new row (no null,
+/// no default) but cannot be given one.
+///
+/// # Errors
+///
+/// When the database cannot be read.
+pub async fn check(
+    db: &Database,
+    configuration: &Configuration,
+) -> Result<Vec<Problem>, sqlx::Error> {
+    let columns = columns(db, &configuration.table_name).await?;
+    if columns.is_empty() {
+        return Ok(vec![Problem {
+            pointer: "/tableName".to_owned(),
+            message: format!("the database has no table \"{}\"", configuration.table_name),
+        }]);
+    }
+    let mut problems = Vec::new();
+    for (index, field) in configuration.definition.fields.iter().enumerate() {
+        let at = format!("/definition/fields/{index}");
+        match columns
+            .iter()
+            .find(|column| column.name == field.field_name)
+        {
+            None => problems.push(Problem {
+                pointer: format!("{at}/fieldName"),
+                message: format!(
+                    "the table \"{}\" has no column \"{}\"",
+                    configuration.table_name, field.field_name
+                ),
+            }),
+            Some(column) if !column.fits(field.ty) => problems.push(Problem {
+                pointer: format!("{at}/type"),
+                message: format!(
+                    "the column \"{}\" is {}: it does not hold {} values",
+                    column.name,
+                    column.declared_type,
+                    field.ty.name()
+                ),
+            }),
+            Some(_) => {}
+        }
+    }
+    for column in &columns {
+        let needs_value = !column.nullable && !column.generated();
+        let creatable = configuration
+            .field(&column.name)
+            .is_some_and(|field| field.is_creatable && field.validation.is_required);
+        if needs_value && !creatable {
+            problems.push(Problem {
+                pointer: "/definition/fields".to_owned(),
+                message: format!(
+                    "the column \"{}\" takes no null and has no default: expose it as creatable and required",
+                    column.name
+                ),
+            });
+        }
+    }
+    Ok(problems)
+}
