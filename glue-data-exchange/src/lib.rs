@@ -1,19 +1,96 @@
 //! The Data Exchange API (SPEC §9): tables of the application's database exposed by
 //! configuration at run time.
 //!
-//! This crate holds, so far, what the API stands on:
-//!
 //! - [`config`]: a configuration (SPEC §9.1) read from JSON, and every rule it must follow
 //!   that needs no database, each refusal with a pointer to its key;
 //! - [`schema`]: the database's tables and columns, introspected on SQLite and PostgreSQL,
 //!   and the check of a configuration against them (a missing table or column, a type the
 //!   column cannot hold, a column that needs a value the configuration cannot give);
 //! - [`storage`]: the configurations in the application's own database, with a version that
-//!   every change moves on, for processes that share the database (SPEC §9.6).
+//!   every change moves on, and [`registry`], which keeps a process's configurations current
+//!   (SPEC §9.6);
+//! - the reads of `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}` (SPEC §9.2),
+//!   mounted on an application with [`DataExchangeExt::data_exchange`].
+//!
+//! ```no_run
+//! use glue_core::Application;
+//! use glue_data_exchange::{DataExchange, DataExchangeExt};
+//! # async fn run(db: glue_sql::Database) -> Result<(), sqlx::Error> {
+//! let exchange = DataExchange::open(&db).await?;
+//! let backend = Application::backend().data_exchange(&exchange);
+//! # Ok(()) }
+//! ```
 
 pub mod config;
+mod endpoint;
+pub mod errors;
+mod read;
+pub mod registry;
 pub mod schema;
 pub mod storage;
 
+use std::sync::Arc;
+
+use glue_core::Application;
+use glue_core::http::Method;
+use glue_sql::Database;
+
 pub use config::{Configuration, FieldType, Problem};
+pub use registry::Registry;
 pub use storage::Storage;
+
+/// The Data Exchange API of one database.
+#[derive(Debug, Clone)]
+pub struct DataExchange {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct DataExchangeInner {
+    db: Database,
+    registry: Registry,
+}
+
+type Inner = DataExchangeInner;
+
+impl DataExchange {
+    /// The API over `db`: its configuration tables created when missing, every stored
+    /// configuration loaded.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read or the tables created.
+    pub async fn open(db: &Database) -> Result<Self, sqlx::Error> {
+        let storage = Storage::install(db).await?;
+        let registry = Registry::load(storage).await?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                db: db.clone(),
+                registry,
+            }),
+        })
+    }
+
+    /// The configurations.
+    #[must_use]
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+}
+
+/// Mounts the Data Exchange API on an application.
+pub trait DataExchangeExt {
+    /// Serves `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}`.
+    #[must_use]
+    fn data_exchange(self, exchange: &DataExchange) -> Self;
+}
+
+impl DataExchangeExt for Application {
+    fn data_exchange(self, exchange: &DataExchange) -> Self {
+        let reads = || endpoint::Reads {
+            exchange: Arc::clone(&exchange.inner),
+        };
+        self.route("/dynamic-entity/{alias}", [Method::GET], reads())
+            .route("/dynamic-entity/{alias}/{id}", [Method::GET], reads())
+    }
+}

@@ -108,25 +108,194 @@ async fn configurations_are_stored_with_a_version() {
         // Installing again keeps what is there.
         let storage_again = Storage::install(shop.db().database()).await.expect("again");
         let start = storage.version().await.expect("a version");
-        let configuration = Configuration::from_json(&countries()).expect("it reads");
+        let mut configuration = Configuration::from_json(&countries()).expect("it reads");
+        configuration.table_alias = "nations".to_owned();
         storage.save(&configuration).await.expect("saved");
-        assert_eq!(
-            storage_again.get("countries").await.expect("read"),
-            Some(configuration.clone())
-        );
+        let stored = storage_again.get("nations").await.expect("read");
+        assert_eq!(stored, Some(configuration.clone()));
         let mut inactive = configuration.clone();
         inactive.is_active = false;
         storage.save(&inactive).await.expect("saved again");
-        assert_eq!(storage.all().await.expect("all"), [inactive]);
+        let all = storage.all().await.expect("all");
+        assert!(all.contains(&inactive) && !all.contains(&configuration));
         assert_eq!(storage.version().await.expect("a version"), start + 2);
-        assert!(storage.delete("countries").await.expect("deleted"));
-        assert!(
-            !storage
-                .delete("countries")
-                .await
-                .expect("nothing to delete")
-        );
-        assert_eq!(storage.get("countries").await.expect("read"), None);
+        assert!(storage.delete("nations").await.expect("deleted"));
+        assert!(!storage.delete("nations").await.expect("nothing to delete"));
+        assert_eq!(storage.get("nations").await.expect("read"), None);
         assert_eq!(storage.version().await.expect("a version"), start + 4);
     }
+}
+
+async fn read(router: &glue_core::Router, url: &str) -> crate::common::Answer {
+    crate::common::get(url)
+        .header("accept", "application/json")
+        .send(router)
+        .await
+}
+
+#[tokio::test]
+async fn configured_tables_are_read_with_filters_pages_and_includes() {
+    for shop in shops().await {
+        let backend = shop.backend();
+        let all = read(&backend, "/dynamic-entity/countries").await;
+        assert_eq!(all.status, http::StatusCode::OK, "{}", all.text());
+        assert_eq!(all.header("content-type"), Some("application/json"));
+        let document = all.json();
+        let rows = document["data"].as_array().expect("rows");
+        assert_eq!(rows.len(), 20, "20 by default");
+        assert_eq!(
+            rows[0],
+            json!({"id_country": 1, "iso2_code": "AD", "iso3_code": "AND", "name": "Andorra",
+                   "postal_code_mandatory": true, "postal_code_regex": "AD\\d{3}"})
+        );
+        let page = read(
+            &backend,
+            "/dynamic-entity/countries?page[offset]=1&page[limit]=2",
+        )
+        .await;
+        let page = page.json();
+        let codes: Vec<&str> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["iso2_code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["AE", "AF"]);
+
+        let filtered = read(
+            &backend,
+            "/dynamic-entity/countries?filter[countries.iso2_code]=%7B%22in%22%3A%5B%22DE%22%2C%22AT%22%5D%7D&include=countryTaxRates",
+        )
+        .await;
+        let filtered = filtered.json();
+        let rows = filtered["data"].as_array().expect("rows");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0]["iso2_code"], "AT");
+        let rates: Vec<&str> = rows[0]["countryTaxRates"]
+            .as_array()
+            .expect("nested rates")
+            .iter()
+            .map(|rate| rate["rate"].as_str().unwrap())
+            .collect();
+        assert_eq!(rates, ["20.00", "10.00", "13.00"]);
+        assert_eq!(rows[1]["countryTaxRates"][0]["name"], "Germany Standard");
+        assert_eq!(
+            rows[1]["countryTaxRates"][0]["fk_country"],
+            rows[1]["id_country"]
+        );
+
+        let one = read(&backend, "/dynamic-entity/countries/57").await;
+        assert_eq!(one.json()["data"]["iso2_code"], "DE");
+        let jsonapi = crate::common::get("/dynamic-entity/tax-rates/1")
+            .header("accept", "application/vnd.api+json")
+            .send(&backend)
+            .await;
+        let jsonapi = crate::common::jsonapi_document(&jsonapi, http::StatusCode::OK);
+        assert_eq!(jsonapi["data"]["type"], "tax-rates");
+        assert_eq!(jsonapi["data"]["id"], "1");
+        assert_eq!(jsonapi["data"]["attributes"]["rate"], "19.00");
+    }
+}
+
+#[tokio::test]
+async fn reads_answer_the_reference_errors() {
+    for shop in shops().await {
+        let backend = shop.backend();
+        let cases = [
+            ("/dynamic-entity/nations", 404, "007"),
+            ("/dynamic-entity/countries/99999", 404, "1303"),
+            ("/dynamic-entity/countries/DE", 404, "1303"),
+            ("/dynamic-entity/countries?include=rates", 400, "1313"),
+            (
+                "/dynamic-entity/countries?filter[countries.colour]=red",
+                400,
+                "1315",
+            ),
+            ("/dynamic-entity/countries?filter[iso2_code]=DE", 400, "011"),
+            (
+                "/dynamic-entity/countries?filter[countries.id_country]=x",
+                400,
+                "1305",
+            ),
+            (
+                "/dynamic-entity/countries?page[offset]=0&page[limit]=1001",
+                400,
+                "011",
+            ),
+        ];
+        for (url, status, code) in cases {
+            let answer = read(&backend, url).await;
+            assert_eq!(answer.status.as_u16(), status, "{url}: {}", answer.text());
+            let errors = answer.json();
+            assert_eq!(errors[0]["code"], code, "{url}");
+            assert_eq!(errors[0]["status"], status, "{url}");
+        }
+        let missing = read(&backend, "/dynamic-entity/countries/99999").await;
+        assert_eq!(
+            missing.json()[0]["message"],
+            "The entity `countries` could not be found in the database."
+        );
+        // Administrators only, by default.
+        let secured = shop.secured_backend();
+        let anonymous = read(&secured, "/dynamic-entity/countries").await;
+        assert_eq!(anonymous.status, http::StatusCode::UNAUTHORIZED);
+        let viewer =
+            glue_core::Principal::new("2", "viewer@example.com", glue_core::PrincipalKind::User)
+                .with_role("ROLE_VIEWER");
+        let token = shop
+            .access_tokens()
+            .issue(&viewer, "backend")
+            .expect("a token")
+            .token;
+        let refused = crate::common::get("/dynamic-entity/countries")
+            .header("accept", "application/json")
+            .header("authorization", &format!("Bearer {token}"))
+            .send(&secured)
+            .await;
+        assert_eq!(refused.status, http::StatusCode::FORBIDDEN);
+    }
+}
+
+/// SPEC §9.6: a configuration saved by one process is served by another sharing the
+/// database within 2 seconds.
+#[tokio::test]
+async fn a_configuration_saved_elsewhere_is_live_within_two_seconds() {
+    let dir = crate::common::TempDir::new("exchange");
+    let url = dir.sqlite_url("shop.db");
+    let first = example_shop::Shop::open(&url)
+        .await
+        .expect("the first process");
+    let second = example_shop::Shop::open(&url)
+        .await
+        .expect("the second process");
+    let backend = TestShop(second).backend();
+    assert_eq!(
+        read(&backend, "/dynamic-entity/shop-products")
+            .await
+            .status
+            .as_u16(),
+        404
+    );
+    let products = Configuration::from_json(&json!({
+        "tableAlias": "shop-products", "tableName": "products",
+        "definition": {"identifier": "sku", "fields": [
+            {"fieldName": "sku", "fieldVisibleName": "sku", "type": "string"},
+            {"fieldName": "stock", "fieldVisibleName": "inStock", "type": "integer"}]}}))
+    .expect("it reads");
+    let storage = Storage::install(first.db().database())
+        .await
+        .expect("storage");
+    storage
+        .save(&products)
+        .await
+        .expect("saved by the first process");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let served = read(&backend, "/dynamic-entity/shop-products/SKU-0001").await;
+    assert_eq!(served.status.as_u16(), 200, "{}", served.text());
+    assert_eq!(served.json()["data"]["sku"], "SKU-0001");
+    assert!(
+        served.json()["data"].get("stock").is_none(),
+        "only the API name"
+    );
+    assert!(served.json()["data"]["inStock"].is_i64());
 }

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod codes;
 pub mod customers;
 pub mod db;
+pub mod exchange;
 mod password;
 pub mod products;
 pub mod seed;
@@ -51,6 +52,7 @@ use crate::products::{Product, StorefrontProduct, catalogue_store, product_store
 use crate::storefront::{AddressBook, StorefrontAddress, StorefrontCustomer};
 use crate::stores::{Store, StoreAt, StoreEu, StoreStore};
 use glue_core::atomic::ATOMIC_EXTENSION;
+use glue_data_exchange::DataExchangeExt;
 
 /// The locales both applications answer in (SPEC §2.5), the default first.
 pub const LOCALES: [&str; 2] = ["de_DE", "en_US"];
@@ -129,6 +131,7 @@ impl Config {
 #[derive(Clone)]
 pub struct Shop {
     db: Db,
+    exchange: glue_data_exchange::DataExchange,
     tokens: Arc<AccessTokens>,
     api_keys: StaticApiKeys,
     code_bucket: Option<String>,
@@ -168,8 +171,12 @@ impl Shop {
         {
             tracing::info!("wrote the back-office users");
         }
+        let exchange = exchange::open(&db)
+            .await
+            .context("cannot open the Data Exchange API")?;
         Ok(Self {
             db,
+            exchange,
             tokens: Arc::new(AccessTokens::new(
                 TokenKeys::random(),
                 TokenSettings::default(),
@@ -267,6 +274,7 @@ impl Shop {
                 ApiKeyAdmin::new(api_keys.clone()),
                 ApiKeyAdmin::new(api_keys),
             )
+            .data_exchange(&self.exchange)
             .resource::<Store>(stores.clone(), ())
             .resource::<StoreEu>(stores.clone(), ())
             .resource::<StoreAt>(stores, ());
