@@ -26,6 +26,7 @@ mod endpoint;
 pub mod errors;
 mod read;
 pub mod registry;
+pub mod resource;
 pub mod schema;
 pub mod storage;
 
@@ -80,7 +81,8 @@ impl DataExchange {
 
 /// Mounts the Data Exchange API on an application.
 pub trait DataExchangeExt {
-    /// Serves `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}`.
+    /// Serves `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}`, and the
+    /// configurations at `/dynamic-entity-configurations` (administrators only).
     #[must_use]
     fn data_exchange(self, exchange: &DataExchange) -> Self;
 }
@@ -90,7 +92,14 @@ impl DataExchangeExt for Application {
         let reads = || endpoint::Reads {
             exchange: Arc::clone(&exchange.inner),
         };
+        let configurations = resource::ConfigurationStore {
+            exchange: Arc::clone(&exchange.inner),
+        };
         self.route("/dynamic-entity/{alias}", [Method::GET], reads())
             .route("/dynamic-entity/{alias}/{id}", [Method::GET], reads())
+            .resource::<resource::DynamicEntityConfiguration>(
+                configurations.clone(),
+                configurations,
+            )
     }
 }

@@ -128,8 +128,8 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
 }
 
 /// The problems of a configuration against the live schema: a missing table or column, a
-/// type the column cannot hold, and a column that needs a value on every new row (no null,
-/// no default) but cannot be given one.
+/// type the column cannot hold, and, for an entity that creates rows, a column that needs a
+/// value on every new row (no null, no default) but cannot be given one.
 ///
 /// # Errors
 ///
@@ -171,7 +171,13 @@ pub async fn check(
             Some(_) => {}
         }
     }
-    for column in &columns {
+    // An entity that creates rows must be able to give every column that needs a value.
+    let creates = configuration
+        .definition
+        .fields
+        .iter()
+        .any(|field| field.is_creatable);
+    for column in columns.iter().filter(|_| creates) {
         let needs_value = !column.nullable && !column.generated();
         let creatable = configuration
             .field(&column.name)

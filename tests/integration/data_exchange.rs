@@ -299,3 +299,113 @@ async fn a_configuration_saved_elsewhere_is_live_within_two_seconds() {
     );
     assert!(served.json()["data"]["inStock"].is_i64());
 }
+
+fn products_configuration() -> Value {
+    json!({"data": {"type": "dynamic-entity-configurations", "id": "shop-products",
+      "attributes": {"tableName": "products", "isActive": true, "definition": {
+        "identifier": "sku", "isDeletable": false, "fields": [
+          {"fieldName": "sku", "fieldVisibleName": "sku", "type": "string",
+           "validation": {"isRequired": true, "maxLength": 64}},
+          {"fieldName": "price", "fieldVisibleName": "priceInCents", "type": "integer",
+           "validation": {"isRequired": false, "min": 0}}]}}}})
+}
+
+/// SPEC §9.1: configurations as a resource; a saved one is served at once, a refused one
+/// names every refused key.
+#[tokio::test]
+async fn configurations_are_managed_through_their_resource() {
+    use crate::common::{call, get, jsonapi_document, jsonapi_errors, pointers};
+    use http::{Method, StatusCode};
+    for shop in shops().await {
+        let backend = shop.backend();
+        let created = call(Method::POST, "/dynamic-entity-configurations")
+            .jsonapi(&products_configuration())
+            .send(&backend)
+            .await;
+        let document = jsonapi_document(&created, StatusCode::CREATED);
+        assert_eq!(document["data"]["id"], "shop-products");
+        let live = read(&backend, "/dynamic-entity/shop-products/SKU-0002").await;
+        assert_eq!(live.status, StatusCode::OK, "{}", live.text());
+        assert!(live.json()["data"]["priceInCents"].is_i64());
+
+        let again = call(Method::POST, "/dynamic-entity-configurations")
+            .jsonapi(&products_configuration())
+            .send(&backend)
+            .await;
+        jsonapi_errors(&again, StatusCode::CONFLICT);
+
+        let mut broken = products_configuration();
+        broken["data"]["id"] = json!("broken");
+        let fields = &mut broken["data"]["attributes"]["definition"]["fields"];
+        fields[0]["validation"]["min"] = json!(5);
+        fields[1]["fieldName"] = json!("cost");
+        let refused = call(Method::POST, "/dynamic-entity-configurations")
+            .jsonapi(&broken)
+            .send(&backend)
+            .await;
+        let errors = jsonapi_errors(&refused, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            pointers(&errors),
+            ["/data/attributes/definition/fields/0/validation/min"]
+        );
+        broken["data"]["attributes"]["definition"]["fields"][0]["validation"] =
+            json!({"isRequired": true});
+        let refused = call(Method::POST, "/dynamic-entity-configurations")
+            .jsonapi(&broken)
+            .send(&backend)
+            .await;
+        let errors = jsonapi_errors(&refused, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            pointers(&errors),
+            ["/data/attributes/definition/fields/1/fieldName"],
+            "the live schema has no column cost"
+        );
+
+        let list = get("/dynamic-entity-configurations").send(&backend).await;
+        let list = jsonapi_document(&list, StatusCode::OK);
+        let aliases: Vec<&str> = list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(aliases, ["countries", "shop-products", "tax-rates"]);
+
+        let off = call(
+            Method::PATCH,
+            "/dynamic-entity-configurations/shop-products",
+        )
+        .jsonapi(
+            &json!({"data": {"type": "dynamic-entity-configurations", "id": "shop-products",
+                "attributes": {"isActive": false}}}),
+        )
+        .send(&backend)
+        .await;
+        assert_eq!(off.status, StatusCode::OK, "{}", off.text());
+        let gone = read(&backend, "/dynamic-entity/shop-products").await;
+        assert_eq!(gone.json()[0]["code"], "007");
+        let deleted = call(
+            Method::DELETE,
+            "/dynamic-entity-configurations/shop-products",
+        )
+        .send(&backend)
+        .await;
+        assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+
+        // Administrators only.
+        let secured = shop.secured_backend();
+        let viewer =
+            glue_core::Principal::new("2", "v@example.com", glue_core::PrincipalKind::User)
+                .with_role("ROLE_VIEWER");
+        let token = shop
+            .access_tokens()
+            .issue(&viewer, "backend")
+            .expect("a token")
+            .token;
+        let refused = get("/dynamic-entity-configurations")
+            .header("authorization", &format!("Bearer {token}"))
+            .send(&secured)
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+}
