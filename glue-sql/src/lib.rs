@@ -48,12 +48,16 @@ pub use sea_query;
 #[cfg(feature = "sqlx")]
 mod database;
 #[cfg(feature = "sqlx")]
+pub mod rows;
+#[cfg(feature = "sqlx")]
 mod store;
 
 #[cfg(feature = "sqlx")]
 pub use database::Database;
 #[cfg(feature = "sqlx")]
-pub use store::{Hooks, Identifiers, SqlResources, SqlStore, UniqueAnswer, Write, WriteKind};
+pub use store::{
+    Hooks, Identifiers, SqlResources, SqlStore, UniqueAnswer, Violation, Write, WriteKind,
+};
 
 /// The SQL dialect to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -237,3 +237,48 @@ pub(crate) fn unavailable(cause: sqlx::Error) -> GlueError {
     .with_header(header::RETRY_AFTER, HeaderValue::from_static("1"))
     .with_cause(cause)
 }
+
+/// What a database error says about the data written, by the kind the driver reports: for
+/// stores that answer in their own words (the Data Exchange API's numbered codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Violation {
+    /// A unique constraint or index refused a duplicate.
+    Unique,
+    /// A foreign key refers to a row that does not exist, or a deleted row is still referred to.
+    ForeignKey,
+    /// A column that takes no null got one.
+    NotNull,
+    /// A check constraint refused the value.
+    Check,
+    /// A value the column's type cannot hold (PostgreSQL's data exceptions).
+    Unstorable,
+    /// The database is busy or a transaction conflicted: worth another try.
+    Busy,
+    /// The database cannot be reached.
+    Unavailable,
+}
+
+impl Violation {
+    /// The violation an error reports, if it reports one.
+    #[must_use]
+    pub fn of(error: &sqlx::Error) -> Option<Self> {
+        match error {
+            sqlx::Error::Database(db) if transient(db.as_ref()) => Some(Self::Busy),
+            sqlx::Error::Database(db) if data_exception(db.as_ref()) => Some(Self::Unstorable),
+            sqlx::Error::Database(db) => match db.kind() {
+                ErrorKind::UniqueViolation => Some(Self::Unique),
+                ErrorKind::ForeignKeyViolation => Some(Self::ForeignKey),
+                ErrorKind::NotNullViolation => Some(Self::NotNull),
+                ErrorKind::CheckViolation => Some(Self::Check),
+                _ => None,
+            },
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => Some(Self::Unavailable),
+            _ => None,
+        }
+    }
+}

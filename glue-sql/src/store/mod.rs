@@ -16,7 +16,7 @@ use glue_core::{Context, GlueError};
 use sea_query::Expr;
 use sqlx::AnyConnection;
 
-pub use errors::UniqueAnswer;
+pub use errors::{UniqueAnswer, Violation};
 
 use crate::{Database, Table};
 

@@ -13,7 +13,7 @@ use glue_core::{
     CollectionProvider, Context, CreateProcessor, DeleteProcessor, FieldError, GlueError,
     ItemProvider, ItemStream, Paginated, Processor, ReplaceProcessor, UpdateProcessor,
 };
-use sea_query::{Alias, Expr, ExprTrait, Query as Sql, ReturningClause, SelectStatement};
+use sea_query::{Alias, Expr, ExprTrait, SelectStatement};
 use serde_json::Value as Json;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Connection, Row};
@@ -23,7 +23,7 @@ use super::connection::Conn;
 use super::errors::{ErrorMap, Failure, unavailable};
 use super::values::{RowSource, expr, from_text};
 use super::{Hooks, Identifiers, Inner, SqlStore, Write, WriteKind};
-use crate::{Select, Statement, Table, build};
+use crate::{Select, Statement, Table, build, rows};
 
 impl<H> Inner<H> {
     fn errors(&self) -> ErrorMap<'_> {
@@ -641,63 +641,34 @@ fn statement<R: StoredResource, H>(
 ) -> Result<Statement, GlueError> {
     let table = inner.table_for(write.ctx.locale());
     let dialect = inner.db.dialect();
-    let returning =
-        || ReturningClause::Columns(all_columns(table).into_iter().map(Into::into).collect());
     let assignments = assignments(inner, table, write)?;
-    let name = Alias::new(table.name());
     let conditional = write.ctx.is_conditional();
+    let columns: Vec<&str> = table.stored_columns().map(|(_, column)| column).collect();
+    let key = table
+        .meta()
+        .identifier()
+        .and_then(|p| table.column_of(p.name))
+        .unwrap_or_default();
+    let previous = write.previous.unwrap_or(&write.item);
     let statement = match write.kind {
-        WriteKind::Create => {
-            let mut insert = Sql::insert();
-            insert.into_table(name).returning(returning());
-            if assignments.is_empty() {
-                insert.or_default_values();
-            } else {
-                insert.columns(assignments.iter().map(|(column, _)| Alias::new(column)));
-                insert
-                    .values(assignments.into_iter().map(|(_, value)| value))
-                    .map_err(GlueError::internal)?;
-            }
-            build(&insert, dialect)
-        }
-        WriteKind::Replace | WriteKind::Update => {
-            let previous = write.previous.unwrap_or(&write.item);
-            let mut update = Sql::update();
-            update.table(name).returning(returning());
-            if assignments.is_empty() {
-                // Nothing to change: the row as it is (and whether it still matches).
-                let identifier = table
-                    .meta()
-                    .identifier()
-                    .and_then(|p| table.column_of(p.name));
-                if let Some(column) = identifier {
-                    update.value(Alias::new(column), Expr::col(Alias::new(column)));
-                }
-            }
-            for (column, value) in assignments {
-                update.value(Alias::new(column), value);
-            }
-            for condition in inner.stored(table, previous, conditional) {
-                update.and_where(condition);
-            }
-            build(&update, dialect)
-        }
-        WriteKind::Delete => {
-            let previous = write.previous.unwrap_or(&write.item);
-            let mut delete = Sql::delete();
-            delete.from_table(name);
-            let identifier = table
-                .meta()
-                .identifier()
-                .and_then(|p| table.column_of(p.name));
-            if let Some(column) = identifier {
-                delete.returning(ReturningClause::Columns(vec![Alias::new(column).into()]));
-            }
-            for condition in inner.stored(table, previous, conditional) {
-                delete.and_where(condition);
-            }
-            build(&delete, dialect)
-        }
+        WriteKind::Create => rows::insert(dialect, table.name(), assignments, &columns),
+        WriteKind::Replace | WriteKind::Update => rows::update(
+            dialect,
+            table.name(),
+            key,
+            assignments,
+            inner.stored(table, previous, conditional),
+            &columns,
+        ),
+        WriteKind::Delete => rows::delete(
+            dialect,
+            table.name(),
+            inner.stored(table, previous, conditional),
+            &[key]
+                .into_iter()
+                .filter(|key| !key.is_empty())
+                .collect::<Vec<_>>(),
+        ),
     };
     Ok(statement)
 }

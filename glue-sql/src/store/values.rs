@@ -9,7 +9,7 @@
 
 use glue_core::meta::{PropertyMeta, PropertyType};
 use glue_core::store::StoredSource;
-use sea_query::{Expr, Value};
+use sea_query::Expr;
 use serde_json::Value as Json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -88,24 +88,12 @@ fn read(row: &AnyRow, column: &str, property: &PropertyMeta) -> Json {
     }
 }
 
-/// A value to write, as an expression: a bound parameter, or the literal `NULL` (a bound
-/// null would carry a type that PostgreSQL may refuse for the column).
+/// A value to write, as an expression (see [`rows::value`](crate::rows::value)).
 pub(crate) fn expr(value: &Json, property: Option<&PropertyMeta>) -> Expr {
-    match value {
-        Json::Null => Expr::cust("NULL"),
-        Json::Bool(flag) => Expr::val(Value::Bool(Some(*flag))),
-        Json::Number(number) => {
-            let decimal = property.is_some_and(|p| p.ty == PropertyType::Number);
-            match number.as_i64() {
-                Some(integer) if !decimal => Expr::val(Value::BigInt(Some(integer))),
-                _ => Expr::val(Value::Double(number.as_f64())),
-            }
-        }
-        Json::String(text) => Expr::val(Value::String(Some(text.clone()))),
-        composite @ (Json::Array(_) | Json::Object(_)) => {
-            Expr::val(Value::String(Some(composite.to_string())))
-        }
-    }
+    crate::rows::value(
+        value,
+        property.is_some_and(|p| p.ty == PropertyType::Number),
+    )
 }
 
 /// A URL's text (an identifier, a parent's key) as the value of a property of this type.
