@@ -1,9 +1,10 @@
-//! The routes `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}` (SPEC §9.2):
-//! who may read, in which convention the answer is written, and the documents.
+//! The routes `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}` (SPEC §9.2,
+//! §9.3): who may read and write, in which convention the answer is written, and the
+//! documents.
 
 use std::sync::Arc;
 
-use glue_core::http::{HeaderMap, Response, StatusCode, header};
+use glue_core::http::{HeaderMap, Method, Response, StatusCode, header};
 use glue_core::{Body, EndpointRequest, GlueError};
 use serde_json::{Map, Value, json};
 
@@ -11,45 +12,71 @@ use crate::DataExchangeInner;
 use crate::config::Configuration;
 use crate::errors::DxError;
 use crate::read;
+use crate::registry::Loaded;
+use crate::write;
 
-/// Serves reads of the configured entities.
-pub(crate) struct Reads {
+/// Serves the configured entities.
+pub(crate) struct Entities {
     pub(crate) exchange: Arc<DataExchangeInner>,
 }
 
-impl glue_core::Endpoint for Reads {
+impl glue_core::Endpoint for Entities {
     async fn call(&self, request: EndpointRequest) -> Result<Response<Body>, GlueError> {
         let jsonapi = wants_jsonapi(request.headers());
-        Ok(match self.read(&request, jsonapi).await {
+        let answer = if request.method() == Method::GET {
+            self.read(&request, jsonapi).await
+        } else {
+            self.write(&request, jsonapi).await
+        };
+        Ok(match answer {
             Ok(response) => response,
-            Err(error) => error.response(jsonapi),
+            Err(errors) if errors.len() == 1 => errors[0].response(jsonapi),
+            Err(errors) => crate::errors::many(&errors, jsonapi),
         })
     }
 }
 
-impl Reads {
-    async fn read(
+impl Entities {
+    /// The configurations now, and the URL's alias, when it is active and the principal may
+    /// use it.
+    async fn configuration(
         &self,
         request: &EndpointRequest,
-        jsonapi: bool,
-    ) -> Result<Response<Body>, DxError> {
+        write: bool,
+    ) -> Result<(Arc<Loaded>, String), Vec<DxError>> {
         let loaded = self
             .exchange
             .registry
             .current()
             .await
-            .map_err(|error| DxError::database(&error))?;
-        let alias = request.param("alias").unwrap_or_default();
-        let configuration = loaded.active(alias).ok_or_else(DxError::unknown_alias)?;
-        allowed(configuration, request)?;
-        let query = read::parse(configuration, request.uri().query())?;
+            .map_err(|error| vec![DxError::database(&error)])?;
+        let alias = request.param("alias").unwrap_or_default().to_owned();
+        let configuration = loaded
+            .active(&alias)
+            .ok_or_else(|| vec![DxError::unknown_alias()])?;
+        allowed(configuration, request, write).map_err(|error| vec![error])?;
+        Ok((loaded, alias))
+    }
+
+    async fn read(
+        &self,
+        request: &EndpointRequest,
+        jsonapi: bool,
+    ) -> Result<Response<Body>, Vec<DxError>> {
+        let (loaded, alias) = self.configuration(request, false).await?;
+        let alias = alias.as_str();
+        let Some(configuration) = loaded.active(alias) else {
+            return Err(vec![DxError::unknown_alias()]);
+        };
+        let query = read::parse(configuration, request.uri().query()).map_err(|e| vec![e])?;
         let db = &self.exchange.db;
         let base = format!("{}/dynamic-entity/{alias}", request.base_url());
         let document = match request.param("id") {
             Some(id) => {
                 let row = read::item(db, &loaded, configuration, id, &query)
-                    .await?
-                    .ok_or_else(|| DxError::not_found(alias))?;
+                    .await
+                    .map_err(|e| vec![e])?
+                    .ok_or_else(|| vec![DxError::not_found(alias)])?;
                 if jsonapi {
                     json!({"jsonapi": {"version": "1.1"},
                            "data": resource(configuration, row, &base),
@@ -59,7 +86,9 @@ impl Reads {
                 }
             }
             None => {
-                let rows = read::collection(db, &loaded, configuration, &query).await?;
+                let rows = read::collection(db, &loaded, configuration, &query)
+                    .await
+                    .map_err(|e| vec![e])?;
                 if jsonapi {
                     let data: Vec<Value> = rows
                         .into_iter()
@@ -71,18 +100,134 @@ impl Reads {
                 }
             }
         };
-        let mut response = Response::new(Body::from(document.to_string()));
-        *response.status_mut() = StatusCode::OK;
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static(if jsonapi {
-                "application/vnd.api+json"
+        Ok(answer(StatusCode::OK, &document, jsonapi))
+    }
+
+    async fn write(
+        &self,
+        request: &EndpointRequest,
+        jsonapi: bool,
+    ) -> Result<Response<Body>, Vec<DxError>> {
+        let (loaded, alias) = self.configuration(request, true).await?;
+        let Some(configuration) = loaded.active(&alias) else {
+            return Err(vec![DxError::unknown_alias()]);
+        };
+        if request.method() == Method::DELETE {
+            return self.delete(request, configuration).await;
+        }
+        let db = &self.exchange.db;
+        let id = request.param("id");
+        let kind = if request.method() == Method::POST {
+            write::Kind::Create
+        } else {
+            write::Kind::Update
+        };
+        let items = write::items(request.body(), id.is_some()).map_err(|e| vec![e])?;
+        let mut checked = Vec::with_capacity(items.len());
+        let mut errors = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            match write::check(configuration, kind, index, item, id) {
+                Ok(item) => checked.push(item),
+                Err(found) => errors.extend(found),
+            }
+        }
+        let transactional = !request
+            .headers()
+            .get("x-is-transactional")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| matches!(value.trim(), "false" | "0"));
+        if transactional && !errors.is_empty() {
+            return Err(errors);
+        }
+        let (written, failed) = write::run(db, configuration, kind, checked, transactional)
+            .await
+            .map_err(|e| vec![e])?;
+        errors.extend(failed);
+        if written.is_empty() && !errors.is_empty() {
+            let mut response = crate::errors::many(&errors, jsonapi);
+            *response.status_mut() = write::failed_status(&errors);
+            return Ok(response);
+        }
+        let status = if kind == write::Kind::Create {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        let base = format!("{}/dynamic-entity/{alias}", request.base_url());
+        let shown = |row: Map<String, Value>| {
+            if jsonapi {
+                resource(configuration, row, &base)
             } else {
-                "application/json"
-            }),
-        );
+                Value::Object(row)
+            }
+        };
+        let data = match id {
+            Some(_) => written.into_iter().next().map_or(Value::Null, shown),
+            None => Value::Array(written.into_iter().map(shown).collect()),
+        };
+        let mut document = Map::new();
+        if jsonapi {
+            document.insert("jsonapi".to_owned(), json!({"version": "1.1"}));
+        }
+        document.insert("data".to_owned(), data);
+        if !errors.is_empty() {
+            let failures: Vec<Value> = errors.iter().map(DxError::plain).collect();
+            document.insert("meta".to_owned(), json!({"errors": failures}));
+        }
+        Ok(answer(status, &Value::Object(document), jsonapi))
+    }
+
+    /// `DELETE` of the URL's row, or of the rows a filter names (never of every row).
+    async fn delete(
+        &self,
+        request: &EndpointRequest,
+        configuration: &Configuration,
+    ) -> Result<Response<Body>, Vec<DxError>> {
+        let alias = configuration.table_alias.as_str();
+        if !configuration.definition.is_deletable {
+            return Err(vec![DxError::not_deletable(alias)]);
+        }
+        let id = request.param("id");
+        let conditions = match id {
+            Some(id) => read::identified(configuration, id)
+                .ok_or_else(|| vec![DxError::not_found(alias)])?,
+            None => {
+                let query =
+                    read::parse(configuration, request.uri().query()).map_err(|e| vec![e])?;
+                let conditions = query.conditions();
+                if conditions.is_empty() {
+                    return Err(vec![DxError::bad_parameter(
+                        "A delete of the collection names its rows with a filter.",
+                    )]);
+                }
+                conditions
+            }
+        };
+        let deleted = write::delete(&self.exchange.db, configuration, conditions)
+            .await
+            .map_err(|e| vec![e])?;
+        if id.is_some() && deleted == 0 {
+            return Err(vec![DxError::not_found(alias)]);
+        }
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NO_CONTENT;
         Ok(response)
     }
+}
+
+/// A document in the answer's convention.
+fn answer(status: StatusCode, document: &Value, jsonapi: bool) -> Response<Body> {
+    let mut response = Response::new(Body::from(document.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(if jsonapi {
+            "application/vnd.api+json"
+        } else {
+            "application/json"
+        }),
+    );
+    response
 }
 
 /// A row as a JSON:API resource object: `type` is the alias, `id` the identifier.
@@ -100,9 +245,13 @@ fn resource(configuration: &Configuration, mut row: Map<String, Value>, base: &s
            "links": {"self": format!("{base}/{id}")}})
 }
 
-/// Reads need a principal with a role the configuration lets read (administrators by
-/// default); `*` lets anyone authenticated.
-fn allowed(configuration: &Configuration, request: &EndpointRequest) -> Result<(), DxError> {
+/// Reads and writes need a principal with a role the configuration lets read or write
+/// (administrators by default); `*` lets anyone authenticated.
+fn allowed(
+    configuration: &Configuration,
+    request: &EndpointRequest,
+    write: bool,
+) -> Result<(), DxError> {
     let Some(principal) = request.principal() else {
         return Err(DxError::denied(false));
     };
@@ -111,7 +260,12 @@ fn allowed(configuration: &Configuration, request: &EndpointRequest) -> Result<(
         .definition
         .access
         .as_ref()
-        .map_or(&default, |access| &access.read);
+        .map_or(
+            &default,
+            |access| {
+                if write { &access.write } else { &access.read }
+            },
+        );
     if roles
         .iter()
         .any(|role| role == "*" || principal.has_role(role))

@@ -6,6 +6,8 @@ use glue_core::Body;
 use glue_core::http::{Response, StatusCode, header};
 use serde_json::json;
 
+use crate::config::Field;
+
 /// One error of the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DxError {
@@ -80,6 +82,126 @@ impl DxError {
         )
     }
 
+    /// 400 `1301`: the body is not `{"data": [...]}` (or `{"data": {...}}` on an item route).
+    #[must_use]
+    pub fn bad_shape() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1301",
+            "Invalid or missing data format. Please ensure that the data is provided in the \
+             correct format. Example request body: {'data':[{...},{...},..]}",
+        )
+    }
+
+    /// 400 `1311`: a key that is no field's API name.
+    #[must_use]
+    pub fn unknown_field(path: &str, field: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1311",
+            format!("The provided `{path}.{field}` is incorrect or invalid."),
+        )
+    }
+
+    /// 400 `1304`: a field the write may not set.
+    #[must_use]
+    pub fn immutable(path: &str, field: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1304",
+            format!("Modification of immutable field `{path}.{field}` is prohibited"),
+        )
+    }
+
+    /// 400 `1306`: a value that breaks its field's rules, which the message lists.
+    #[must_use]
+    pub fn rule(path: &str, field: &Field) -> Self {
+        let rules = &field.validation;
+        let mut listed: Vec<String> = Vec::new();
+        let mut add = |name: &str, value: Option<String>| {
+            if let Some(value) = value {
+                listed.push(format!("{name}: {value}"));
+            }
+        };
+        add("min", rules.min.map(|v| v.to_string()));
+        add("max", rules.max.map(|v| v.to_string()));
+        add("precision", rules.precision.map(|v| v.to_string()));
+        add("scale", rules.scale.map(|v| v.to_string()));
+        add("maxLength", rules.max_length.map(|v| v.to_string()));
+        add("minLength", rules.min_length.map(|v| v.to_string()));
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1306",
+            format!(
+                "Invalid data value `{path}` for field: `{}`. Field rules: {}",
+                field.field_visible_name,
+                listed.join(", ")
+            ),
+        )
+    }
+
+    /// 400 `1307`: a required field missing on create.
+    #[must_use]
+    pub fn required(path: &str, field: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1307",
+            format!("The required field must not be empty. Field: `{path}.{field}`"),
+        )
+    }
+
+    /// 400 `1310`: an item of a collection update without its identifier.
+    #[must_use]
+    pub fn missing_identifier(path: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1310",
+            format!("Incomplete Request - missing identifier for `{path}`."),
+        )
+    }
+
+    /// 409 `1309`: a unique or foreign key refused the item.
+    #[must_use]
+    pub fn duplicate(path: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "1309",
+            format!(
+                "Failed to persist the data for `{path}`. Please verify the provided data and \
+                 try again. Entry is duplicated."
+            ),
+        )
+    }
+
+    /// 400 `1306`: the database refused a value (a null, a check).
+    #[must_use]
+    pub fn refused(path: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1306",
+            format!("Invalid data value `{path}`: the database refused it."),
+        )
+    }
+
+    /// 409 `1317`: rows still refer to the row to delete.
+    #[must_use]
+    pub fn has_children(alias: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "1317",
+            format!(
+                "Failed to delete the data for `{alias}`. The entity has a child entity and \
+                 can not be deleted."
+            ),
+        )
+    }
+
+    /// 405 `1318`: the entity does not allow deletes.
+    #[must_use]
+    pub fn not_deletable(alias: &str) -> Self {
+        Self::method_not_allowed(alias)
+    }
+
     /// 401 or 403: the principal may not use the entity.
     #[must_use]
     pub fn denied(authenticated: bool) -> Self {
@@ -151,5 +273,42 @@ impl DxError {
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         }
         response
+    }
+}
+
+/// Several errors in one answer (every item's), with the status of the last (as the
+/// reference answers).
+#[must_use]
+pub fn many(errors: &[DxError], jsonapi: bool) -> Response<Body> {
+    let status = errors
+        .last()
+        .map_or(StatusCode::BAD_REQUEST, |error| error.status);
+    let body = if jsonapi {
+        let errors: Vec<serde_json::Value> = errors
+            .iter()
+            .map(|e| json!({"status": e.status.as_str(), "code": e.code, "detail": e.message}))
+            .collect();
+        json!({"jsonapi": {"version": "1.1"}, "errors": errors})
+    } else {
+        serde_json::Value::Array(errors.iter().map(DxError::plain).collect())
+    };
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(if jsonapi {
+            "application/vnd.api+json"
+        } else {
+            "application/json"
+        }),
+    );
+    response
+}
+
+impl DxError {
+    /// The plain JSON object of the error.
+    #[must_use]
+    pub fn plain(&self) -> serde_json::Value {
+        json!({"message": self.message, "status": self.status.as_u16(), "code": self.code})
     }
 }

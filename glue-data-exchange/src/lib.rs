@@ -29,6 +29,7 @@ pub mod registry;
 pub mod resource;
 pub mod schema;
 pub mod storage;
+mod write;
 
 use std::sync::Arc;
 
@@ -89,17 +90,22 @@ pub trait DataExchangeExt {
 
 impl DataExchangeExt for Application {
     fn data_exchange(self, exchange: &DataExchange) -> Self {
-        let reads = || endpoint::Reads {
+        let entities = || endpoint::Entities {
             exchange: Arc::clone(&exchange.inner),
         };
         let configurations = resource::ConfigurationStore {
             exchange: Arc::clone(&exchange.inner),
         };
-        self.route("/dynamic-entity/{alias}", [Method::GET], reads())
-            .route("/dynamic-entity/{alias}/{id}", [Method::GET], reads())
-            .resource::<resource::DynamicEntityConfiguration>(
-                configurations.clone(),
-                configurations,
-            )
+        self.route(
+            "/dynamic-entity/{alias}",
+            [Method::GET, Method::POST, Method::PATCH, Method::DELETE],
+            entities(),
+        )
+        .route(
+            "/dynamic-entity/{alias}/{id}",
+            [Method::GET, Method::PATCH, Method::DELETE],
+            entities(),
+        )
+        .resource::<resource::DynamicEntityConfiguration>(configurations.clone(), configurations)
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use glue_sql::sea_query::{Alias, Expr, ExprTrait, Order, SelectStatement, Value as SqlValue};
 use glue_sql::{Database, Dialect, sea_query};
 use serde_json::{Map, Value};
+use sqlx::AnyConnection;
 use sqlx::Row as _;
 
 use crate::config::{Configuration, Field, FieldType, Relation};
@@ -30,8 +31,8 @@ pub(crate) struct Request {
 }
 
 /// A row: its answer object, and the values of the columns relations join on.
-struct Fetched {
-    object: Map<String, Value>,
+pub(crate) struct Fetched {
+    pub(crate) object: Map<String, Value>,
     keys: HashMap<String, Value>,
 }
 
@@ -148,7 +149,7 @@ fn typed(field: &Field, value: &Value) -> Option<Value> {
     }
 }
 
-fn bind(value: &Value) -> Expr {
+pub(crate) fn bind(value: &Value) -> Expr {
     match value {
         Value::Bool(flag) => Expr::val(SqlValue::Bool(Some(*flag))),
         Value::Number(number) => match number.as_i64() {
@@ -160,6 +161,31 @@ fn bind(value: &Value) -> Expr {
     }
 }
 
+impl Request {
+    /// The conditions of the filters (for a delete by filter).
+    pub(crate) fn conditions(&self) -> Vec<Expr> {
+        self.filters
+            .iter()
+            .map(|(column, values)| {
+                let column = Expr::col(Alias::new(column));
+                match values.as_slice() {
+                    [one] => column.eq(bind(one)),
+                    many => column.is_in(many.iter().map(bind)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The condition that names the row of a URL's identifier; `None` when no row can have it.
+pub(crate) fn identified(configuration: &Configuration, id: &str) -> Option<Vec<Expr>> {
+    let identifier = configuration.field(&configuration.definition.identifier)?;
+    let key = typed(identifier, &Value::String(id.to_owned())).filter(|_| !id.contains('\0'))?;
+    Some(vec![
+        Expr::col(Alias::new(&identifier.field_name)).eq(bind(&key)),
+    ])
+}
+
 /// The rows a collection request asks for, with their includes.
 pub(crate) async fn collection(
     db: &Database,
@@ -168,6 +194,11 @@ pub(crate) async fn collection(
     request: &Request,
 ) -> Result<Vec<Map<String, Value>>, DxError> {
     let relations = resolve_includes(loaded, configuration, &request.include)?;
+    let mut connection = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(|error| DxError::database(&error))?;
     let mut select = select(db.dialect(), configuration, &[]);
     for (column, values) in &request.filters {
         let column = Expr::col(Alias::new(column));
@@ -177,8 +208,8 @@ pub(crate) async fn collection(
         });
     }
     select.limit(request.limit).offset(request.offset);
-    let mut rows = fetch(db, configuration, &select, &[]).await?;
-    nest(db, &relations, &mut rows).await?;
+    let mut rows = fetch(db, &mut connection, configuration, &select, &[]).await?;
+    nest(db, &mut connection, &relations, &mut rows).await?;
     Ok(rows.into_iter().map(|row| row.object).collect())
 }
 
@@ -191,6 +222,11 @@ pub(crate) async fn item(
     request: &Request,
 ) -> Result<Option<Map<String, Value>>, DxError> {
     let relations = resolve_includes(loaded, configuration, &request.include)?;
+    let mut connection = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(|error| DxError::database(&error))?;
     let Some(identifier) = configuration.field(&configuration.definition.identifier) else {
         return Ok(None);
     };
@@ -200,8 +236,8 @@ pub(crate) async fn item(
     };
     let mut select = select(db.dialect(), configuration, &[]);
     select.and_where(Expr::col(Alias::new(&identifier.field_name)).eq(bind(&key)));
-    let mut rows = fetch(db, configuration, &select, &[]).await?;
-    nest(db, &relations, &mut rows).await?;
+    let mut rows = fetch(db, &mut connection, configuration, &select, &[]).await?;
+    nest(db, &mut connection, &relations, &mut rows).await?;
     Ok(rows.into_iter().next().map(|row| row.object))
 }
 
@@ -250,6 +286,7 @@ fn resolve_includes<'a>(
 /// Nests the rows of each included relation under its name: one statement per relation.
 fn nest<'a>(
     db: &'a Database,
+    connection: &'a mut AnyConnection,
     relations: &'a [Included<'a>],
     rows: &'a mut [Fetched],
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), DxError>> + Send + 'a>> {
@@ -271,9 +308,9 @@ fn nest<'a>(
                 select.and_where(
                     Expr::col(Alias::new(&mapping.child_field_name)).is_in(chunk.iter().map(bind)),
                 );
-                children.extend(fetch(db, included.child, &select, &joins).await?);
+                children.extend(fetch(db, connection, included.child, &select, &joins).await?);
             }
-            nest(db, &included.below, &mut children).await?;
+            nest(db, connection, &included.below, &mut children).await?;
             for row in rows.iter_mut() {
                 let key = row.keys.get(&mapping.parent_field_name);
                 let nested: Vec<Value> = children
@@ -302,7 +339,11 @@ fn same(child: Option<&Value>, parent: &Value) -> bool {
 
 /// `SELECT <fields>, <join columns> FROM <table> ORDER BY <identifier>`: decimals as text on
 /// PostgreSQL, whose `numeric` the `Any` driver cannot read.
-fn select(dialect: Dialect, configuration: &Configuration, joins: &[String]) -> SelectStatement {
+pub(crate) fn select(
+    dialect: Dialect,
+    configuration: &Configuration,
+    joins: &[String],
+) -> SelectStatement {
     let mut select = SelectStatement::new();
     select.from(Alias::new(&configuration.table_name));
     for field in &configuration.definition.fields {
@@ -324,8 +365,9 @@ fn select(dialect: Dialect, configuration: &Configuration, joins: &[String]) -> 
     select
 }
 
-async fn fetch(
+pub(crate) async fn fetch(
     db: &Database,
+    connection: &mut AnyConnection,
     configuration: &Configuration,
     select: &SelectStatement,
     joins: &[String],
@@ -339,7 +381,7 @@ async fn fetch(
     let rows = statement
         .query()
         .map_err(|error| DxError::database(&error))?
-        .fetch_all(db.pool())
+        .fetch_all(connection)
         .await
         .map_err(|error| DxError::database(&error))?;
     Ok(rows

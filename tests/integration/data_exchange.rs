@@ -409,3 +409,246 @@ async fn configurations_are_managed_through_their_resource() {
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
     }
 }
+
+async fn write(
+    router: &glue_core::Router,
+    method: http::Method,
+    url: &str,
+    body: &Value,
+    transactional: bool,
+) -> crate::common::Answer {
+    let call = crate::common::call(method, url)
+        .raw("application/json", &body.to_string())
+        .header("accept", "application/json");
+    let call = if transactional {
+        call
+    } else {
+        call.header("x-is-transactional", "false")
+    };
+    call.send(router).await
+}
+
+fn codes(answer: &crate::common::Answer) -> Vec<String> {
+    let document = answer.json();
+    let errors = document
+        .as_array()
+        .cloned()
+        .or_else(|| document["meta"]["errors"].as_array().cloned())
+        .unwrap_or_default();
+    errors
+        .iter()
+        .map(|error| error["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// SPEC §9.3: bulk creates, changes and deletes, checked before anything is written.
+#[tokio::test]
+async fn rows_are_written_all_or_nothing() {
+    use http::{Method, StatusCode};
+    for shop in shops().await {
+        let backend = shop.backend();
+        let count = |backend: glue_core::Router| async move {
+            let all = read(
+                &backend,
+                "/dynamic-entity/countries?page[offset]=0&page[limit]=1000",
+            )
+            .await;
+            all.json()["data"].as_array().map_or(0, Vec::len)
+        };
+        let before = count(backend.clone()).await;
+        let created = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/countries",
+            &json!({"data": [
+                {"iso2_code": "XA", "iso3_code": "XAA", "name": "Xanadu"},
+                {"iso2_code": "XB", "iso3_code": "XBB", "name": "Xebec", "postal_code_mandatory": true}]}),
+            true,
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        let rows = created.json()["data"].as_array().cloned().expect("rows");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0]["iso2_code"], "XA");
+        assert!(rows[0]["id_country"].as_i64().expect("an id") > 249);
+        assert_eq!(rows[1]["postal_code_mandatory"], true);
+        assert_eq!(count(backend.clone()).await, before + 2);
+
+        // Every problem of every item, and nothing written.
+        let refused = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/countries",
+            &json!({"data": [
+                {"iso2_code": "XC", "iso3_code": "XCC", "name": "Ok"},
+                {"iso2_code": 5, "iso3_code": "XDDD", "colour": "red", "id_country": 1}]}),
+            true,
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            refused.text()
+        );
+        let mut found = codes(&refused);
+        found.sort();
+        assert_eq!(found, ["1304", "1305", "1306", "1307", "1311"]);
+        assert!(refused.json().as_array().unwrap().iter().any(|e| {
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("`countries[1].name`")
+        }));
+        assert_eq!(count(backend.clone()).await, before + 2, "nothing written");
+
+        let duplicate = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/countries",
+            &json!({"data": [{"iso2_code": "XE", "iso3_code": "XEE", "name": "E"},
+                             {"iso2_code": "DE", "iso3_code": "DEX", "name": "Again"}]}),
+            true,
+        )
+        .await;
+        assert_eq!(
+            duplicate.status,
+            StatusCode::CONFLICT,
+            "{}",
+            duplicate.text()
+        );
+        assert_eq!(codes(&duplicate), ["1309"]);
+        assert_eq!(
+            count(backend.clone()).await,
+            before + 2,
+            "the first item was rolled back"
+        );
+
+        // Each on its own: the saved in data, the failures in meta.errors.
+        let partial = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/countries",
+            &json!({"data": [{"iso2_code": "XF", "iso3_code": "XFF", "name": "F"},
+                             {"iso2_code": "XG", "name": "No iso3"}]}),
+            false,
+        )
+        .await;
+        assert_eq!(partial.status, StatusCode::CREATED, "{}", partial.text());
+        assert_eq!(partial.json()["data"].as_array().map(Vec::len), Some(1));
+        assert_eq!(codes(&partial), ["1307"]);
+
+        let shape = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/countries",
+            &json!({"data": {}}),
+            true,
+        )
+        .await;
+        assert_eq!(codes(&shape), ["1301"]);
+
+        // Changes: a list with identifiers, or the URL's row.
+        let id = rows[0]["id_country"].clone();
+        let changed = write(
+            &backend,
+            Method::PATCH,
+            "/dynamic-entity/countries",
+            &json!({"data": [{"id_country": id, "name": "Xanadu II"}]}),
+            true,
+        )
+        .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+        assert_eq!(changed.json()["data"][0]["name"], "Xanadu II");
+        let missing_id = write(
+            &backend,
+            Method::PATCH,
+            "/dynamic-entity/countries",
+            &json!({"data": [{"name": "Nobody"}]}),
+            true,
+        )
+        .await;
+        assert_eq!(codes(&missing_id), ["1310"]);
+        let unknown = write(
+            &backend,
+            Method::PATCH,
+            "/dynamic-entity/countries/99999",
+            &json!({"data": {"name": "Nobody"}}),
+            true,
+        )
+        .await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        assert_eq!(codes(&unknown), ["1303"]);
+        let one = write(
+            &backend,
+            Method::PATCH,
+            &format!("/dynamic-entity/countries/{id}"),
+            &json!({"data": {"name": "Xanadu III"}}),
+            true,
+        )
+        .await;
+        assert_eq!(one.json()["data"]["name"], "Xanadu III");
+
+        // Decimals keep to precision and scale.
+        let rate = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/tax-rates",
+            &json!({"data": [{"fk_country": id, "name": "X", "rate": "12.345"}]}),
+            true,
+        )
+        .await;
+        assert_eq!(codes(&rate), ["1306"]);
+        let rate = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/tax-rates",
+            &json!({"data": [{"fk_country": id, "name": "X", "rate": "12.5"}]}),
+            true,
+        )
+        .await;
+        assert_eq!(rate.status, StatusCode::CREATED, "{}", rate.text());
+        assert_eq!(rate.json()["data"][0]["rate"], "12.50");
+
+        // Deletes: not of countries; of the URL's rate, or of the rates a filter names.
+        let countries =
+            crate::common::call(Method::DELETE, &format!("/dynamic-entity/countries/{id}"))
+                .header("accept", "application/json")
+                .send(&backend)
+                .await;
+        assert_eq!(countries.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(codes(&countries), ["1318"]);
+        let everything = crate::common::call(Method::DELETE, "/dynamic-entity/tax-rates")
+            .header("accept", "application/json")
+            .send(&backend)
+            .await;
+        assert_eq!(everything.status, StatusCode::BAD_REQUEST);
+        let filtered = crate::common::call(
+            Method::DELETE,
+            &format!("/dynamic-entity/tax-rates?filter[tax-rates.fk_country]={id}"),
+        )
+        .send(&backend)
+        .await;
+        assert_eq!(
+            filtered.status,
+            StatusCode::NO_CONTENT,
+            "{}",
+            filtered.text()
+        );
+        let left = read(
+            &backend,
+            &format!("/dynamic-entity/tax-rates?filter[tax-rates.fk_country]={id}"),
+        )
+        .await;
+        assert_eq!(left.json()["data"], json!([]));
+        let single = crate::common::call(Method::DELETE, "/dynamic-entity/tax-rates/1")
+            .send(&backend)
+            .await;
+        assert_eq!(single.status, StatusCode::NO_CONTENT);
+        let again = crate::common::call(Method::DELETE, "/dynamic-entity/tax-rates/1")
+            .header("accept", "application/json")
+            .send(&backend)
+            .await;
+        assert_eq!(codes(&again), ["1303"]);
+    }
+}

@@ -1,0 +1,378 @@
+//! Writes (SPEC §9.3): `POST` creates the rows of `{"data": [...]}`, `PATCH` changes the rows of
+//! a list (each with its identifier) or the one of the URL, `DELETE` removes the row of the
+//! URL or the rows a filter names. Every item is checked against the configuration before
+//! anything is written, each failure with its path (`countries[1].iso2_code`); by default one
+//! transaction writes all or nothing, and `X-Is-Transactional: false` saves each item on its
+//! own, answering the saved ones in `data` and the failures in `meta.errors`. Statements
+//! come from `glue_sql::rows`, the writer `SqlStore` uses.
+
+use glue_core::http::StatusCode;
+use glue_sql::sea_query::{Alias, Expr, ExprTrait};
+use glue_sql::{Database, Violation, rows};
+use serde_json::{Map, Value};
+use sqlx::{AnyConnection, Connection, Row as _};
+
+use crate::config::{Configuration, Field, FieldType};
+use crate::errors::DxError;
+use crate::read;
+
+/// Which write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Create,
+    Update,
+}
+
+/// One item of a request, checked: the columns to set and, for updates, the row's key.
+pub(crate) struct Checked {
+    index: usize,
+    key: Option<Value>,
+    assignments: Vec<(String, Expr)>,
+}
+
+/// The items of a body: `{"data": [...]}` on a collection route, `{"data": {...}}` on an item
+/// route (400 `1301` otherwise).
+pub(crate) fn items(body: &[u8], item_route: bool) -> Result<Vec<Map<String, Value>>, DxError> {
+    let shape = || DxError::bad_shape();
+    let document: Value = serde_json::from_slice(body).map_err(|_| shape())?;
+    let data = document.get("data").ok_or_else(shape)?;
+    match (data, item_route) {
+        (Value::Object(item), true) => Ok(vec![item.clone()]),
+        (Value::Array(list), false) if !list.is_empty() => list
+            .iter()
+            .map(|item| item.as_object().cloned().ok_or_else(shape))
+            .collect(),
+        _ => Err(shape()),
+    }
+}
+
+/// Checks one item: known fields (`1311`), writable ones (`1304`), their types (`1305`) and
+/// rules (`1306`), the required ones on create (`1307`), the identifier on a collection
+/// update (`1310`).
+pub(crate) fn check(
+    configuration: &Configuration,
+    kind: Kind,
+    index: usize,
+    item: &Map<String, Value>,
+    url_id: Option<&str>,
+) -> Result<Checked, Vec<DxError>> {
+    let alias = &configuration.table_alias;
+    let path = format!("{alias}[{index}]");
+    let identifier = configuration
+        .field(&configuration.definition.identifier)
+        .map(|field| field.field_visible_name.as_str())
+        .unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut assignments = Vec::new();
+    for (name, value) in item {
+        let Some(field) = configuration
+            .definition
+            .fields
+            .iter()
+            .find(|field| &field.field_visible_name == name)
+        else {
+            errors.push(DxError::unknown_field(&path, name));
+            continue;
+        };
+        let writable = match kind {
+            Kind::Create => field.is_creatable,
+            Kind::Update => field.is_editable,
+        };
+        if !writable {
+            // The identifier names the row on updates; it does not change it.
+            if kind == Kind::Update && name == identifier {
+                continue;
+            }
+            errors.push(DxError::immutable(&path, name));
+            continue;
+        }
+        match checked_value(field, value) {
+            Ok(bound) => assignments.push((field.field_name.clone(), bound)),
+            Err(Problem::Type) => errors.push(DxError::wrong_type(&path, name)),
+            Err(Problem::Rule) => errors.push(DxError::rule(&path, field)),
+        }
+    }
+    if kind == Kind::Create {
+        for field in &configuration.definition.fields {
+            let given = item
+                .get(&field.field_visible_name)
+                .is_some_and(|value| !value.is_null());
+            if field.validation.is_required && field.is_creatable && !given {
+                errors.push(DxError::required(&path, &field.field_visible_name));
+            }
+        }
+    }
+    let key = match (kind, url_id) {
+        (Kind::Update, Some(id)) => Some(Value::String(id.to_owned())),
+        (Kind::Update, None) => match item.get(identifier) {
+            Some(value) if !value.is_null() => Some(value.clone()),
+            _ => {
+                errors.push(DxError::missing_identifier(&path));
+                None
+            }
+        },
+        (Kind::Create, _) => None,
+    };
+    if errors.is_empty() {
+        Ok(Checked {
+            index,
+            key,
+            assignments,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+enum Problem {
+    Type,
+    Rule,
+}
+
+/// A value of the field's type that follows its rules, bound.
+fn checked_value(field: &Field, value: &Value) -> Result<Expr, Problem> {
+    let rules = &field.validation;
+    if value.is_null() {
+        return Ok(rows::value(value, false));
+    }
+    match field.ty {
+        FieldType::Boolean => value
+            .as_bool()
+            .map(|_| rows::value(value, false))
+            .ok_or(Problem::Type),
+        FieldType::Integer => {
+            let number = value.as_i64().ok_or(Problem::Type)?;
+            if rules.min.is_some_and(|min| number < min)
+                || rules.max.is_some_and(|max| number > max)
+            {
+                return Err(Problem::Rule);
+            }
+            Ok(rows::value(value, false))
+        }
+        FieldType::String => {
+            let text = value.as_str().ok_or(Problem::Type)?;
+            let length = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            let short = rules.min_length.is_some_and(|min| length < min);
+            let long = rules.max_length.is_some_and(|max| length > max);
+            if short || long || text.contains('\0') {
+                return Err(Problem::Rule);
+            }
+            Ok(rows::value(value, false))
+        }
+        FieldType::Decimal => {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Number(number) => number.to_string(),
+                _ => return Err(Problem::Type),
+            };
+            let (whole, fraction) = decimal_digits(&text).ok_or(Problem::Type)?;
+            let scale = rules.scale.unwrap_or(0);
+            let too_fine = rules.scale.is_some_and(|scale| fraction > scale);
+            let too_large = rules
+                .precision
+                .is_some_and(|precision| whole > precision.saturating_sub(scale));
+            if too_fine || too_large {
+                return Err(Problem::Rule);
+            }
+            let number: f64 = text.parse().map_err(|_| Problem::Type)?;
+            Ok(rows::value(&Value::from(number), true))
+        }
+    }
+}
+
+/// The digits of `^-?\d+(\.\d+)?$` before and after the point (trailing zeros not counted).
+fn decimal_digits(text: &str) -> Option<(u32, u32)> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || (unsigned.contains('.') && !digits(fraction)) {
+        return None;
+    }
+    let whole = whole.trim_start_matches('0').len();
+    let fraction = fraction.trim_end_matches('0').len();
+    Some((u32::try_from(whole).ok()?, u32::try_from(fraction).ok()?))
+}
+
+/// Writes checked items on a connection: each statement, then the written rows read back.
+pub(crate) async fn apply(
+    db: &Database,
+    connection: &mut AnyConnection,
+    configuration: &Configuration,
+    kind: Kind,
+    items: Vec<Checked>,
+) -> Result<Vec<Map<String, Value>>, DxError> {
+    let key_field = configuration
+        .field(&configuration.definition.identifier)
+        .ok_or_else(|| DxError::not_found(&configuration.table_alias))?;
+    let key = key_field.field_name.as_str();
+    let mut keys = Vec::with_capacity(items.len());
+    for item in items {
+        let path = format!("{}[{}]", configuration.table_alias, item.index);
+        let statement = match kind {
+            Kind::Create => rows::insert(
+                db.dialect(),
+                &configuration.table_name,
+                item.assignments,
+                &[key],
+            ),
+            Kind::Update => {
+                let typed = item
+                    .key
+                    .as_ref()
+                    .and_then(|value| key_value(key_field, value))
+                    .ok_or_else(|| DxError::not_found(&path))?;
+                rows::update(
+                    db.dialect(),
+                    &configuration.table_name,
+                    key,
+                    item.assignments,
+                    vec![Expr::col(Alias::new(key)).eq(read::bind(&typed))],
+                    &[key],
+                )
+            }
+        };
+        db.count_statement();
+        let row = statement
+            .query()
+            .map_err(|error| DxError::database(&error))?
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(|error| violation(&error, &path))?
+            .ok_or_else(|| DxError::not_found(&path))?;
+        let written = row
+            .try_get::<i64, _>(0)
+            .map(Value::from)
+            .or_else(|_| row.try_get::<String, _>(0).map(Value::String))
+            .map_err(|error| DxError::database(&error))?;
+        keys.push(written);
+    }
+    let mut select = read::select(db.dialect(), configuration, &[]);
+    select.and_where(Expr::col(Alias::new(key)).is_in(keys.iter().map(read::bind)));
+    let written = read::fetch(db, connection, configuration, &select, &[]).await?;
+    // In the order of the request.
+    let visible = key_field.field_visible_name.as_str();
+    Ok(keys
+        .iter()
+        .filter_map(|wanted| {
+            written
+                .iter()
+                .find(|row| {
+                    row.object
+                        .get(visible)
+                        .is_some_and(|value| same(value, wanted))
+                })
+                .map(|row| row.object.clone())
+        })
+        .collect())
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::String(a), Value::Number(b)) | (Value::Number(b), Value::String(a)) => {
+            *a == b.to_string()
+        }
+        _ => a == b,
+    }
+}
+
+/// The identifier as its field's type (text from a URL, or JSON from a body).
+fn key_value(field: &Field, value: &Value) -> Option<Value> {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        _ => return None,
+    };
+    if text.contains('\0') {
+        return None;
+    }
+    match field.ty {
+        FieldType::Integer => text.parse::<i64>().ok().map(Value::from),
+        _ => Some(Value::String(text)),
+    }
+}
+
+/// A database refusal of an item, in the API's codes.
+fn violation(error: &sqlx::Error, path: &str) -> DxError {
+    match Violation::of(error) {
+        Some(Violation::Unique | Violation::ForeignKey) => DxError::duplicate(path),
+        Some(Violation::NotNull | Violation::Check | Violation::Unstorable) => {
+            DxError::refused(path)
+        }
+        _ => DxError::database(error),
+    }
+}
+
+/// Runs a write: in one transaction (all or nothing), or each item in its own.
+pub(crate) async fn run(
+    db: &Database,
+    configuration: &Configuration,
+    kind: Kind,
+    items: Vec<Checked>,
+    transactional: bool,
+) -> Result<(Vec<Map<String, Value>>, Vec<DxError>), DxError> {
+    let mut connection = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(|error| DxError::database(&error))?;
+    if transactional {
+        let mut tx = connection
+            .begin()
+            .await
+            .map_err(|error| DxError::database(&error))?;
+        let written = apply(db, &mut tx, configuration, kind, items).await?;
+        tx.commit()
+            .await
+            .map_err(|error| DxError::database(&error))?;
+        return Ok((written, Vec::new()));
+    }
+    let mut written = Vec::new();
+    let mut failed = Vec::new();
+    for item in items {
+        let mut tx = connection
+            .begin()
+            .await
+            .map_err(|error| DxError::database(&error))?;
+        match apply(db, &mut tx, configuration, kind, vec![item]).await {
+            Ok(rows) => {
+                tx.commit()
+                    .await
+                    .map_err(|error| DxError::database(&error))?;
+                written.extend(rows);
+            }
+            Err(error) => {
+                let _ = tx.rollback().await;
+                failed.push(error);
+            }
+        }
+    }
+    Ok((written, failed))
+}
+
+/// Deletes rows by their conditions; how many went.
+pub(crate) async fn delete(
+    db: &Database,
+    configuration: &Configuration,
+    conditions: Vec<Expr>,
+) -> Result<u64, DxError> {
+    let statement = rows::delete(db.dialect(), &configuration.table_name, conditions, &[]);
+    db.count_statement();
+    let done = statement
+        .query()
+        .map_err(|error| DxError::database(&error))?
+        .execute(db.pool())
+        .await
+        .map_err(|error| match Violation::of(&error) {
+            Some(Violation::ForeignKey) => DxError::has_children(&configuration.table_alias),
+            _ => DxError::database(&error),
+        })?;
+    Ok(done.rows_affected())
+}
+
+/// The status a write answers when every item failed: the first failure's.
+pub(crate) fn failed_status(errors: &[DxError]) -> StatusCode {
+    errors
+        .first()
+        .map_or(StatusCode::BAD_REQUEST, |error| error.status)
+}
