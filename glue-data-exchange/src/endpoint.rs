@@ -126,7 +126,8 @@ impl Entities {
         let mut checked = Vec::with_capacity(items.len());
         let mut errors = Vec::new();
         for (index, item) in items.iter().enumerate() {
-            match write::check(configuration, kind, index, item, id) {
+            let path = format!("{alias}[{index}]");
+            match write::check(&loaded, configuration, kind, path, item, id, None) {
                 Ok(item) => checked.push(item),
                 Err(found) => errors.extend(found),
             }

@@ -196,6 +196,28 @@ impl DxError {
         )
     }
 
+    /// 422 `1314`: a write through a relation the configuration keeps read-only.
+    #[must_use]
+    pub fn relation_not_editable(name: &str) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "1314",
+            format!("The relationship `{name}` is not editable by configuration."),
+        )
+    }
+
+    /// 400 `1314`: child rows nested in a change (only creates nest them, so far).
+    #[must_use]
+    pub fn nested_changes(name: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1314",
+            format!(
+                "Rows of the relationship `{name}` are created with their parent (POST); change them through their own entity."
+            ),
+        )
+    }
+
     /// 405 `1318`: the entity does not allow deletes.
     #[must_use]
     pub fn not_deletable(alias: &str) -> Self {

@@ -15,6 +15,7 @@ use sqlx::{AnyConnection, Connection, Row as _};
 use crate::config::{Configuration, Field, FieldType};
 use crate::errors::DxError;
 use crate::read;
+use crate::registry::Loaded;
 
 /// Which write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +24,23 @@ pub(crate) enum Kind {
     Update,
 }
 
-/// One item of a request, checked: the columns to set and, for updates, the row's key.
+/// One item of a request, checked: the columns to set, for updates the row's key, and the
+/// child rows to create under it.
 pub(crate) struct Checked {
-    index: usize,
+    path: String,
     key: Option<Value>,
     assignments: Vec<(String, Expr)>,
+    children: Vec<Children>,
+}
+
+/// The child rows of one relation, nested in a created item.
+struct Children {
+    relation: String,
+    child: Configuration,
+    /// The child's column, and the parent's column whose value it takes.
+    child_column: String,
+    parent_column: String,
+    items: Vec<Checked>,
 }
 
 /// The items of a body: `{"data": [...]}` on a collection route, `{"data": {...}}` on an item
@@ -50,20 +63,21 @@ pub(crate) fn items(body: &[u8], item_route: bool) -> Result<Vec<Map<String, Val
 /// rules (`1306`), the required ones on create (`1307`), the identifier on a collection
 /// update (`1310`).
 pub(crate) fn check(
+    loaded: &Loaded,
     configuration: &Configuration,
     kind: Kind,
-    index: usize,
+    path: String,
     item: &Map<String, Value>,
     url_id: Option<&str>,
+    filled: Option<&str>,
 ) -> Result<Checked, Vec<DxError>> {
-    let alias = &configuration.table_alias;
-    let path = format!("{alias}[{index}]");
     let identifier = configuration
         .field(&configuration.definition.identifier)
         .map(|field| field.field_visible_name.as_str())
         .unwrap_or_default();
     let mut errors = Vec::new();
     let mut assignments = Vec::new();
+    let mut children = Vec::new();
     for (name, value) in item {
         let Some(field) = configuration
             .definition
@@ -71,7 +85,18 @@ pub(crate) fn check(
             .iter()
             .find(|field| &field.field_visible_name == name)
         else {
-            errors.push(DxError::unknown_field(&path, name));
+            match configuration
+                .definition
+                .relations
+                .iter()
+                .find(|r| &r.name == name)
+            {
+                Some(relation) => match nested(loaded, relation, kind, &path, value) {
+                    Ok(group) => children.push(group),
+                    Err(found) => errors.extend(found),
+                },
+                None => errors.push(DxError::unknown_field(&path, name)),
+            }
             continue;
         };
         let writable = match kind {
@@ -97,7 +122,8 @@ pub(crate) fn check(
             let given = item
                 .get(&field.field_visible_name)
                 .is_some_and(|value| !value.is_null());
-            if field.validation.is_required && field.is_creatable && !given {
+            let from_parent = filled == Some(field.field_name.as_str());
+            if field.validation.is_required && field.is_creatable && !given && !from_parent {
                 errors.push(DxError::required(&path, &field.field_visible_name));
             }
         }
@@ -115,13 +141,71 @@ pub(crate) fn check(
     };
     if errors.is_empty() {
         Ok(Checked {
-            index,
+            path,
             key,
             assignments,
+            children,
         })
     } else {
         Err(errors)
     }
+}
+
+/// The child rows nested under a relation's name in a created item: each checked as a new
+/// row of the child, its joining column left to the parent (`countries[0].tax-rates[1]`).
+fn nested(
+    loaded: &Loaded,
+    relation: &crate::config::Relation,
+    kind: Kind,
+    path: &str,
+    value: &Value,
+) -> Result<Children, Vec<DxError>> {
+    if !relation.is_editable {
+        return Err(vec![DxError::relation_not_editable(&relation.name)]);
+    }
+    let (Some(child), Some(mapping)) = (
+        loaded.active(&relation.child_alias),
+        relation.relation_field_mapping.first(),
+    ) else {
+        return Err(vec![DxError::unknown_relation(&relation.name)]);
+    };
+    if kind != Kind::Create {
+        return Err(vec![DxError::nested_changes(&relation.name)]);
+    }
+    let Value::Array(list) = value else {
+        return Err(vec![DxError::bad_shape()]);
+    };
+    let mut items = Vec::with_capacity(list.len());
+    let mut errors = Vec::new();
+    for (index, item) in list.iter().enumerate() {
+        let path = format!("{path}.{}[{index}]", child.table_alias);
+        let Value::Object(item) = item else {
+            errors.push(DxError::bad_shape());
+            continue;
+        };
+        match check(
+            loaded,
+            child,
+            Kind::Create,
+            path,
+            item,
+            None,
+            Some(&mapping.child_field_name),
+        ) {
+            Ok(checked) => items.push(checked),
+            Err(found) => errors.extend(found),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Children {
+        relation: relation.name.clone(),
+        child: child.clone(),
+        child_column: mapping.child_field_name.clone(),
+        parent_column: mapping.parent_field_name.clone(),
+        items,
+    })
 }
 
 enum Problem {
@@ -193,8 +277,21 @@ fn decimal_digits(text: &str) -> Option<(u32, u32)> {
     Some((u32::try_from(whole).ok()?, u32::try_from(fraction).ok()?))
 }
 
-/// Writes checked items on a connection: each statement, then the written rows read back.
-pub(crate) async fn apply(
+/// Writes checked items on a connection: each statement (a created item's children after
+/// it), then the written rows read back, children nested under their relation's name.
+pub(crate) fn apply<'a>(
+    db: &'a Database,
+    connection: &'a mut AnyConnection,
+    configuration: &'a Configuration,
+    kind: Kind,
+    items: Vec<Checked>,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Vec<Map<String, Value>>, DxError>> + Send + 'a>,
+> {
+    Box::pin(apply_now(db, connection, configuration, kind, items))
+}
+
+async fn apply_now(
     db: &Database,
     connection: &mut AnyConnection,
     configuration: &Configuration,
@@ -206,14 +303,21 @@ pub(crate) async fn apply(
         .ok_or_else(|| DxError::not_found(&configuration.table_alias))?;
     let key = key_field.field_name.as_str();
     let mut keys = Vec::with_capacity(items.len());
+    let mut nested: Vec<Vec<(String, Vec<Map<String, Value>>)>> = Vec::with_capacity(items.len());
     for item in items {
-        let path = format!("{}[{}]", configuration.table_alias, item.index);
+        let path = item.path.clone();
+        let mut returned: Vec<&str> = vec![key];
+        returned.extend(
+            item.children
+                .iter()
+                .map(|group| group.parent_column.as_str()),
+        );
         let statement = match kind {
             Kind::Create => rows::insert(
                 db.dialect(),
                 &configuration.table_name,
                 item.assignments,
-                &[key],
+                &returned,
             ),
             Kind::Update => {
                 let typed = item
@@ -239,29 +343,59 @@ pub(crate) async fn apply(
             .await
             .map_err(|error| violation(&error, &path))?
             .ok_or_else(|| DxError::not_found(&path))?;
-        let written = row
-            .try_get::<i64, _>(0)
-            .map(Value::from)
-            .or_else(|_| row.try_get::<String, _>(0).map(Value::String))
-            .map_err(|error| DxError::database(&error))?;
+        let column = |name: &str| {
+            row.try_get::<i64, _>(name)
+                .map(Value::from)
+                .or_else(|_| row.try_get::<String, _>(name).map(Value::String))
+                .map_err(|error| DxError::database(&error))
+        };
+        let written = column(key)?;
+        let mut groups = Vec::with_capacity(item.children.len());
+        for mut group in item.children {
+            let parent = column(&group.parent_column)?;
+            for child in &mut group.items {
+                child
+                    .assignments
+                    .retain(|(column, _)| *column != group.child_column);
+                child
+                    .assignments
+                    .push((group.child_column.clone(), rows::value(&parent, false)));
+            }
+            let rows = apply(
+                db,
+                &mut *connection,
+                &group.child,
+                Kind::Create,
+                group.items,
+            )
+            .await?;
+            groups.push((group.relation, rows));
+        }
         keys.push(written);
+        nested.push(groups);
     }
     let mut select = read::select(db.dialect(), configuration, &[]);
     select.and_where(Expr::col(Alias::new(key)).is_in(keys.iter().map(read::bind)));
     let written = read::fetch(db, connection, configuration, &select, &[]).await?;
-    // In the order of the request.
+    // In the order of the request, with the children created under each.
     let visible = key_field.field_visible_name.as_str();
     Ok(keys
         .iter()
-        .filter_map(|wanted| {
-            written
+        .zip(nested)
+        .filter_map(|(wanted, groups)| {
+            let mut object = written
                 .iter()
                 .find(|row| {
                     row.object
                         .get(visible)
                         .is_some_and(|value| same(value, wanted))
                 })
-                .map(|row| row.object.clone())
+                .map(|row| row.object.clone())?;
+            for (relation, rows) in groups {
+                let rows = rows.into_iter().map(Value::Object).collect();
+                object.insert(relation, Value::Array(rows));
+            }
+            Some(object)
         })
         .collect())
 }

@@ -652,3 +652,84 @@ async fn rows_are_written_all_or_nothing() {
         assert_eq!(codes(&again), ["1303"]);
     }
 }
+
+/// SPEC §9.3: child rows nested under their relation are created with their parent, their
+/// joining column from it; a refused child refuses the whole request.
+#[tokio::test]
+async fn children_are_created_with_their_parent() {
+    use http::{Method, StatusCode};
+    for shop in shops().await {
+        let backend = shop.backend();
+        let created = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/countries",
+            &json!({"data": [{"iso2_code": "XH", "iso3_code": "XHH", "name": "Xhosa Land",
+                "countryTaxRates": [{"name": "Standard", "rate": "17.50"}, {"name": "Reduced", "rate": 5}]}]}),
+            true,
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        let country = created.json()["data"][0].clone();
+        let rates = country["countryTaxRates"]
+            .as_array()
+            .cloned()
+            .expect("nested rates");
+        assert_eq!(rates.len(), 2);
+        assert_eq!(rates[0]["fk_country"], country["id_country"]);
+        assert_eq!(rates[1]["rate"], "5.00");
+        let read_back = read(
+            &backend,
+            &format!(
+                "/dynamic-entity/countries/{}?include=countryTaxRates",
+                country["id_country"]
+            ),
+        )
+        .await;
+        assert_eq!(
+            read_back.json()["data"]["countryTaxRates"]
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
+
+        let refused = write(
+            &backend,
+            Method::POST,
+            "/dynamic-entity/countries",
+            &json!({"data": [{"iso2_code": "XI", "iso3_code": "XII", "name": "I",
+                "countryTaxRates": [{"name": "Fine", "rate": "1.00"}, {"rate": "x"}]}]}),
+            true,
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            refused.text()
+        );
+        let messages: Vec<String> = refused
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["message"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`countries[0].tax-rates[1]")),
+            "{messages:?}"
+        );
+        let none = read(
+            &backend,
+            "/dynamic-entity/countries?filter[countries.iso2_code]=XI",
+        )
+        .await;
+        assert_eq!(
+            none.json()["data"],
+            json!([]),
+            "the parent was not written either"
+        );
+    }
+}
