@@ -117,10 +117,10 @@ impl Entities {
         }
         let db = &self.exchange.db;
         let id = request.param("id");
-        let kind = if request.method() == Method::POST {
-            write::Kind::Create
-        } else {
-            write::Kind::Update
+        let kind = match *request.method() {
+            Method::POST => write::Kind::Create,
+            Method::PUT => write::Kind::Replace,
+            _ => write::Kind::Update,
         };
         let items = write::items(request.body(), id.is_some()).map_err(|e| vec![e])?;
         let mut checked = Vec::with_capacity(items.len());

@@ -218,6 +218,19 @@ impl DxError {
         )
     }
 
+    /// 400 `1308`: a PUT of a row that does not exist, whose identifier may not be given.
+    #[must_use]
+    pub fn not_creatable(path: &str, identifier: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1308",
+            format!(
+                "Entity `{path}.{identifier}` not found by identifier, and new identifier can \
+                 not be persisted. Please update the request."
+            ),
+        )
+    }
+
     /// 405 `1318`: the entity does not allow deletes.
     #[must_use]
     pub fn not_deletable(alias: &str) -> Self {

@@ -98,12 +98,18 @@ impl DataExchangeExt for Application {
         };
         self.route(
             "/dynamic-entity/{alias}",
-            [Method::GET, Method::POST, Method::PATCH, Method::DELETE],
+            [
+                Method::GET,
+                Method::POST,
+                Method::PATCH,
+                Method::PUT,
+                Method::DELETE,
+            ],
             entities(),
         )
         .route(
             "/dynamic-entity/{alias}/{id}",
-            [Method::GET, Method::PATCH, Method::DELETE],
+            [Method::GET, Method::PATCH, Method::PUT, Method::DELETE],
             entities(),
         )
         .resource::<resource::DynamicEntityConfiguration>(configurations.clone(), configurations)

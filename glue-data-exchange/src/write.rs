@@ -20,8 +20,13 @@ use crate::registry::Loaded;
 /// Which write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
+    /// POST: new rows.
     Create,
+    /// PATCH: the sent fields of existing rows.
     Update,
+    /// PUT: existing rows replaced (editable fields not sent become null), missing ones
+    /// created when the identifier may be given.
+    Replace,
 }
 
 /// One item of a request, checked: the columns to set, for updates the row's key, and the
@@ -101,11 +106,11 @@ pub(crate) fn check(
         };
         let writable = match kind {
             Kind::Create => field.is_creatable,
-            Kind::Update => field.is_editable,
+            Kind::Update | Kind::Replace => field.is_editable,
         };
         if !writable {
             // The identifier names the row on updates; it does not change it.
-            if kind == Kind::Update && name == identifier {
+            if kind != Kind::Create && name == identifier {
                 continue;
             }
             errors.push(DxError::immutable(&path, name));
@@ -117,20 +122,33 @@ pub(crate) fn check(
             Err(Problem::Rule) => errors.push(DxError::rule(&path, field)),
         }
     }
-    if kind == Kind::Create {
+    if kind != Kind::Update {
         for field in &configuration.definition.fields {
             let given = item
                 .get(&field.field_visible_name)
                 .is_some_and(|value| !value.is_null());
             let from_parent = filled == Some(field.field_name.as_str());
-            if field.validation.is_required && field.is_creatable && !given && !from_parent {
+            let settable = match kind {
+                Kind::Create => field.is_creatable,
+                _ => field.is_editable,
+            };
+            if field.validation.is_required && settable && !given && !from_parent {
                 errors.push(DxError::required(&path, &field.field_visible_name));
             }
         }
     }
+    if kind == Kind::Replace {
+        // Replaced: every editable field not sent is reset.
+        for field in &configuration.definition.fields {
+            let sent = item.contains_key(&field.field_visible_name);
+            if field.is_editable && !sent && field.field_visible_name != identifier {
+                assignments.push((field.field_name.clone(), rows::value(&Value::Null, false)));
+            }
+        }
+    }
     let key = match (kind, url_id) {
-        (Kind::Update, Some(id)) => Some(Value::String(id.to_owned())),
-        (Kind::Update, None) => match item.get(identifier) {
+        (Kind::Update | Kind::Replace, Some(id)) => Some(Value::String(id.to_owned())),
+        (Kind::Update | Kind::Replace, None) => match item.get(identifier) {
             Some(value) if !value.is_null() => Some(value.clone()),
             _ => {
                 errors.push(DxError::missing_identifier(&path));
@@ -312,37 +330,55 @@ async fn apply_now(
                 .iter()
                 .map(|group| group.parent_column.as_str()),
         );
-        let statement = match kind {
-            Kind::Create => rows::insert(
-                db.dialect(),
-                &configuration.table_name,
-                item.assignments,
-                &returned,
-            ),
-            Kind::Update => {
+        let row = match kind {
+            Kind::Create => {
+                let insert = rows::insert(
+                    db.dialect(),
+                    &configuration.table_name,
+                    item.assignments,
+                    &returned,
+                );
+                execute(db, connection, &insert, &path).await?
+            }
+            Kind::Update | Kind::Replace => {
                 let typed = item
                     .key
                     .as_ref()
                     .and_then(|value| key_value(key_field, value))
                     .ok_or_else(|| DxError::not_found(&path))?;
-                rows::update(
+                let mut assignments = item.assignments.clone();
+                assignments.retain(|(column, _)| column != key);
+                let update = rows::update(
                     db.dialect(),
                     &configuration.table_name,
                     key,
-                    item.assignments,
+                    assignments,
                     vec![Expr::col(Alias::new(key)).eq(read::bind(&typed))],
-                    &[key],
-                )
+                    &returned,
+                );
+                match (execute(db, connection, &update, &path).await?, kind) {
+                    (Some(row), _) => Some(row),
+                    (None, Kind::Replace) if key_field.is_creatable => {
+                        // Missing: created, with the identifier it was sent with.
+                        let mut assignments = item.assignments;
+                        assignments.retain(|(column, _)| column != key);
+                        assignments.push((key.to_owned(), read::bind(&typed)));
+                        let insert = rows::insert(
+                            db.dialect(),
+                            &configuration.table_name,
+                            assignments,
+                            &returned,
+                        );
+                        execute(db, connection, &insert, &path).await?
+                    }
+                    (None, Kind::Replace) => {
+                        return Err(DxError::not_creatable(&path, &key_field.field_visible_name));
+                    }
+                    (None, _) => None,
+                }
             }
         };
-        db.count_statement();
-        let row = statement
-            .query()
-            .map_err(|error| DxError::database(&error))?
-            .fetch_optional(&mut *connection)
-            .await
-            .map_err(|error| violation(&error, &path))?
-            .ok_or_else(|| DxError::not_found(&path))?;
+        let row = row.ok_or_else(|| DxError::not_found(&path))?;
         let column = |name: &str| {
             row.try_get::<i64, _>(name)
                 .map(Value::from)
@@ -408,6 +444,22 @@ fn same(a: &Value, b: &Value) -> bool {
         }
         _ => a == b,
     }
+}
+
+/// Runs one write statement; the row it returns, if any.
+async fn execute(
+    db: &Database,
+    connection: &mut AnyConnection,
+    statement: &glue_sql::Statement,
+    path: &str,
+) -> Result<Option<sqlx::any::AnyRow>, DxError> {
+    db.count_statement();
+    statement
+        .query()
+        .map_err(|error| DxError::database(&error))?
+        .fetch_optional(connection)
+        .await
+        .map_err(|error| violation(&error, path))
 }
 
 /// The identifier as its field's type (text from a URL, or JSON from a body).

@@ -733,3 +733,62 @@ async fn children_are_created_with_their_parent() {
         );
     }
 }
+
+/// SPEC §9.3: PUT replaces a row (editable fields not sent become null) or creates a missing
+/// one when its identifier may be given (1308 otherwise).
+#[tokio::test]
+async fn put_replaces_rows() {
+    use http::{Method, StatusCode};
+    for shop in shops().await {
+        let backend = shop.backend();
+        let replaced = write(
+            &backend,
+            Method::PUT,
+            "/dynamic-entity/countries/57",
+            &json!({"data": {"iso2_code": "DE", "iso3_code": "DEU", "name": "Deutschland",
+                              "postal_code_mandatory": true}}),
+            true,
+        )
+        .await;
+        assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text());
+        let row = replaced.json()["data"].clone();
+        assert_eq!(row["name"], "Deutschland");
+        assert_eq!(row["postal_code_regex"], Value::Null, "not sent: reset");
+        // The reset of a column that takes no null is refused by the database.
+        let reset = write(
+            &backend,
+            Method::PUT,
+            "/dynamic-entity/countries/57",
+            &json!({"data": {"iso2_code": "DE", "iso3_code": "DEU", "name": "Germany"}}),
+            true,
+        )
+        .await;
+        assert_eq!(codes(&reset), ["1306"]);
+        let missing = write(
+            &backend,
+            Method::PUT,
+            "/dynamic-entity/countries",
+            &json!({"data": [{"id_country": 99999, "iso2_code": "XJ", "iso3_code": "XJJ", "name": "J"}]}),
+            true,
+        )
+        .await;
+        assert_eq!(
+            missing.status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            missing.text()
+        );
+        assert_eq!(codes(&missing), ["1308"]);
+        let required = write(
+            &backend,
+            Method::PUT,
+            "/dynamic-entity/countries/57",
+            &json!({"data": {"iso2_code": "DE"}}),
+            true,
+        )
+        .await;
+        let mut found = codes(&required);
+        found.sort();
+        assert_eq!(found, ["1307", "1307"]);
+    }
+}
