@@ -311,15 +311,23 @@ fn nest<'a>(
                 children.extend(fetch(db, connection, included.child, &select, &joins).await?);
             }
             nest(db, connection, &included.below, &mut children).await?;
+            // Children by their joining value: one pass over each side.
+            let mut by_key: HashMap<String, Vec<Value>> = HashMap::new();
+            for child in children {
+                if let Some(key) = child.keys.get(&mapping.child_field_name).and_then(join_key) {
+                    by_key
+                        .entry(key)
+                        .or_default()
+                        .push(Value::Object(child.object));
+                }
+            }
             for row in rows.iter_mut() {
-                let key = row.keys.get(&mapping.parent_field_name);
-                let nested: Vec<Value> = children
-                    .iter()
-                    .filter(|child| {
-                        key.is_some_and(|key| same(child.keys.get(&mapping.child_field_name), key))
-                    })
-                    .map(|child| Value::Object(child.object.clone()))
-                    .collect();
+                let nested = row
+                    .keys
+                    .get(&mapping.parent_field_name)
+                    .and_then(join_key)
+                    .and_then(|key| by_key.get(&key).cloned())
+                    .unwrap_or_default();
                 row.object
                     .insert(included.relation.name.clone(), Value::Array(nested));
             }
@@ -328,12 +336,21 @@ fn nest<'a>(
     })
 }
 
-/// Whether two join values are equal (an integer may come back as another width).
-fn same(child: Option<&Value>, parent: &Value) -> bool {
-    match (child, parent) {
-        (Some(Value::Number(a)), Value::Number(b)) => a.as_f64() == b.as_f64(),
-        (Some(a), b) => a == b,
-        (None, _) => false,
+/// A join value as a key: numbers by their value (an integer may come back as another
+/// width, or as a whole double), text as it is; null joins nothing.
+fn join_key(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(number) => match (number.as_i64(), number.as_f64()) {
+            (Some(integer), _) => Some(integer.to_string()),
+            (None, Some(float)) if float.fract() == 0.0 && float.abs() < 9.0e15 => {
+                Some(format!("{float:.0}"))
+            }
+            (None, Some(float)) => Some(float.to_string()),
+            (None, None) => None,
+        },
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
     }
 }
 
