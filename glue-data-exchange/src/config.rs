@@ -277,10 +277,10 @@ impl Configuration {
                     "must be a table alias",
                 ));
             }
-            if relation.relation_field_mapping.is_empty() {
+            if relation.relation_field_mapping.len() != 1 {
                 problems.push(Problem::at(
                     format!("{at}/relationFieldMapping"),
-                    "must name at least one pair of joining columns",
+                    "must name one pair of joining columns",
                 ));
             }
             for (pair, mapping) in relation.relation_field_mapping.iter().enumerate() {

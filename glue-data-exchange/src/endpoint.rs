@@ -50,6 +50,10 @@ impl Entities {
             .current()
             .await
             .map_err(|error| vec![DxError::database(&error)])?;
+        // Who is asking, before which aliases exist is told.
+        if request.principal().is_none() {
+            return Err(vec![DxError::denied(false)]);
+        }
         let alias = request.param("alias").unwrap_or_default().to_owned();
         let configuration = loaded
             .active(&alias)
@@ -73,7 +77,8 @@ impl Entities {
         let base = format!("{}/dynamic-entity/{alias}", request.base_url());
         let document = match request.param("id") {
             Some(id) => {
-                let row = read::item(db, &loaded, configuration, id, &query)
+                let readable = |child: &Configuration| allowed(child, request, false);
+                let row = read::item(db, &loaded, configuration, id, &query, &readable)
                     .await
                     .map_err(|e| vec![e])?
                     .ok_or_else(|| vec![DxError::not_found(alias)])?;
@@ -86,7 +91,8 @@ impl Entities {
                 }
             }
             None => {
-                let rows = read::collection(db, &loaded, configuration, &query)
+                let readable = |child: &Configuration| allowed(child, request, false);
+                let rows = read::collection(db, &loaded, configuration, &query, &readable)
                     .await
                     .map_err(|e| vec![e])?;
                 if jsonapi {
@@ -125,9 +131,14 @@ impl Entities {
         let items = write::items(request.body(), id.is_some()).map_err(|e| vec![e])?;
         let mut checked = Vec::with_capacity(items.len());
         let mut errors = Vec::new();
+        let writable = |child: &Configuration| allowed(child, request, true);
+        let within = write::Within {
+            loaded: &loaded,
+            writable_by: &writable,
+        };
         for (index, item) in items.iter().enumerate() {
             let path = format!("{alias}[{index}]");
-            match write::check(&loaded, configuration, kind, path, item, id, None) {
+            match write::check(&within, configuration, kind, path, item, id, None) {
                 Ok(item) => checked.push(item),
                 Err(found) => errors.extend(found),
             }

@@ -72,11 +72,11 @@ impl DxError {
         Self::new(StatusCode::BAD_REQUEST, "011", message)
     }
 
-    /// 400 `1305`: a value of the wrong type.
+    /// 422 `1305`: a value of the wrong type.
     #[must_use]
     pub fn wrong_type(path: &str, field: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "1305",
             format!("Invalid data type `{path}` for field `{field}`"),
         )
@@ -93,27 +93,27 @@ impl DxError {
         )
     }
 
-    /// 400 `1311`: a key that is no field's API name.
+    /// 422 `1311`: a key that is no field's API name.
     #[must_use]
     pub fn unknown_field(path: &str, field: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "1311",
             format!("The provided `{path}.{field}` is incorrect or invalid."),
         )
     }
 
-    /// 400 `1304`: a field the write may not set.
+    /// 422 `1304`: a field the write may not set.
     #[must_use]
     pub fn immutable(path: &str, field: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "1304",
             format!("Modification of immutable field `{path}.{field}` is prohibited"),
         )
     }
 
-    /// 400 `1306`: a value that breaks its field's rules, which the message lists.
+    /// 422 `1306`: a value that breaks its field's rules, which the message lists.
     #[must_use]
     pub fn rule(path: &str, field: &Field) -> Self {
         let rules = &field.validation;
@@ -130,7 +130,7 @@ impl DxError {
         add("maxLength", rules.max_length.map(|v| v.to_string()));
         add("minLength", rules.min_length.map(|v| v.to_string()));
         Self::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "1306",
             format!(
                 "Invalid data value `{path}` for field: `{}`. Field rules: {}",
@@ -140,11 +140,11 @@ impl DxError {
         )
     }
 
-    /// 400 `1307`: a required field missing on create.
+    /// 422 `1307`: a required field missing on create.
     #[must_use]
     pub fn required(path: &str, field: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "1307",
             format!("The required field must not be empty. Field: `{path}.{field}`"),
         )
@@ -173,11 +173,11 @@ impl DxError {
         )
     }
 
-    /// 400 `1306`: the database refused a value (a null, a check).
+    /// 422 `1306`: the database refused a value (a null, a check).
     #[must_use]
     pub fn refused(path: &str) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "1306",
             format!("Invalid data value `{path}`: the database refused it."),
         )

@@ -51,6 +51,8 @@ pub struct DataExchange {
 struct DataExchangeInner {
     db: Database,
     registry: Registry,
+    /// Tables (`users`) and columns (`customers.password_hash`) no configuration may expose.
+    protected: Vec<String>,
 }
 
 type Inner = DataExchangeInner;
@@ -69,8 +71,23 @@ impl DataExchange {
             inner: Arc::new(Inner {
                 db: db.clone(),
                 registry,
+                protected: Vec::new(),
             }),
         })
+    }
+
+    /// Tables (`back_office_users`) and columns (`customers.password_hash`) that no
+    /// configuration may expose, besides the API's own tables and the migrations'.
+    ///
+    /// # Panics
+    ///
+    /// When the API was already cloned or mounted.
+    #[must_use]
+    pub fn protect<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        let inner = Arc::get_mut(&mut self.inner)
+            .unwrap_or_else(|| panic!("protect tables before mounting the Data Exchange API"));
+        inner.protected.extend(names.into_iter().map(Into::into));
+        self
     }
 
     /// The configurations.

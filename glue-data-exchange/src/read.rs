@@ -18,6 +18,11 @@ use crate::registry::Loaded;
 /// The default page size, and the largest a client may ask for.
 const DEFAULT_LIMIT: u64 = 20;
 const MAX_LIMIT: u64 = 1000;
+/// The most `include` paths, and the deepest (SPEC §13.1).
+const MAX_INCLUDES: usize = 20;
+const MAX_DEPTH: usize = 3;
+/// The largest offset (SPEC §13.1: what a double holds exactly).
+const MAX_OFFSET: u64 = 1 << 53;
 
 /// What a collection request asks for.
 #[derive(Debug, Default)]
@@ -77,19 +82,32 @@ pub(crate) fn parse(
             request.include = value
                 .split(',')
                 .filter(|chain| !chain.is_empty())
-                .map(|chain| chain.split('.').map(str::to_owned).collect())
+                .map(|chain| chain.split('.').map(str::to_owned).collect::<Vec<_>>())
                 .collect();
+            // SPEC §13.1: at most 20 paths, each at most 3 relations deep.
+            if request.include.len() > MAX_INCLUDES
+                || request.include.iter().any(|chain| chain.len() > MAX_DEPTH)
+            {
+                return Err(DxError::bad_parameter(format!(
+                    "include names at most {MAX_INCLUDES} paths, each at most {MAX_DEPTH} relations deep."
+                )));
+            }
         }
     }
-    // Both, or the default page (the reference ignores one without the other).
-    if let (Some(offset), Some(limit)) = (offset, limit) {
-        if limit == 0 || limit > MAX_LIMIT {
+    // Either may come alone (SPEC §5.2); a limit above the largest is the largest.
+    if let Some(offset) = offset {
+        if offset > MAX_OFFSET {
             return Err(DxError::bad_parameter(format!(
-                "page[limit] is 1 to {MAX_LIMIT}."
+                "page[offset] is at most {MAX_OFFSET}."
             )));
         }
         request.offset = offset;
-        request.limit = limit;
+    }
+    if let Some(limit) = limit {
+        if limit == 0 {
+            return Err(DxError::bad_parameter("page[limit] is at least 1."));
+        }
+        request.limit = Ord::min(limit, MAX_LIMIT);
     }
     Ok(request)
 }
@@ -133,6 +151,10 @@ fn typed(field: &Field, value: &Value) -> Option<Value> {
         Value::String(text) => text.clone(),
         other => other.to_string(),
     };
+    if text.contains('\0') {
+        // No column holds it (PostgreSQL refuses even to compare it).
+        return None;
+    }
     match field.ty {
         FieldType::String => Some(Value::String(text)),
         FieldType::Integer => text.parse::<i64>().ok().map(Value::from),
@@ -192,8 +214,9 @@ pub(crate) async fn collection(
     loaded: &Loaded,
     configuration: &Configuration,
     request: &Request,
+    readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
 ) -> Result<Vec<Map<String, Value>>, DxError> {
-    let relations = resolve_includes(loaded, configuration, &request.include)?;
+    let relations = resolve_includes(loaded, configuration, &request.include, readable)?;
     let mut connection = db
         .pool()
         .acquire()
@@ -220,8 +243,9 @@ pub(crate) async fn item(
     configuration: &Configuration,
     id: &str,
     request: &Request,
+    readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
 ) -> Result<Option<Map<String, Value>>, DxError> {
-    let relations = resolve_includes(loaded, configuration, &request.include)?;
+    let relations = resolve_includes(loaded, configuration, &request.include, readable)?;
     let mut connection = db
         .pool()
         .acquire()
@@ -252,6 +276,7 @@ fn resolve_includes<'a>(
     loaded: &'a Loaded,
     configuration: &'a Configuration,
     chains: &[Vec<String>],
+    readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
 ) -> Result<Vec<Included<'a>>, DxError> {
     let mut levels: Vec<Included<'a>> = Vec::new();
     for chain in chains {
@@ -267,7 +292,9 @@ fn resolve_includes<'a>(
         let child = loaded
             .active(&relation.child_alias)
             .ok_or_else(|| DxError::unknown_relation(first))?;
-        let below = resolve_includes(loaded, child, &[rest.to_vec()])?;
+        // Included rows are read: the child's readers only.
+        readable(child)?;
+        let below = resolve_includes(loaded, child, &[rest.to_vec()], readable)?;
         match levels
             .iter_mut()
             .find(|level| level.relation.name == relation.name)
@@ -336,6 +363,23 @@ fn nest<'a>(
     })
 }
 
+/// Decimal digits with exactly `scale` digits after the point (padded with zeros, or cut
+/// when the stored value has more), by string operations; as stored without a scale.
+fn with_scale(digits: &str, scale: Option<u32>) -> String {
+    let Some(scale) = scale.map(|scale| scale as usize) else {
+        return digits.to_owned();
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if scale == 0 {
+        return whole.to_owned();
+    }
+    let mut fraction: String = fraction.chars().take(scale).collect();
+    while fraction.len() < scale {
+        fraction.push('0');
+    }
+    format!("{whole}.{fraction}")
+}
+
 /// A join value as a key: numbers by their value (an integer may come back as another
 /// width, or as a whole double), text as it is; null joins nothing.
 fn join_key(value: &Value) -> Option<String> {
@@ -366,7 +410,7 @@ pub(crate) fn select(
     for field in &configuration.definition.fields {
         if dialect == Dialect::Postgres && field.ty == FieldType::Decimal {
             select.expr_as(
-                Expr::cust(format!("CAST(\"{0}\" AS TEXT)", field.field_name)),
+                Expr::col(Alias::new(&field.field_name)).cast_as(Alias::new("TEXT")),
                 Alias::new(&field.field_name),
             );
         } else {
@@ -450,12 +494,12 @@ fn read(row: &sqlx::any::AnyRow, field: &Field) -> Value {
         FieldType::Integer => integer().map(Value::from).unwrap_or(Value::Null),
         FieldType::String => text().map(Value::String).unwrap_or(Value::Null),
         FieldType::Decimal => {
-            let scale = field.validation.scale.unwrap_or(2) as usize;
-            let number = double()
-                .or_else(|| integer().map(|value| value as f64))
-                .or_else(|| text().and_then(|text| text.parse::<f64>().ok()));
-            number
-                .map(|number| Value::String(format!("{number:.scale$}")))
+            // PostgreSQL's numeric comes as its exact text; SQLite's as a number.
+            let digits = text()
+                .or_else(|| integer().map(|value| value.to_string()))
+                .or_else(|| double().map(|value| value.to_string()));
+            digits
+                .map(|digits| Value::String(with_scale(&digits, field.validation.scale)))
                 .unwrap_or(Value::Null)
         }
     }

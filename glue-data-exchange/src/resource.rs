@@ -163,17 +163,21 @@ impl Processor<DynamicEntityConfiguration> for ConfigurationStore {
         let configuration: Configuration = item.clone().into();
         let mut problems = configuration.problems();
         if problems.is_empty() {
-            problems = schema::check(&self.exchange.db, &configuration)
+            problems = schema::check(&self.exchange.db, &configuration, &self.exchange.protected)
                 .await
                 .map_err(GlueError::internal)?;
         }
         let loaded = self.loaded().await?;
         for (index, relation) in configuration.definition.relations.iter().enumerate() {
-            let child = loaded
-                .all()
-                .iter()
-                .find(|other| other.table_alias == relation.child_alias);
-            if child.is_none() && relation.child_alias != configuration.table_alias {
+            let child = if relation.child_alias == configuration.table_alias {
+                Some(&configuration)
+            } else {
+                loaded
+                    .all()
+                    .iter()
+                    .find(|other| other.table_alias == relation.child_alias)
+            };
+            let Some(child) = child else {
                 problems.push(Problem {
                     pointer: format!("/definition/relations/{index}/childAlias"),
                     message: format!(
@@ -181,6 +185,26 @@ impl Processor<DynamicEntityConfiguration> for ConfigurationStore {
                         relation.child_alias
                     ),
                 });
+                continue;
+            };
+            let columns = schema::columns(&self.exchange.db, &child.table_name)
+                .await
+                .map_err(GlueError::internal)?;
+            for (pair, mapping) in relation.relation_field_mapping.iter().enumerate() {
+                if !columns
+                    .iter()
+                    .any(|column| column.name == mapping.child_field_name)
+                {
+                    problems.push(Problem {
+                        pointer: format!(
+                            "/definition/relations/{index}/relationFieldMapping/{pair}/childFieldName"
+                        ),
+                        message: format!(
+                            "the table \"{}\" has no column \"{}\"",
+                            child.table_name, mapping.child_field_name
+                        ),
+                    });
+                }
             }
         }
         Ok(field_errors(problems))

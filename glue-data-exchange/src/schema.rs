@@ -127,7 +127,8 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
     }
 }
 
-/// The problems of a configuration against the live schema: a missing table or column, a
+/// The problems of a configuration against the live schema: a table (or `table.column`) the
+/// API may not expose (its own, the migrations', those in `protected`), a missing table or column, a
 /// type the column cannot hold, and, for an entity that creates rows, a column that needs a
 /// value on every new row (no null, no default) but cannot be given one.
 ///
@@ -137,7 +138,21 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
 pub async fn check(
     db: &Database,
     configuration: &Configuration,
+    protected: &[String],
 ) -> Result<Vec<Problem>, sqlx::Error> {
+    let table = configuration.table_name.as_str();
+    let own = [
+        "dynamic_entity_configurations",
+        "dynamic_entity_configuration_version",
+        "_sqlx_migrations",
+    ];
+    if own.contains(&table) || table.starts_with("sqlite_") || protected.iter().any(|p| p == table)
+    {
+        return Ok(vec![Problem {
+            pointer: "/tableName".to_owned(),
+            message: format!("the table \"{table}\" is not available to the Data Exchange API"),
+        }]);
+    }
     let columns = columns(db, &configuration.table_name).await?;
     if columns.is_empty() {
         return Ok(vec![Problem {
@@ -159,6 +174,15 @@ pub async fn check(
                     configuration.table_name, field.field_name
                 ),
             }),
+            Some(_) if protected.contains(&format!("{table}.{}", field.field_name)) => {
+                problems.push(Problem {
+                    pointer: format!("{at}/fieldName"),
+                    message: format!(
+                        "the column \"{}\" is not available to the Data Exchange API",
+                        field.field_name
+                    ),
+                });
+            }
             Some(column) if !column.fits(field.ty) => problems.push(Problem {
                 pointer: format!("{at}/type"),
                 message: format!(

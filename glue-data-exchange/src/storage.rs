@@ -65,11 +65,12 @@ impl Storage {
             .try_get(0)
     }
 
-    /// Every configuration, by alias.
+    /// Every configuration that reads and keeps every rule, by alias; the others (written
+    /// around the API) are left out and logged, so that one cannot stop the rest.
     ///
     /// # Errors
     ///
-    /// When the database cannot be read, or holds a configuration that does not read.
+    /// When the database cannot be read.
     pub async fn all(&self) -> Result<Vec<Configuration>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT table_alias, table_name, is_active, definition \
@@ -77,7 +78,20 @@ impl Storage {
         )
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter().map(read).collect()
+        Ok(rows
+            .iter()
+            .filter_map(|row| match read(row) {
+                Ok(configuration) if configuration.problems().is_empty() => Some(configuration),
+                Ok(configuration) => {
+                    tracing::warn!(alias = %configuration.table_alias, "a stored configuration breaks its rules; it is not served");
+                    None
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "a stored configuration does not read; it is not served");
+                    None
+                }
+            })
+            .collect())
     }
 
     /// One configuration.

@@ -64,11 +64,17 @@ pub(crate) fn items(body: &[u8], item_route: bool) -> Result<Vec<Map<String, Val
     }
 }
 
+/// What a write may reach: the configurations, and who may write which.
+pub(crate) struct Within<'a> {
+    pub(crate) loaded: &'a Loaded,
+    pub(crate) writable_by: &'a (dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
+}
+
 /// Checks one item: known fields (`1311`), writable ones (`1304`), their types (`1305`) and
 /// rules (`1306`), the required ones on create (`1307`), the identifier on a collection
 /// update (`1310`).
 pub(crate) fn check(
-    loaded: &Loaded,
+    within: &Within<'_>,
     configuration: &Configuration,
     kind: Kind,
     path: String,
@@ -96,7 +102,7 @@ pub(crate) fn check(
                 .iter()
                 .find(|r| &r.name == name)
             {
-                Some(relation) => match nested(loaded, relation, kind, &path, value) {
+                Some(relation) => match nested(within, relation, kind, &path, value) {
                     Ok(group) => children.push(group),
                     Err(found) => errors.extend(found),
                 },
@@ -172,7 +178,7 @@ pub(crate) fn check(
 /// The child rows nested under a relation's name in a created item: each checked as a new
 /// row of the child, its joining column left to the parent (`countries[0].tax-rates[1]`).
 fn nested(
-    loaded: &Loaded,
+    within: &Within<'_>,
     relation: &crate::config::Relation,
     kind: Kind,
     path: &str,
@@ -182,7 +188,7 @@ fn nested(
         return Err(vec![DxError::relation_not_editable(&relation.name)]);
     }
     let (Some(child), Some(mapping)) = (
-        loaded.active(&relation.child_alias),
+        within.loaded.active(&relation.child_alias),
         relation.relation_field_mapping.first(),
     ) else {
         return Err(vec![DxError::unknown_relation(&relation.name)]);
@@ -190,6 +196,8 @@ fn nested(
     if kind != Kind::Create {
         return Err(vec![DxError::nested_changes(&relation.name)]);
     }
+    // Nested rows are written: the child's writers only.
+    (within.writable_by)(child).map_err(|error| vec![error])?;
     let Value::Array(list) = value else {
         return Err(vec![DxError::bad_shape()]);
     };
@@ -202,7 +210,7 @@ fn nested(
             continue;
         };
         match check(
-            loaded,
+            within,
             child,
             Kind::Create,
             path,
@@ -276,8 +284,10 @@ fn checked_value(field: &Field, value: &Value) -> Result<Expr, Problem> {
             if too_fine || too_large {
                 return Err(Problem::Rule);
             }
-            let number: f64 = text.parse().map_err(|_| Problem::Type)?;
-            Ok(rows::value(&Value::from(number), true))
+            // As text, cast by the database: no float in between (SQLite's NUMERIC keeps
+            // what its storage classes hold).
+            Ok(Expr::val(glue_sql::sea_query::Value::String(Some(text)))
+                .cast_as(Alias::new("NUMERIC")))
         }
     }
 }

@@ -69,13 +69,15 @@ async fn configurations_are_checked_against_the_live_schema() {
         let configuration = Configuration::from_json(&countries()).expect("it reads");
         assert_eq!(configuration.problems(), []);
         assert_eq!(
-            schema::check(db, &configuration).await.expect("checked"),
+            schema::check(db, &configuration, &[])
+                .await
+                .expect("checked"),
             []
         );
 
         let mut broken = countries();
         broken["tableName"] = json!("nations");
-        let problems = schema::check(db, &Configuration::from_json(&broken).unwrap())
+        let problems = schema::check(db, &Configuration::from_json(&broken).unwrap(), &[])
             .await
             .expect("checked");
         assert_eq!(problems[0].pointer, "/tableName");
@@ -83,7 +85,7 @@ async fn configurations_are_checked_against_the_live_schema() {
         let mut broken = countries();
         broken["definition"]["fields"][1]["fieldName"] = json!("iso_code");
         broken["definition"]["fields"][3]["type"] = json!("integer");
-        let problems = schema::check(db, &Configuration::from_json(&broken).unwrap())
+        let problems = schema::check(db, &Configuration::from_json(&broken).unwrap(), &[])
             .await
             .expect("checked");
         let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
@@ -214,11 +216,21 @@ async fn reads_answer_the_reference_errors() {
             ("/dynamic-entity/countries?filter[iso2_code]=DE", 400, "011"),
             (
                 "/dynamic-entity/countries?filter[countries.id_country]=x",
-                400,
+                422,
                 "1305",
             ),
             (
-                "/dynamic-entity/countries?page[offset]=0&page[limit]=1001",
+                "/dynamic-entity/countries?filter[countries.name]=%00",
+                422,
+                "1305",
+            ),
+            (
+                "/dynamic-entity/countries?page[offset]=9007199254740993",
+                400,
+                "011",
+            ),
+            (
+                "/dynamic-entity/countries?include=countryTaxRates.a.b.c",
                 400,
                 "011",
             ),
@@ -487,7 +499,7 @@ async fn rows_are_written_all_or_nothing() {
         .await;
         assert_eq!(
             refused.status,
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "{}",
             refused.text()
         );
@@ -704,7 +716,7 @@ async fn children_are_created_with_their_parent() {
         .await;
         assert_eq!(
             refused.status,
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "{}",
             refused.text()
         );
@@ -790,5 +802,125 @@ async fn put_replaces_rows() {
         let mut found = codes(&required);
         found.sort();
         assert_eq!(found, ["1307", "1307"]);
+    }
+}
+
+/// Review findings: what a configuration may not reach, and what a principal may not reach
+/// through relations.
+#[tokio::test]
+async fn configurations_and_relations_stay_within_bounds() {
+    use crate::common::{call, jsonapi_errors, pointers};
+    use http::{Method, StatusCode};
+    for shop in shops().await {
+        let backend = shop.backend();
+        let expose = |table: &str, column: &str| {
+            json!({"data": {"type": "dynamic-entity-configurations", "id": format!("x-{table}"),
+              "attributes": {"tableName": table, "definition": {"identifier": column,
+                "fields": [{"fieldName": column, "fieldVisibleName": column, "type": "string"}]}}}})
+        };
+        for (table, column, pointer) in [
+            ("back_office_users", "email", "/data/attributes/tableName"),
+            (
+                "dynamic_entity_configurations",
+                "table_alias",
+                "/data/attributes/tableName",
+            ),
+            (
+                "_sqlx_migrations",
+                "description",
+                "/data/attributes/tableName",
+            ),
+            (
+                "customers",
+                "password_hash",
+                "/data/attributes/definition/fields/0/fieldName",
+            ),
+        ] {
+            let refused = call(Method::POST, "/dynamic-entity-configurations")
+                .jsonapi(&expose(table, column))
+                .send(&backend)
+                .await;
+            let errors = jsonapi_errors(&refused, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(pointers(&errors), [pointer], "{table}.{column}");
+        }
+        // A relation must join on a column the child has.
+        let mut broken = products_configuration();
+        broken["data"]["id"] = json!("with-relation");
+        broken["data"]["attributes"]["definition"]["relations"] = json!([{"name": "rates",
+            "childAlias": "tax-rates", "relationFieldMapping": [
+                {"childFieldName": "no_such_column", "parentFieldName": "sku"}]}]);
+        let refused = call(Method::POST, "/dynamic-entity-configurations")
+            .jsonapi(&broken)
+            .send(&backend)
+            .await;
+        let errors = jsonapi_errors(&refused, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            pointers(&errors),
+            ["/data/attributes/definition/relations/0/relationFieldMapping/0/childFieldName"]
+        );
+
+        // An entity viewers may use, whose relation leads to an administrators' one.
+        let open = json!({"data": {"type": "dynamic-entity-configurations", "id": "open-countries",
+          "attributes": {"tableName": "countries", "definition": {"identifier": "id_country",
+            "access": {"read": ["ROLE_VIEWER"], "write": ["ROLE_VIEWER"]},
+            "fields": [
+              {"fieldName": "id_country", "fieldVisibleName": "id_country", "type": "integer"},
+              {"fieldName": "iso2_code", "fieldVisibleName": "iso2_code", "type": "string",
+               "isCreatable": true, "validation": {"isRequired": true}},
+              {"fieldName": "iso3_code", "fieldVisibleName": "iso3_code", "type": "string",
+               "isCreatable": true, "validation": {"isRequired": true}},
+              {"fieldName": "name", "fieldVisibleName": "name", "type": "string",
+               "isCreatable": true, "validation": {"isRequired": true}}],
+            "relations": [{"name": "rates", "childAlias": "tax-rates", "isEditable": true,
+              "relationFieldMapping": [{"childFieldName": "fk_country", "parentFieldName": "id_country"}]}]}}}});
+        let created = call(Method::POST, "/dynamic-entity-configurations")
+            .jsonapi(&open)
+            .send(&backend)
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        let secured = shop.secured_backend();
+        let viewer =
+            glue_core::Principal::new("2", "v@example.com", glue_core::PrincipalKind::User)
+                .with_role("ROLE_VIEWER");
+        let token = shop
+            .access_tokens()
+            .issue(&viewer, "backend")
+            .expect("a token")
+            .token;
+        let as_viewer = |method: Method, url: &str| {
+            call(method, url)
+                .header("accept", "application/json")
+                .header("authorization", &format!("Bearer {token}"))
+        };
+        let plain = as_viewer(
+            Method::GET,
+            "/dynamic-entity/open-countries?filter[c.iso2_code]=DE",
+        )
+        .send(&secured)
+        .await;
+        assert_eq!(plain.status, StatusCode::OK, "{}", plain.text());
+        let included = as_viewer(
+            Method::GET,
+            "/dynamic-entity/open-countries?filter[c.iso2_code]=DE&include=rates",
+        )
+        .send(&secured)
+        .await;
+        assert_eq!(included.status, StatusCode::FORBIDDEN);
+        let nested = as_viewer(Method::POST, "/dynamic-entity/open-countries")
+            .raw(
+                "application/json",
+                &json!({"data": [{"iso2_code": "XK", "iso3_code": "XKK", "name": "K",
+                    "rates": [{"name": "sneaked in", "rate": "99.00"}]}]})
+                .to_string(),
+            )
+            .send(&secured)
+            .await;
+        assert_eq!(nested.status, StatusCode::FORBIDDEN, "{}", nested.text());
+        // Without credentials, no alias is told apart from another.
+        let anonymous = read(&secured, "/dynamic-entity/no-such-alias").await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+        // A page larger than the largest is the largest.
+        let large = read(&backend, "/dynamic-entity/countries?page[limit]=5000").await;
+        assert_eq!(large.json()["data"].as_array().map(Vec::len), Some(249));
     }
 }

@@ -44,7 +44,13 @@ fn tax_rates() -> Value {
 ///
 /// When the database cannot be read or written.
 pub async fn open(db: &Db) -> Result<DataExchange, sqlx::Error> {
-    let exchange = DataExchange::open(db.database()).await?;
+    // Credentials and secrets stay out of reach of any configuration.
+    let exchange = DataExchange::open(db.database()).await?.protect([
+        "back_office_users",
+        "refresh_tokens",
+        "api_keys",
+        "customers.password_hash",
+    ]);
     let storage = exchange.registry().storage();
     let mut added = false;
     for value in [countries(), tax_rates()] {
