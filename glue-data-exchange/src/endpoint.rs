@@ -22,7 +22,9 @@ pub(crate) struct Entities {
 
 impl glue_core::Endpoint for Entities {
     async fn call(&self, request: EndpointRequest) -> Result<Response<Body>, GlueError> {
-        let jsonapi = wants_jsonapi(request.headers());
+        let Some(jsonapi) = convention(request.headers()) else {
+            return Ok(DxError::not_acceptable().response(false));
+        };
         let answer = if request.method() == Method::GET {
             self.read(&request, jsonapi).await
         } else {
@@ -106,7 +108,7 @@ impl Entities {
                 }
             }
         };
-        Ok(answer(StatusCode::OK, &document, jsonapi))
+        Ok(crate::errors::document(StatusCode::OK, &document, jsonapi))
     }
 
     async fn write(
@@ -186,7 +188,11 @@ impl Entities {
             let failures: Vec<Value> = errors.iter().map(DxError::plain).collect();
             document.insert("meta".to_owned(), json!({"errors": failures}));
         }
-        Ok(answer(status, &Value::Object(document), jsonapi))
+        Ok(crate::errors::document(
+            status,
+            &Value::Object(document),
+            jsonapi,
+        ))
     }
 
     /// `DELETE` of the URL's row, or of the rows a filter names (never of every row).
@@ -225,21 +231,6 @@ impl Entities {
         *response.status_mut() = StatusCode::NO_CONTENT;
         Ok(response)
     }
-}
-
-/// A document in the answer's convention.
-fn answer(status: StatusCode, document: &Value, jsonapi: bool) -> Response<Body> {
-    let mut response = Response::new(Body::from(document.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(if jsonapi {
-            "application/vnd.api+json"
-        } else {
-            "application/json"
-        }),
-    );
-    response
 }
 
 /// A row as a JSON:API resource object: `type` is the alias, `id` the identifier.
@@ -288,20 +279,40 @@ fn allowed(
     }
 }
 
-/// Whether the answer is JSON:API: the first of the two media types `Accept` names; plain
-/// JSON otherwise (SPEC §9.2, as the reference answers).
-fn wants_jsonapi(headers: &HeaderMap) -> bool {
+/// Whether the answer is JSON:API (the backend's default, SPEC §2.2, §11.3) or plain JSON
+/// (`Accept: application/json`): the first of the two that `Accept` names, JSON:API for
+/// `*/*` or no `Accept`; `None` (406) when `Accept` names neither and no wildcard.
+fn convention(headers: &HeaderMap) -> Option<bool> {
     let accept = headers
         .get_all(header::ACCEPT)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .collect::<Vec<_>>()
         .join(",");
-    let jsonapi = accept.find("application/vnd.api+json");
-    let plain = accept.find("application/json");
-    match (jsonapi, plain) {
-        (Some(jsonapi), Some(plain)) => jsonapi < plain,
-        (Some(_), None) => true,
-        _ => false,
+    if accept.trim().is_empty() {
+        return Some(true);
     }
+    for range in accept.split(',') {
+        let media = range
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let weight = range
+            .split(';')
+            .skip(1)
+            .filter_map(|parameter| parameter.trim().strip_prefix("q="))
+            .find_map(|value| value.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if weight <= 0.0 {
+            continue;
+        }
+        match media.as_str() {
+            "application/vnd.api+json" | "*/*" | "application/*" => return Some(true),
+            "application/json" => return Some(false),
+            _ => {}
+        }
+    }
+    None
 }

@@ -251,6 +251,16 @@ impl DxError {
         }
     }
 
+    /// 406: `Accept` names neither JSON:API nor plain JSON.
+    #[must_use]
+    pub fn not_acceptable() -> Self {
+        Self::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "006",
+            "The Data Exchange API answers application/vnd.api+json or application/json.",
+        )
+    }
+
     /// 405 for a method the API does not serve here.
     #[must_use]
     pub fn method_not_allowed(alias: &str) -> Self {
@@ -285,48 +295,49 @@ impl DxError {
     /// The answer, in plain JSON or as a JSON:API error document.
     #[must_use]
     pub fn response(&self, jsonapi: bool) -> Response<Body> {
-        let body = if jsonapi {
-            json!({"jsonapi": {"version": "1.1"}, "errors": [{
-                "status": self.status.as_str(), "code": self.code, "detail": self.message
-            }]})
-        } else {
-            json!([{"message": self.message, "status": self.status.as_u16(), "code": self.code}])
-        };
-        let mut response = Response::new(Body::from(body.to_string()));
-        *response.status_mut() = self.status;
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static(if jsonapi {
-                "application/vnd.api+json"
-            } else {
-                "application/json"
-            }),
-        );
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-        }
-        response
+        many(std::slice::from_ref(self), jsonapi)
     }
 }
 
+/// The most errors one answer lists (SPEC §13.1).
+const MAX_ERRORS: usize = 100;
+
 /// Several errors in one answer (every item's), with the status of the last (as the
-/// reference answers).
+/// reference answers); at most 100, JSON:API saying in `meta.truncated` when more were found.
 #[must_use]
 pub fn many(errors: &[DxError], jsonapi: bool) -> Response<Body> {
     let status = errors
         .last()
         .map_or(StatusCode::BAD_REQUEST, |error| error.status);
+    let shown = &errors[..errors.len().min(MAX_ERRORS)];
     let body = if jsonapi {
-        let errors: Vec<serde_json::Value> = errors
+        let listed: Vec<serde_json::Value> = shown
             .iter()
             .map(|e| json!({"status": e.status.as_str(), "code": e.code, "detail": e.message}))
             .collect();
-        json!({"jsonapi": {"version": "1.1"}, "errors": errors})
+        let mut body = json!({"jsonapi": {"version": "1.1"}, "errors": listed});
+        if errors.len() > MAX_ERRORS {
+            body["meta"] = json!({"truncated": true, "total": errors.len()});
+        }
+        body
     } else {
-        serde_json::Value::Array(errors.iter().map(DxError::plain).collect())
+        serde_json::Value::Array(shown.iter().map(DxError::plain).collect())
     };
+    let mut response = document(status, &body, jsonapi);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    }
+    response
+}
+
+/// A document in the answer's convention.
+pub(crate) fn document(
+    status: StatusCode,
+    body: &serde_json::Value,
+    jsonapi: bool,
+) -> Response<Body> {
     let mut response = Response::new(Body::from(body.to_string()));
     *response.status_mut() = status;
     response.headers_mut().insert(

@@ -924,3 +924,40 @@ async fn configurations_and_relations_stay_within_bounds() {
         assert_eq!(large.json()["data"].as_array().map(Vec::len), Some(249));
     }
 }
+
+/// The backend's default convention answers when `Accept` names none (SPEC §2.2); `Accept`
+/// without either JSON type is 406; an answer lists at most 100 errors (SPEC §13.1).
+#[tokio::test]
+async fn entity_answers_are_negotiated_and_bounded() {
+    use http::{Method, StatusCode};
+    let shop = crate::common::shop().await;
+    let backend = shop.backend();
+    let default = crate::common::get("/dynamic-entity/countries/57")
+        .without("accept")
+        .send(&backend)
+        .await;
+    let document = crate::common::jsonapi_document(&default, StatusCode::OK);
+    assert_eq!(document["data"]["type"], "countries");
+    let html = crate::common::get("/dynamic-entity/countries")
+        .header("accept", "text/html")
+        .send(&backend)
+        .await;
+    assert_eq!(html.status, StatusCode::NOT_ACCEPTABLE);
+    let refused_plain = crate::common::get("/dynamic-entity/countries/57")
+        .header("accept", "application/json;q=0, application/vnd.api+json")
+        .send(&backend)
+        .await;
+    crate::common::jsonapi_document(&refused_plain, StatusCode::OK);
+
+    let many: Vec<Value> = (0..150).map(|_| json!({"colour": "red"})).collect();
+    let refused = write(
+        &backend,
+        Method::POST,
+        "/dynamic-entity/countries",
+        &json!({"data": many}),
+        true,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json().as_array().map(Vec::len), Some(100));
+}
