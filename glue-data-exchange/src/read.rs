@@ -216,24 +216,17 @@ pub(crate) async fn collection(
     request: &Request,
     readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
 ) -> Result<Vec<Map<String, Value>>, DxError> {
-    let relations = resolve_includes(loaded, configuration, &request.include, readable)?;
-    let mut connection = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(|error| DxError::database(&error))?;
-    let mut select = select(db.dialect(), configuration, &[]);
-    for (column, values) in &request.filters {
-        let column = Expr::col(Alias::new(column));
-        select.and_where(match values.as_slice() {
-            [one] => column.eq(bind(one)),
-            many => column.is_in(many.iter().map(bind)),
-        });
-    }
-    select.limit(request.limit).offset(request.offset);
-    let mut rows = fetch(db, &mut connection, configuration, &select, &[]).await?;
-    nest(db, &mut connection, &relations, &mut rows).await?;
-    Ok(rows.into_iter().map(|row| row.object).collect())
+    let page = Some((request.offset, request.limit));
+    rows(
+        db,
+        loaded,
+        configuration,
+        request,
+        request.conditions(),
+        page,
+        readable,
+    )
+    .await
 }
 
 /// One row, by its identifier (text from the URL), with its includes.
@@ -245,24 +238,49 @@ pub(crate) async fn item(
     request: &Request,
     readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
 ) -> Result<Option<Map<String, Value>>, DxError> {
+    let Some(conditions) = identified(configuration, id) else {
+        return Ok(None);
+    };
+    let found = rows(
+        db,
+        loaded,
+        configuration,
+        request,
+        conditions,
+        None,
+        readable,
+    )
+    .await?;
+    Ok(found.into_iter().next())
+}
+
+/// The rows that meet `conditions` (a page of them), in identifier order, with the
+/// request's includes nested.
+async fn rows(
+    db: &Database,
+    loaded: &Loaded,
+    configuration: &Configuration,
+    request: &Request,
+    conditions: Vec<Expr>,
+    page: Option<(u64, u64)>,
+    readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
+) -> Result<Vec<Map<String, Value>>, DxError> {
     let relations = resolve_includes(loaded, configuration, &request.include, readable)?;
     let mut connection = db
         .pool()
         .acquire()
         .await
         .map_err(|error| DxError::database(&error))?;
-    let Some(identifier) = configuration.field(&configuration.definition.identifier) else {
-        return Ok(None);
-    };
-    let Some(key) = typed(identifier, &Value::String(id.to_owned())).filter(|_| !id.contains('\0'))
-    else {
-        return Ok(None);
-    };
     let mut select = select(db.dialect(), configuration, &[]);
-    select.and_where(Expr::col(Alias::new(&identifier.field_name)).eq(bind(&key)));
+    for condition in conditions {
+        select.and_where(condition);
+    }
+    if let Some((offset, limit)) = page {
+        select.limit(limit).offset(offset);
+    }
     let mut rows = fetch(db, &mut connection, configuration, &select, &[]).await?;
     nest(db, &mut connection, &relations, &mut rows).await?;
-    Ok(rows.into_iter().next().map(|row| row.object))
+    Ok(rows.into_iter().map(|row| row.object).collect())
 }
 
 /// `include` chains as trees of relations, each level's child configuration checked.
