@@ -139,27 +139,40 @@ pub(crate) fn is_conditional(headers: &HeaderMap) -> bool {
 /// this one (or is `*`: the item exists).
 pub(crate) fn check_write<R: Resource>(headers: &HeaderMap, stored: &R) -> Result<(), GlueError> {
     let meta = R::meta();
+    let (if_match, if_none_match) = (
+        headers.contains_key(header::IF_MATCH),
+        headers.contains_key(header::IF_NONE_MATCH),
+    );
+    if !if_match && !if_none_match {
+        return match meta.concurrency {
+            Some(concurrency) if concurrency.require_if_match => Err(if_match_required(meta)),
+            _ => Ok(()),
+        };
+    }
     let current = etag(stored).unwrap_or_default();
-    if headers.contains_key(header::IF_MATCH) {
+    if if_match {
         if !names(headers, &header::IF_MATCH, &current, false) {
             return Err(precondition_failed(meta));
         }
     } else if meta.concurrency.is_some_and(|c| c.require_if_match) {
-        return Err(GlueError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            format!(
-                "Changing {} needs an If-Match header with the ETag of the stored item.",
-                meta.short_name
-            ),
-        )
-        .with_code("if_match_required"));
+        return Err(if_match_required(meta));
     }
-    if headers.contains_key(header::IF_NONE_MATCH)
-        && names(headers, &header::IF_NONE_MATCH, &current, true)
-    {
+    if if_none_match && names(headers, &header::IF_NONE_MATCH, &current, true) {
         return Err(precondition_failed(meta));
     }
     Ok(())
+}
+
+/// 428: the resource requires `If-Match` on writes.
+fn if_match_required(meta: &ResourceMeta) -> GlueError {
+    GlueError::new(
+        StatusCode::PRECONDITION_REQUIRED,
+        format!(
+            "Changing {} needs an If-Match header with the ETag of the stored item.",
+            meta.short_name
+        ),
+    )
+    .with_code("if_match_required")
 }
 
 /// 412: the stored item is no longer the version the client read.

@@ -53,7 +53,7 @@ impl Template {
     /// Writes the expanded path (literals as they are, values percent-encoded) into `out`;
     /// writes nothing and answers `false` when a variable has no value. `json` escapes the
     /// literals for the inside of a JSON string (values need no escaping once encoded).
-    fn write<'v>(
+    pub(crate) fn write<'v>(
         &self,
         out: &mut Vec<u8>,
         json: bool,

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use glue_sql::sea_query::{Alias, Expr, ExprTrait, Order, SelectStatement, Value as SqlValue};
-use glue_sql::{Database, Dialect, sea_query};
+use glue_sql::sea_query::{Alias, Expr, ExprTrait, Order, SelectStatement};
+use glue_sql::{Database, Dialect, rows, sea_query};
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 use sqlx::Row as _;
@@ -146,7 +146,7 @@ fn filter_values(field: &Field, text: &str) -> Result<Vec<Value>, DxError> {
 }
 
 /// A filter value as the field's type (text from a URL, or JSON from an `in` list).
-fn typed(field: &Field, value: &Value) -> Option<Value> {
+pub(crate) fn typed(field: &Field, value: &Value) -> Option<Value> {
     let text = match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
@@ -172,15 +172,7 @@ fn typed(field: &Field, value: &Value) -> Option<Value> {
 }
 
 pub(crate) fn bind(value: &Value) -> Expr {
-    match value {
-        Value::Bool(flag) => Expr::val(SqlValue::Bool(Some(*flag))),
-        Value::Number(number) => match number.as_i64() {
-            Some(integer) => Expr::val(SqlValue::BigInt(Some(integer))),
-            None => Expr::val(SqlValue::Double(number.as_f64())),
-        },
-        Value::String(text) => Expr::val(SqlValue::String(Some(text.clone()))),
-        _ => Expr::cust("NULL"),
-    }
+    rows::value(value, false)
 }
 
 impl Request {
@@ -400,7 +392,7 @@ fn with_scale(digits: &str, scale: Option<u32>) -> String {
 
 /// A join value as a key: numbers by their value (an integer may come back as another
 /// width, or as a whole double), text as it is; null joins nothing.
-fn join_key(value: &Value) -> Option<String> {
+pub(crate) fn join_key(value: &Value) -> Option<String> {
     match value {
         Value::Number(number) => match (number.as_i64(), number.as_f64()) {
             (Some(integer), _) => Some(integer.to_string()),

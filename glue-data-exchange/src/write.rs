@@ -354,7 +354,7 @@ async fn apply_now(
                 let typed = item
                     .key
                     .as_ref()
-                    .and_then(|value| key_value(key_field, value))
+                    .and_then(|value| read::typed(key_field, value))
                     .ok_or_else(|| DxError::not_found(&path))?;
                 let mut assignments = item.assignments.clone();
                 assignments.retain(|(column, _)| column != key);
@@ -434,7 +434,7 @@ async fn apply_now(
                 .find(|row| {
                     row.object
                         .get(visible)
-                        .is_some_and(|value| same(value, wanted))
+                        .is_some_and(|value| read::join_key(value) == read::join_key(wanted))
                 })
                 .map(|row| row.object.clone())?;
             for (relation, rows) in groups {
@@ -444,16 +444,6 @@ async fn apply_now(
             Some(object)
         })
         .collect())
-}
-
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
-        (Value::String(a), Value::Number(b)) | (Value::Number(b), Value::String(a)) => {
-            *a == b.to_string()
-        }
-        _ => a == b,
-    }
 }
 
 /// Runs one write statement; the row it returns, if any.
@@ -470,22 +460,6 @@ async fn execute(
         .fetch_optional(connection)
         .await
         .map_err(|error| violation(&error, path))
-}
-
-/// The identifier as its field's type (text from a URL, or JSON from a body).
-fn key_value(field: &Field, value: &Value) -> Option<Value> {
-    let text = match value {
-        Value::String(text) => text.clone(),
-        Value::Number(number) => number.to_string(),
-        _ => return None,
-    };
-    if text.contains('\0') {
-        return None;
-    }
-    match field.ty {
-        FieldType::Integer => text.parse::<i64>().ok().map(Value::from),
-        _ => Some(Value::String(text)),
-    }
 }
 
 /// A database refusal of an item, in the API's codes.

@@ -524,14 +524,14 @@ async fn run(
 
 /// A route's template with its variables filled (percent-encoded).
 fn fill(template: &str, values: &[(String, String)]) -> String {
-    let mut path = template.to_owned();
-    for (variable, value) in values {
-        let encoded: String =
-            percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-                .collect();
-        path = path.replace(&format!("{{{variable}}}"), &encoded);
-    }
-    path
+    let mut path = Vec::with_capacity(template.len() + 16);
+    crate::links::Template::parse(template).write(&mut path, false, |variable| {
+        values
+            .iter()
+            .find(|(name, _)| name == variable)
+            .map(|(_, value)| glue_common::Scalar::String(value.as_str().into()))
+    });
+    String::from_utf8(path).unwrap_or_default()
 }
 
 /// Replaces `lid`s in relationship linkage with the ids of the items they name; the unknown

@@ -71,10 +71,13 @@ pub(crate) enum Output {
 
 impl Output {
     /// The document with the item's `ETag`, when its resource has versions.
-    fn with_etag<R: Resource>(mut self, item: &R) -> Self {
-        if let Self::Document { headers, .. } = &mut self
-            && let Some(tag) = crate::concurrency::etag_header(item)
-        {
+    fn with_etag<R: Resource>(self, item: &R) -> Self {
+        self.tagged(crate::concurrency::etag_header(item))
+    }
+
+    /// The document with this `ETag`, if any.
+    fn tagged(mut self, tag: Option<http::HeaderValue>) -> Self {
+        if let (Self::Document { headers, .. }, Some(tag)) = (&mut self, tag) {
             headers.insert(http::header::ETAG, tag);
         }
         self

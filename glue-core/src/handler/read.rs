@@ -32,17 +32,18 @@ where
         let ctx = typed::<R>(request)?;
         let item = load(handler, &ctx).await?;
         tools.check_loaded(&ctx, &item)?;
-        if let Some(tag) = concurrency::etag_header(&item)
+        let tag = concurrency::etag_header(&item);
+        if let Some(tag) = &tag
             && tag
                 .to_str()
                 .is_ok_and(|tag| concurrency::not_modified(ctx.headers(), tag))
         {
-            return Ok(Output::NotModified(tag));
+            return Ok(Output::NotModified(tag.clone()));
         }
         tools
             .render_item(handler, &ctx, &item, &tools.render.document_url, None)
             .await
-            .map(|output| output.with_etag(&item))
+            .map(|output| output.tagged(tag))
     })
 }
 
