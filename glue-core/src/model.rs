@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use http::{HeaderValue, Method};
 
+use crate::body::BoxFuture;
 use crate::convention::Convention;
 use crate::meta::{OperationMeta, ResourceMeta};
 use crate::pagination::{PaginationSettings, PaginationStrategy};
@@ -21,6 +22,7 @@ pub struct ApiModel {
     pub(crate) resources: Vec<&'static ResourceMeta>,
     pub(crate) locales: Vec<Arc<str>>,
     pub(crate) security_schemes: Vec<(&'static str, serde_json::Value)>,
+    pub(crate) live: Vec<Arc<dyn LiveDocument>>,
 }
 
 impl std::fmt::Debug for ApiModel {
@@ -96,11 +98,36 @@ impl ApiModel {
         &self.locales
     }
 
+    /// The parts of the OpenAPI document known only at run time.
+    #[must_use]
+    pub fn live_documents(&self) -> &[Arc<dyn LiveDocument>] {
+        &self.live
+    }
+
     /// The OpenAPI security schemes of the authenticators, by name.
     #[must_use]
     pub fn security_schemes(&self) -> &[(&'static str, serde_json::Value)] {
         &self.security_schemes
     }
+}
+
+/// A part of an application's OpenAPI document that changes while it runs (the Data
+/// Exchange's configured entities, SPEC §9.7), registered with
+/// [`Application::live_document`](crate::Application::live_document).
+pub trait LiveDocument: Send + Sync + 'static {
+    /// What to add to the document now.
+    fn describe<'a>(&'a self, model: &'a ApiModel) -> BoxFuture<'a, LivePaths>;
+}
+
+/// Paths and component schemas to add to an OpenAPI document.
+#[derive(Debug, Default, Clone)]
+pub struct LivePaths {
+    /// Path items by path (`/dynamic-entity/countries`).
+    pub paths: serde_json::Map<String, serde_json::Value>,
+    /// Schemas by component name.
+    pub schemas: serde_json::Map<String, serde_json::Value>,
+    /// Tag objects.
+    pub tags: Vec<serde_json::Value>,
 }
 
 /// One route (`/customers/{customerReference}`) and what serves it.

@@ -282,7 +282,7 @@ fn allowed(
 /// Whether the answer is JSON:API (the backend's default, SPEC §2.2, §11.3) or plain JSON
 /// (`Accept: application/json`): the first of the two that `Accept` names, JSON:API for
 /// `*/*` or no `Accept`; `None` (406) when `Accept` names neither and no wildcard.
-fn convention(headers: &HeaderMap) -> Option<bool> {
+pub(crate) fn convention(headers: &HeaderMap) -> Option<bool> {
     let accept = headers
         .get_all(header::ACCEPT)
         .iter()

@@ -329,6 +329,13 @@ pub fn many(errors: &[DxError], jsonapi: bool) -> Response<Body> {
             .headers_mut()
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
     }
+    if status == StatusCode::UNAUTHORIZED {
+        // RFC 9110 §11.6.1: a 401 names a scheme (SPEC §6.4 names `Bearer`).
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
     response
 }
 

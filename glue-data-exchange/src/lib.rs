@@ -9,8 +9,10 @@
 //! - [`storage`]: the configurations in the application's own database, with a version that
 //!   every change moves on, and [`registry`], which keeps a process's configurations current
 //!   (SPEC §9.6);
-//! - the reads of `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}` (SPEC §9.2),
-//!   mounted on an application with [`DataExchangeExt::data_exchange`].
+//! - the reads and writes of `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}`
+//!   (SPEC §9.2, §9.3), their OpenAPI description (SPEC §9.7) and the configuration page at
+//!   `/data-exchange` (SPEC §9.5), mounted on an application with
+//!   [`DataExchangeExt::data_exchange`].
 //!
 //! ```no_run
 //! use glue_core::Application;
@@ -24,11 +26,14 @@
 pub mod config;
 mod endpoint;
 pub mod errors;
+mod openapi;
+mod page;
 mod read;
 pub mod registry;
 pub mod resource;
 pub mod schema;
 pub mod storage;
+mod tables;
 mod write;
 
 use std::sync::Arc;
@@ -99,8 +104,10 @@ impl DataExchange {
 
 /// Mounts the Data Exchange API on an application.
 pub trait DataExchangeExt {
-    /// Serves `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}`, and the
-    /// configurations at `/dynamic-entity-configurations` (administrators only).
+    /// Serves `/dynamic-entity/{alias}` and `/dynamic-entity/{alias}/{id}`, the
+    /// configurations at `/dynamic-entity-configurations` and the tables they may name at
+    /// `/dynamic-entity-tables` (administrators only), the configuration page at
+    /// `/data-exchange`, and adds every active entity to the application's OpenAPI document.
     #[must_use]
     fn data_exchange(self, exchange: &DataExchange) -> Self;
 }
@@ -129,6 +136,18 @@ impl DataExchangeExt for Application {
             [Method::GET, Method::PATCH, Method::PUT, Method::DELETE],
             entities(),
         )
+        .route(
+            "/dynamic-entity-tables",
+            [Method::GET],
+            tables::Tables {
+                exchange: Arc::clone(&exchange.inner),
+            },
+        )
+        .route("/data-exchange", [Method::GET], page::Page)
+        .route("/data-exchange/{file}", [Method::GET], page::Files)
+        .live_document(openapi::Entities {
+            exchange: Arc::clone(&exchange.inner),
+        })
         .resource::<resource::DynamicEntityConfiguration>(configurations.clone(), configurations)
     }
 }

@@ -161,11 +161,19 @@ impl Processor<DynamicEntityConfiguration> for ConfigurationStore {
         _previous: Option<&DynamicEntityConfiguration>,
     ) -> Result<Vec<FieldError>, GlueError> {
         let configuration: Configuration = item.clone().into();
+        // Every refused key at once (SPEC §9.5): the rules, then the live schema (names are
+        // bound values there, so a malformed one is safe to look up).
         let mut problems = configuration.problems();
-        if problems.is_empty() {
-            problems = schema::check(&self.exchange.db, &configuration, &self.exchange.protected)
-                .await
-                .map_err(GlueError::internal)?;
+        for problem in schema::check(&self.exchange.db, &configuration, &self.exchange.protected)
+            .await
+            .map_err(GlueError::internal)?
+        {
+            if !problems
+                .iter()
+                .any(|known| known.pointer == problem.pointer)
+            {
+                problems.push(problem);
+            }
         }
         let loaded = self.loaded().await?;
         for (index, relation) in configuration.definition.relations.iter().enumerate() {

@@ -127,6 +127,27 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
     }
 }
 
+/// Whether a configuration may name `table`: not the API's own tables, the migrations' or
+/// SQLite's, nor one in `protected`.
+#[must_use]
+pub fn available(table: &str, protected: &[String]) -> bool {
+    let own = [
+        "dynamic_entity_configurations",
+        "dynamic_entity_configuration_version",
+        "_sqlx_migrations",
+    ];
+    !(own.contains(&table) || table.starts_with("sqlite_") || protected.iter().any(|p| p == table))
+}
+
+/// Whether a configuration may expose `column` of `table` (`protected` names no
+/// `table.column`).
+#[must_use]
+pub fn column_available(table: &str, column: &str, protected: &[String]) -> bool {
+    !protected
+        .iter()
+        .any(|p| p.split_once('.') == Some((table, column)))
+}
+
 /// The problems of a configuration against the live schema: a table (or `table.column`) the
 /// API may not expose (its own, the migrations', those in `protected`), a missing table or column, a
 /// type the column cannot hold, and, for an entity that creates rows, a column that needs a
@@ -141,13 +162,7 @@ pub async fn check(
     protected: &[String],
 ) -> Result<Vec<Problem>, sqlx::Error> {
     let table = configuration.table_name.as_str();
-    let own = [
-        "dynamic_entity_configurations",
-        "dynamic_entity_configuration_version",
-        "_sqlx_migrations",
-    ];
-    if own.contains(&table) || table.starts_with("sqlite_") || protected.iter().any(|p| p == table)
-    {
+    if !available(table, protected) {
         return Ok(vec![Problem {
             pointer: "/tableName".to_owned(),
             message: format!("the table \"{table}\" is not available to the Data Exchange API"),
@@ -174,7 +189,7 @@ pub async fn check(
                     configuration.table_name, field.field_name
                 ),
             }),
-            Some(_) if protected.contains(&format!("{table}.{}", field.field_name)) => {
+            Some(column) if !column_available(table, &column.name, protected) => {
                 problems.push(Problem {
                     pointer: format!("{at}/fieldName"),
                     message: format!(

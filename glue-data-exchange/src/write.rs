@@ -395,6 +395,13 @@ async fn apply_now(
                 .or_else(|_| row.try_get::<String, _>(name).map(Value::String))
                 .map_err(|error| DxError::database(&error))
         };
+        // A key the database left null (SQLite lets a text primary key be null) names no
+        // row: the identifier was needed.
+        if matches!(row.try_get::<Option<String>, _>(key), Ok(None))
+            && matches!(row.try_get::<Option<i64>, _>(key), Ok(None) | Err(_))
+        {
+            return Err(DxError::required(&path, &key_field.field_visible_name));
+        }
         let written = column(key)?;
         let mut groups = Vec::with_capacity(item.children.len());
         for mut group in item.children {

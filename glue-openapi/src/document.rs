@@ -1,6 +1,6 @@
 //! The document as a whole: info, servers, tags, paths and components.
 
-use glue_core::model::{ApiModel, newest};
+use glue_core::model::{ApiModel, LivePaths, newest};
 use serde_json::{Map, Value, json};
 
 use crate::ApiInfo;
@@ -85,4 +85,26 @@ pub(crate) fn document(
         "paths": paths,
         "components": components,
     })
+}
+
+/// Adds what a live part of the application describes (SPEC §9.7): paths and schemas the
+/// static model does not already have, and its tags.
+pub(crate) fn extend(document: &mut Value, live: LivePaths) {
+    if let Some(paths) = document["paths"].as_object_mut() {
+        for (path, item) in live.paths {
+            paths.entry(path).or_insert(item);
+        }
+    }
+    if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
+        for (name, schema) in live.schemas {
+            schemas.entry(name).or_insert(schema);
+        }
+    }
+    if let Some(tags) = document["tags"].as_array_mut() {
+        for tag in live.tags {
+            if !tags.iter().any(|known| known["name"] == tag["name"]) {
+                tags.push(tag);
+            }
+        }
+    }
 }

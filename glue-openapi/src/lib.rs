@@ -109,12 +109,12 @@ impl OpenApi {
 
 impl Endpoint for OpenApi {
     async fn call(&self, request: EndpointRequest) -> Result<Response<Body>, GlueError> {
-        let document = document(
-            request.model(),
-            &self.info,
-            request.base_url(),
-            request.code_bucket(),
-        );
+        let model = request.model();
+        let mut document = document(model, &self.info, request.base_url(), request.code_bucket());
+        for part in model.live_documents() {
+            let live = part.describe(model).await;
+            document::extend(&mut document, live);
+        }
         let body = serde_json::to_vec(&document).map_err(GlueError::internal)?;
         let mut response = Response::new(Body::from(body));
         response.headers_mut().insert(

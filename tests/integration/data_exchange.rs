@@ -358,7 +358,11 @@ async fn configurations_are_managed_through_their_resource() {
         let errors = jsonapi_errors(&refused, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             pointers(&errors),
-            ["/data/attributes/definition/fields/0/validation/min"]
+            [
+                "/data/attributes/definition/fields/0/validation/min",
+                "/data/attributes/definition/fields/1/fieldName"
+            ],
+            "the rules and the live schema are checked at once"
         );
         broken["data"]["attributes"]["definition"]["fields"][0]["validation"] =
             json!({"isRequired": true});

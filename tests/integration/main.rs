@@ -9,6 +9,7 @@ mod auth;
 mod building;
 mod concurrency;
 mod data_exchange;
+mod data_exchange_page;
 mod includes;
 mod jsonapi;
 mod negotiation;

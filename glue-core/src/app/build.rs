@@ -131,6 +131,7 @@ fn build(application: Application) -> Result<App, BuildError> {
         resources,
         locales: application.locales,
         security_schemes,
+        live: application.live,
     };
     Ok(App {
         model: Arc::new(model),

@@ -15,6 +15,7 @@ use crate::auth::{Authenticator, ErasedAuthenticator};
 use crate::convention::Convention;
 use crate::endpoint::{Endpoint, ErasedEndpoint};
 use crate::handler::{ErasedHandler, TypedHandler};
+use crate::model::LiveDocument;
 use crate::pagination::{PaginationSettings, PaginationStrategy};
 use crate::resource::Resource;
 
@@ -50,6 +51,7 @@ pub struct Application {
     pub(super) locales: Vec<Arc<str>>,
     pub(super) code_bucket: Option<Arc<str>>,
     pub(super) atomic: Option<String>,
+    pub(super) live: Vec<Arc<dyn LiveDocument>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -95,6 +97,7 @@ impl Application {
             locales: Vec::new(),
             code_bucket: None,
             atomic: None,
+            live: Vec::new(),
         }
     }
 
@@ -233,6 +236,13 @@ impl Application {
     /// (`JsonApi::new().extension(ATOMIC_EXTENSION)`), or building fails.
     pub fn atomic_operations(mut self) -> Self {
         self.atomic = Some("/operations".to_owned());
+        self
+    }
+
+    /// Adds to the application's OpenAPI document what it learns only at run time (the Data
+    /// Exchange's configured entities, SPEC §9.7): asked on every request for the document.
+    pub fn live_document(mut self, part: impl LiveDocument) -> Self {
+        self.live.push(Arc::new(part));
         self
     }
 
