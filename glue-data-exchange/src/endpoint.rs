@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::DataExchangeInner;
 use crate::config::Configuration;
 use crate::errors::DxError;
+use crate::query::{self, Page};
 use crate::read;
 use crate::registry::Loaded;
 use crate::write;
@@ -74,41 +75,81 @@ impl Entities {
         let Some(configuration) = loaded.active(alias) else {
             return Err(vec![DxError::unknown_alias()]);
         };
-        let query = read::parse(configuration, request.uri().query()).map_err(|e| vec![e])?;
+        let range = request
+            .headers()
+            .get(header::RANGE)
+            .and_then(|value| value.to_str().ok());
+        let query =
+            query::parse(configuration, request.uri().query(), range).map_err(|e| vec![e])?;
         let db = &self.exchange.db;
         let base = format!("{}/dynamic-entity/{alias}", request.base_url());
-        let document = match request.param("id") {
-            Some(id) => {
-                let readable = |child: &Configuration| allowed(child, request, false);
-                let row = read::item(db, &loaded, configuration, id, &query, &readable)
-                    .await
-                    .map_err(|e| vec![e])?
-                    .ok_or_else(|| vec![DxError::not_found(alias)])?;
-                if jsonapi {
-                    json!({"jsonapi": {"version": "1.1"},
-                           "data": resource(configuration, row, &base),
-                           "links": {"self": format!("{base}/{id}")}})
-                } else {
-                    json!({"data": row})
-                }
-            }
-            None => {
-                let readable = |child: &Configuration| allowed(child, request, false);
-                let rows = read::collection(db, &loaded, configuration, &query, &readable)
-                    .await
-                    .map_err(|e| vec![e])?;
-                if jsonapi {
-                    let data: Vec<Value> = rows
-                        .into_iter()
-                        .map(|row| resource(configuration, row, &base))
-                        .collect();
-                    json!({"jsonapi": {"version": "1.1"}, "data": data, "links": {"self": base}})
-                } else {
-                    json!({"data": rows})
-                }
-            }
+        let readable = |child: &Configuration| allowed(child, request, false);
+        if let Some(id) = request.param("id") {
+            let row = read::item(db, &loaded, configuration, id, &query, &readable)
+                .await
+                .map_err(|e| vec![e])?
+                .ok_or_else(|| vec![DxError::not_found(alias)])?;
+            let document = if jsonapi {
+                json!({"jsonapi": {"version": "1.1"},
+                       "data": resource(configuration, row, &base),
+                       "links": {"self": format!("{base}/{id}")}})
+            } else {
+                json!({"data": row})
+            };
+            return Ok(crate::errors::document(StatusCode::OK, &document, jsonapi));
+        }
+        // JSON:API pages carry their totals (SPEC §3.2); plain JSON answers rows alone, as
+        // the reference does.
+        let counted = jsonapi && !matches!(query.page, Page::Cursor { .. });
+        let found = read::collection(db, &loaded, configuration, &query, counted, &readable)
+            .await
+            .map_err(|e| vec![e])?;
+        if let (Page::Range { first, .. }, Some(total)) = (&query.page, found.total)
+            && *first >= total
+        {
+            let mut response = DxError::unsatisfiable_range(total).response(jsonapi);
+            response.headers_mut().insert(
+                header::CONTENT_RANGE,
+                header_value(&format!("{alias} */{total}")),
+            );
+            return Ok(response);
+        }
+        let paging = crate::paging::Paging {
+            base: &base,
+            query: request.uri().query(),
+            page: &query.page,
+            found: &found,
         };
-        Ok(crate::errors::document(StatusCode::OK, &document, jsonapi))
+        let document = if jsonapi {
+            let data: Vec<Value> = found
+                .rows
+                .iter()
+                .cloned()
+                .map(|row| resource(configuration, row, &base))
+                .collect();
+            let mut document = json!({"jsonapi": {"version": "1.1"}, "data": data,
+                                      "links": paging.links()});
+            if let Some(meta) = paging.meta() {
+                document["meta"] = meta;
+            }
+            document
+        } else {
+            json!({"data": found.rows})
+        };
+        let mut response = crate::errors::document(StatusCode::OK, &document, jsonapi);
+        if let (Page::Range { first, .. }, Some(total)) = (&query.page, found.total) {
+            let headers = response.headers_mut();
+            headers.insert(header::ACCEPT_RANGES, header_value(alias));
+            let last = first + found.rows.len() as u64 - 1;
+            if *first > 0 || last + 1 < total {
+                *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+                response.headers_mut().insert(
+                    header::CONTENT_RANGE,
+                    header_value(&format!("{alias} {first}-{last}/{total}")),
+                );
+            }
+        }
+        Ok(response)
     }
 
     async fn write(
@@ -130,7 +171,15 @@ impl Entities {
             Method::PUT => write::Kind::Replace,
             _ => write::Kind::Update,
         };
-        let items = write::items(request.body(), id.is_some()).map_err(|e| vec![e])?;
+        let body_jsonapi = body_convention(request.headers()).map_err(|e| vec![e])?;
+        let mut items = write::items(request.body(), id.is_some()).map_err(|e| vec![e])?;
+        if body_jsonapi {
+            for (index, item) in items.iter_mut().enumerate() {
+                let path = format!("{alias}[{index}]");
+                *item =
+                    attributes(configuration, &path, std::mem::take(item)).map_err(|e| vec![e])?;
+            }
+        }
         let mut checked = Vec::with_capacity(items.len());
         let mut errors = Vec::new();
         let writable = |child: &Configuration| allowed(child, request, true);
@@ -210,9 +259,9 @@ impl Entities {
             Some(id) => read::identified(configuration, id)
                 .ok_or_else(|| vec![DxError::not_found(alias)])?,
             None => {
-                let query =
-                    read::parse(configuration, request.uri().query()).map_err(|e| vec![e])?;
-                let conditions = query.conditions();
+                let query = query::parse(configuration, request.uri().query(), None)
+                    .map_err(|e| vec![e])?;
+                let conditions = query.conditions(self.exchange.db.dialect());
                 if conditions.is_empty() {
                     return Err(vec![DxError::bad_parameter(
                         "A delete of the collection names its rows with a filter.",
@@ -315,4 +364,75 @@ pub(crate) fn convention(headers: &HeaderMap) -> Option<bool> {
         }
     }
     None
+}
+
+/// A header value made of a configuration's alias and numbers (always visible ASCII).
+fn header_value(text: &str) -> header::HeaderValue {
+    header::HeaderValue::from_str(text).unwrap_or_else(|_| header::HeaderValue::from_static(""))
+}
+
+/// Whether a write's body is JSON:API (`true`) or plain JSON (SPEC §2.3): no `Content-Type`,
+/// another type, or JSON:API with parameters besides `ext`, `profile` and `version` (or an
+/// extension, none of which the entities support) is 415.
+fn body_convention(headers: &HeaderMap) -> Result<bool, DxError> {
+    let refused = DxError::unsupported_media_type;
+    let value = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(refused)?;
+    let mut parts = value.split(';');
+    let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    match media.as_str() {
+        "application/json" => Ok(false),
+        "application/vnd.api+json" => {
+            for parameter in parts {
+                let name = parameter
+                    .split('=')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                if !matches!(name.as_str(), "profile" | "version") {
+                    return Err(refused());
+                }
+            }
+            Ok(true)
+        }
+        _ => Err(refused()),
+    }
+}
+
+/// A JSON:API resource object (`{"type": alias, "id": ..., "attributes": {...}}`) as the
+/// row it describes; any other object is a row already.
+fn attributes(
+    configuration: &Configuration,
+    path: &str,
+    mut item: Map<String, Value>,
+) -> Result<Map<String, Value>, DxError> {
+    let Some(Value::Object(attributes)) = item.remove("attributes") else {
+        return Ok(item);
+    };
+    match item.remove("type") {
+        Some(Value::String(ty)) if ty == configuration.table_alias => {}
+        None => {}
+        Some(_) => {
+            return Err(DxError::wrong_resource_type(
+                path,
+                &configuration.table_alias,
+            ));
+        }
+    }
+    let mut row = attributes;
+    if let (Some(id), Some(identifier)) = (
+        item.remove("id"),
+        configuration.field(&configuration.definition.identifier),
+    ) {
+        // JSON:API ids are strings; the row's key has the identifier's type.
+        let key = query::typed(identifier, &id).unwrap_or(id);
+        row.entry(identifier.field_visible_name.clone())
+            .or_insert(key);
+    }
+    // Members a row cannot have (`relationships`, `meta`, `lid`) are reported as fields.
+    row.extend(item);
+    Ok(row)
 }

@@ -93,6 +93,35 @@ impl DxError {
         )
     }
 
+    /// 400 `1301`: a body that is not JSON, with where reading stopped.
+    #[must_use]
+    pub fn malformed(error: &serde_json::Error) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "1301",
+            format!(
+                "The body is not valid JSON: {} at line {}, column {}.",
+                match error.classify() {
+                    serde_json::error::Category::Eof => "it ends early",
+                    serde_json::error::Category::Syntax => "a syntax error",
+                    _ => "a value that cannot be read",
+                },
+                error.line(),
+                error.column()
+            ),
+        )
+    }
+
+    /// 409: a JSON:API resource object of another type than the entity's.
+    #[must_use]
+    pub fn wrong_resource_type(path: &str, alias: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "1301",
+            format!("The item `{path}` is not of the type `{alias}`."),
+        )
+    }
+
     /// 422 `1311`: a key that is no field's API name.
     #[must_use]
     pub fn unknown_field(path: &str, field: &str) -> Self {
@@ -261,6 +290,26 @@ impl DxError {
         )
     }
 
+    /// 415: a body that is neither JSON:API nor plain JSON.
+    #[must_use]
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "415",
+            "The Data Exchange API reads application/json or application/vnd.api+json.",
+        )
+    }
+
+    /// 416: a `Range` that starts at or past the last row.
+    #[must_use]
+    pub fn unsatisfiable_range(total: u64) -> Self {
+        Self::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "416",
+            format!("The range starts past the last of {total} rows."),
+        )
+    }
+
     /// 405 for a method the API does not serve here.
     #[must_use]
     pub fn method_not_allowed(alias: &str) -> Self {
@@ -274,8 +323,9 @@ impl DxError {
     /// A failure of the database, as the router answers it (logged, never shown).
     #[must_use]
     pub fn database(error: &sqlx::Error) -> Self {
-        let status = match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+        // Busy (SQLite's lock, PostgreSQL's serialization failure) or unreachable: try again.
+        let status = match glue_sql::Violation::of(error) {
+            Some(glue_sql::Violation::Busy | glue_sql::Violation::Unavailable) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             _ => StatusCode::INTERNAL_SERVER_ERROR,

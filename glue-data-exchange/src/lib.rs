@@ -28,6 +28,8 @@ mod endpoint;
 pub mod errors;
 mod openapi;
 mod page;
+mod paging;
+mod query;
 mod read;
 pub mod registry;
 pub mod resource;

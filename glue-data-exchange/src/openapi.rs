@@ -181,14 +181,18 @@ impl Operation<'_> {
             "schema": {"type": "string"}})];
         if list {
             parameters.extend(filters(configuration));
-            for (name, minimum) in [("page[offset]", 0), ("page[limit]", 1)] {
-                parameters.push(json!({"name": name, "in": "query",
-                    "schema": {"type": "integer", "minimum": minimum}}));
-            }
+            parameters.extend(paging(self.alias));
         }
         operation.insert("parameters".into(), Value::Array(parameters));
         operation["responses"]["200"] =
             json!({"description": "The rows.", "content": self.answer(list)});
+        if list {
+            let range = json!({"Content-Range": {"schema": {"type": "string"}}});
+            operation["responses"]["206"] = json!({"description": "The rows of the range.",
+                "headers": range, "content": self.answer(list)});
+            operation["responses"]["416"] = error("The range starts past the last row.");
+            operation["responses"]["416"]["headers"] = range;
+        }
         Value::Object(operation)
     }
 
@@ -245,6 +249,43 @@ fn errors() -> Value {
         "422": error("A value does not follow the configuration."),
         "503": error("The database is busy; try again."),
     })
+}
+
+/// The QueryBuilder filter, sort, and the parameters of every page form.
+fn paging(alias: &str) -> Vec<Value> {
+    let mut parameters = vec![
+        json!({"name": "filter", "in": "query",
+               "description": "A QueryBuilder rule set in JSON (`{\"condition\":\"OR\",\"rules\":[...]}`).",
+               "schema": {"type": "string"}}),
+        json!({"name": "sort", "in": "query",
+               "description": "Fields to order by, comma-separated, `-` for descending.",
+               "schema": {"type": "string"}}),
+    ];
+    for (name, minimum, description) in [
+        ("page[offset]", 0, "Rows to skip."),
+        (
+            "page[limit]",
+            1,
+            "Rows per page (20 by default, at most 1000).",
+        ),
+        ("page", 1, "The page number, with `itemsPerPage`."),
+        ("itemsPerPage", 1, "Rows per numbered page."),
+        ("page[size]", 1, "Rows per cursor page."),
+    ] {
+        parameters.push(
+            json!({"name": name, "in": "query", "description": description,
+            "schema": {"type": "integer", "minimum": minimum}}),
+        );
+    }
+    for name in ["page[after]", "page[before]"] {
+        parameters.push(json!({"name": name, "in": "query",
+            "description": "A cursor from a `next` or `prev` link.",
+            "schema": {"type": "string"}}));
+    }
+    parameters.push(json!({"name": "Range", "in": "header",
+        "description": format!("Rows by position: `{alias}=0-9`."),
+        "schema": {"type": "string"}}));
+    parameters
 }
 
 /// `filter[alias.field]` for each field.

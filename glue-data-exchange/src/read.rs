@@ -1,39 +1,20 @@
-//! Reads (SPEC §9.2): the rows of a configured entity, filtered (`filter[alias.field]=v`,
-//! `{"in": [...]}`), paged (`page[offset]`/`page[limit]`, 20 by default, at most 1000), in
-//! identifier order, with the rows of `include`d relations nested under their names, one
-//! statement per relation level.
+//! Reads (SPEC §9.2): the rows of a configured entity that a [`Request`] asks for, in its
+//! order (the identifier's by default), one page of them, with the rows of `include`d
+//! relations nested under their names, one statement per relation level.
 
 use std::collections::HashMap;
 
-use glue_sql::sea_query::{Alias, Expr, ExprTrait, Order, SelectStatement};
-use glue_sql::{Database, Dialect, rows, sea_query};
+use glue_sql::sea_query::{Alias, Expr, ExprTrait, NullOrdering, Order, SelectStatement};
+use glue_sql::{Database, Dialect, sea_query};
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 use sqlx::Row as _;
 
 use crate::config::{Configuration, Field, FieldType, Relation};
 use crate::errors::DxError;
+use crate::query::{Page, Request};
+pub(crate) use crate::query::{bind, typed};
 use crate::registry::Loaded;
-
-/// The default page size, and the largest a client may ask for.
-const DEFAULT_LIMIT: u64 = 20;
-const MAX_LIMIT: u64 = 1000;
-/// The most `include` paths, and the deepest (SPEC §13.1).
-const MAX_INCLUDES: usize = 20;
-const MAX_DEPTH: usize = 3;
-/// The largest offset (SPEC §13.1: what a double holds exactly).
-const MAX_OFFSET: u64 = 1 << 53;
-
-/// What a collection request asks for.
-#[derive(Debug, Default)]
-pub(crate) struct Request {
-    /// Column, and the values it may equal.
-    filters: Vec<(String, Vec<Value>)>,
-    offset: u64,
-    limit: u64,
-    /// Chains of relation names.
-    include: Vec<Vec<String>>,
-}
 
 /// A row: its answer object, and the values of the columns relations join on.
 pub(crate) struct Fetched {
@@ -41,154 +22,15 @@ pub(crate) struct Fetched {
     keys: HashMap<String, Value>,
 }
 
-/// Reads the query parameters of a request on `configuration`.
-pub(crate) fn parse(
-    configuration: &Configuration,
-    query: Option<&str>,
-) -> Result<Request, DxError> {
-    let mut request = Request {
-        limit: DEFAULT_LIMIT,
-        ..Request::default()
-    };
-    let (mut offset, mut limit) = (None, None);
-    let pairs = form_urlencoded::parse(query.unwrap_or_default().as_bytes());
-    for (key, value) in pairs {
-        if let Some(name) = key
-            .strip_prefix("filter[")
-            .and_then(|rest| rest.strip_suffix(']'))
-        {
-            let Some((_, field)) = name.split_once('.') else {
-                return Err(DxError::bad_parameter(format!(
-                    "The filter `{name}` names no field: use filter[{}.field].",
-                    configuration.table_alias
-                )));
-            };
-            let Some(field) = configuration
-                .definition
-                .fields
-                .iter()
-                .find(|f| f.field_visible_name == field)
-            else {
-                return Err(DxError::unknown_filter(field, &configuration.table_alias));
-            };
-            request
-                .filters
-                .push((field.field_name.clone(), filter_values(field, &value)?));
-        } else if key == "page[offset]" {
-            offset = Some(number(&key, &value)?);
-        } else if key == "page[limit]" {
-            limit = Some(number(&key, &value)?);
-        } else if key == "include" {
-            request.include = value
-                .split(',')
-                .filter(|chain| !chain.is_empty())
-                .map(|chain| chain.split('.').map(str::to_owned).collect::<Vec<_>>())
-                .collect();
-            // SPEC §13.1: at most 20 paths, each at most 3 relations deep.
-            if request.include.len() > MAX_INCLUDES
-                || request.include.iter().any(|chain| chain.len() > MAX_DEPTH)
-            {
-                return Err(DxError::bad_parameter(format!(
-                    "include names at most {MAX_INCLUDES} paths, each at most {MAX_DEPTH} relations deep."
-                )));
-            }
-        }
-    }
-    // Either may come alone (SPEC §5.2); a limit above the largest is the largest.
-    if let Some(offset) = offset {
-        if offset > MAX_OFFSET {
-            return Err(DxError::bad_parameter(format!(
-                "page[offset] is at most {MAX_OFFSET}."
-            )));
-        }
-        request.offset = offset;
-    }
-    if let Some(limit) = limit {
-        if limit == 0 {
-            return Err(DxError::bad_parameter("page[limit] is at least 1."));
-        }
-        request.limit = Ord::min(limit, MAX_LIMIT);
-    }
-    Ok(request)
-}
-
-fn number(key: &str, value: &str) -> Result<u64, DxError> {
-    value
-        .parse::<u64>()
-        .ok()
-        .filter(|number| *number <= i64::MAX as u64)
-        .ok_or_else(|| DxError::bad_parameter(format!("{key} is a whole number, not \"{value}\".")))
-}
-
-/// The values a filter lets through: one, or the list of `{"in": [...]}`.
-fn filter_values(field: &Field, text: &str) -> Result<Vec<Value>, DxError> {
-    let wrong = || {
-        DxError::wrong_type(
-            &format!("filter.{}", field.field_visible_name),
-            &field.field_visible_name,
-        )
-    };
-    let listed = serde_json::from_str::<Value>(text).ok().and_then(|value| {
-        let object = value.as_object()?;
-        if object.len() != 1 {
-            return None;
-        }
-        object
-            .get("in")
-            .or_else(|| object.get("IN"))?
-            .as_array()
-            .cloned()
-    });
-    let raw: Vec<Value> = listed.unwrap_or_else(|| vec![Value::String(text.to_owned())]);
-    raw.into_iter()
-        .map(|value| typed(field, &value).ok_or_else(wrong))
-        .collect()
-}
-
-/// A filter value as the field's type (text from a URL, or JSON from an `in` list).
-pub(crate) fn typed(field: &Field, value: &Value) -> Option<Value> {
-    let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    if text.contains('\0') {
-        // No column holds it (PostgreSQL refuses even to compare it).
-        return None;
-    }
-    match field.ty {
-        FieldType::String => Some(Value::String(text)),
-        FieldType::Integer => text.parse::<i64>().ok().map(Value::from),
-        FieldType::Boolean => match text.as_str() {
-            "true" | "1" => Some(Value::Bool(true)),
-            "false" | "0" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        FieldType::Decimal => text
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(Value::from),
-    }
-}
-
-pub(crate) fn bind(value: &Value) -> Expr {
-    rows::value(value, false)
-}
-
-impl Request {
-    /// The conditions of the filters (for a delete by filter).
-    pub(crate) fn conditions(&self) -> Vec<Expr> {
-        self.filters
-            .iter()
-            .map(|(column, values)| {
-                let column = Expr::col(Alias::new(column));
-                match values.as_slice() {
-                    [one] => column.eq(bind(one)),
-                    many => column.is_in(many.iter().map(bind)),
-                }
-            })
-            .collect()
-    }
+/// One page of a collection.
+pub(crate) struct Rows {
+    pub(crate) rows: Vec<Map<String, Value>>,
+    /// Every row the filters let through, when the page's form needs it.
+    pub(crate) total: Option<u64>,
+    /// For a cursor page: whether rows follow in its direction, and the identifiers of its
+    /// first and last rows.
+    pub(crate) more: bool,
+    pub(crate) ends: Option<(Value, Value)>,
 }
 
 /// The condition that names the row of a URL's identifier; `None` when no row can have it.
@@ -200,25 +42,113 @@ pub(crate) fn identified(configuration: &Configuration, id: &str) -> Option<Vec<
     ])
 }
 
-/// The rows a collection request asks for, with their includes.
+/// The page of rows a collection request asks for, with their includes; the total when
+/// `counted` or the page's form needs it.
 pub(crate) async fn collection(
     db: &Database,
     loaded: &Loaded,
     configuration: &Configuration,
     request: &Request,
+    counted: bool,
     readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
-) -> Result<Vec<Map<String, Value>>, DxError> {
-    let page = Some((request.offset, request.limit));
-    rows(
-        db,
-        loaded,
-        configuration,
-        request,
-        request.conditions(),
-        page,
-        readable,
-    )
-    .await
+) -> Result<Rows, DxError> {
+    let relations = resolve_includes(loaded, configuration, &request.include, readable)?;
+    let dialect = db.dialect();
+    let mut connection = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(|error| DxError::database(&error))?;
+    let conditions = request.conditions(dialect);
+    let total = if counted || matches!(request.page, Page::Range { .. }) {
+        let mut count = SelectStatement::new();
+        count
+            .from(Alias::new(&configuration.table_name))
+            .expr(Expr::cust("COUNT(*)"));
+        for condition in &conditions {
+            count.and_where(condition.clone());
+        }
+        Some(count_rows(db, &mut connection, &count).await?)
+    } else {
+        None
+    };
+    let key = configuration.definition.identifier.as_str();
+    let mut select = select(dialect, configuration, &[]);
+    select.clear_order_by();
+    for condition in conditions {
+        select.and_where(condition);
+    }
+    let (offset, limit) = request.page.window();
+    let mut backwards = false;
+    match &request.page {
+        Page::Cursor { after, before, .. } => {
+            let column = Expr::col(Alias::new(key));
+            if let Some(after) = after {
+                select.and_where(column.gt(bind(after)));
+            } else if let Some(before) = before {
+                select.and_where(column.lt(bind(before)));
+                backwards = true;
+            }
+            let order = if backwards { Order::Desc } else { Order::Asc };
+            select.order_by(Alias::new(key), order);
+            // One row more tells whether the next page has any.
+            select.limit(limit + 1);
+        }
+        _ => {
+            for (column, descending, text) in &request.sort {
+                let (order, nulls) = if *descending {
+                    (Order::Desc, NullOrdering::Last)
+                } else {
+                    (Order::Asc, NullOrdering::First)
+                };
+                let ordered = glue_sql::sortable(column, *text, dialect);
+                select.order_by_expr_with_nulls(ordered, order, nulls);
+            }
+            select.order_by(Alias::new(key), Order::Asc);
+            select.limit(limit).offset(offset);
+        }
+    }
+    let mut rows = fetch(db, &mut connection, configuration, &select, &[]).await?;
+    let more = matches!(request.page, Page::Cursor { .. }) && rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    if backwards {
+        rows.reverse();
+    }
+    let ends = match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => Some((
+            first.keys.get(key).cloned().unwrap_or(Value::Null),
+            last.keys.get(key).cloned().unwrap_or(Value::Null),
+        )),
+        _ => None,
+    };
+    nest(db, &mut connection, &relations, &mut rows).await?;
+    Ok(Rows {
+        rows: rows.into_iter().map(|row| row.object).collect(),
+        total,
+        more,
+        ends,
+    })
+}
+
+async fn count_rows(
+    db: &Database,
+    connection: &mut AnyConnection,
+    count: &SelectStatement,
+) -> Result<u64, DxError> {
+    let (sql, values) = match db.dialect() {
+        Dialect::Sqlite => count.build(sea_query::SqliteQueryBuilder),
+        Dialect::Postgres => count.build(sea_query::PostgresQueryBuilder),
+    };
+    let statement = glue_sql::Statement { sql, values };
+    db.count_statement();
+    let row = statement
+        .query()
+        .map_err(|error| DxError::database(&error))?
+        .fetch_one(connection)
+        .await
+        .map_err(|error| DxError::database(&error))?;
+    let total: i64 = row.try_get(0).map_err(|error| DxError::database(&error))?;
+    Ok(u64::try_from(total).unwrap_or(0))
 }
 
 /// One row, by its identifier (text from the URL), with its includes.
@@ -233,30 +163,6 @@ pub(crate) async fn item(
     let Some(conditions) = identified(configuration, id) else {
         return Ok(None);
     };
-    let found = rows(
-        db,
-        loaded,
-        configuration,
-        request,
-        conditions,
-        None,
-        readable,
-    )
-    .await?;
-    Ok(found.into_iter().next())
-}
-
-/// The rows that meet `conditions` (a page of them), in identifier order, with the
-/// request's includes nested.
-async fn rows(
-    db: &Database,
-    loaded: &Loaded,
-    configuration: &Configuration,
-    request: &Request,
-    conditions: Vec<Expr>,
-    page: Option<(u64, u64)>,
-    readable: &(dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
-) -> Result<Vec<Map<String, Value>>, DxError> {
     let relations = resolve_includes(loaded, configuration, &request.include, readable)?;
     let mut connection = db
         .pool()
@@ -267,12 +173,9 @@ async fn rows(
     for condition in conditions {
         select.and_where(condition);
     }
-    if let Some((offset, limit)) = page {
-        select.limit(limit).offset(offset);
-    }
     let mut rows = fetch(db, &mut connection, configuration, &select, &[]).await?;
     nest(db, &mut connection, &relations, &mut rows).await?;
-    Ok(rows.into_iter().map(|row| row.object).collect())
+    Ok(rows.into_iter().next().map(|row| row.object))
 }
 
 /// `include` chains as trees of relations, each level's child configuration checked.

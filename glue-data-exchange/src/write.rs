@@ -52,7 +52,8 @@ struct Children {
 /// route (400 `1301` otherwise).
 pub(crate) fn items(body: &[u8], item_route: bool) -> Result<Vec<Map<String, Value>>, DxError> {
     let shape = || DxError::bad_shape();
-    let document: Value = serde_json::from_slice(body).map_err(|_| shape())?;
+    let document: Value =
+        serde_json::from_slice(body).map_err(|error| DxError::malformed(&error))?;
     let data = document.get("data").ok_or_else(shape)?;
     match (data, item_route) {
         (Value::Object(item), true) => Ok(vec![item.clone()]),

@@ -574,9 +574,11 @@ fn beyond(order: &[OrderKey<'_>], cursor: &Cursor, dialect: Dialect) -> Expr {
         .unwrap_or_else(|| Expr::cust("1 = 0"))
 }
 
-/// `contains`, `starts_with`, `ends_with`, case-sensitive in both dialects (SQLite's `LIKE`
-/// is not): `instr`/`strpos`, `substr`, `right`.
-fn textual(column: Expr, operator: Operator, pattern: &str, dialect: Dialect) -> Expr {
+/// `contains`, `starts_with`, `ends_with` (and their negations, whose `NOT` the caller
+/// adds), case-sensitive in both dialects (SQLite's `LIKE` is not): `instr`/`strpos`,
+/// `substr`, `right`.
+#[must_use]
+pub fn textual(column: Expr, operator: Operator, pattern: &str, dialect: Dialect) -> Expr {
     if pattern.is_empty() {
         // Every string contains, starts and ends with the empty string.
         return column.is_not_null();
@@ -617,7 +619,8 @@ fn text_stored(property: &PropertyMeta) -> bool {
 
 /// A column as compared by order: PostgreSQL text compares by code point (`COLLATE "C"`), as
 /// SQLite's default and Rust's `str` do.
-fn sortable(column: &str, text: bool, dialect: Dialect) -> Expr {
+#[must_use]
+pub fn sortable(column: &str, text: bool, dialect: Dialect) -> Expr {
     let quoted = format!("\"{}\"", column.replace('"', "\"\""));
     match (dialect, text) {
         (Dialect::Postgres, true) => Expr::cust(format!("{quoted} COLLATE \"C\"")),

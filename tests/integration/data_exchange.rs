@@ -213,7 +213,23 @@ async fn reads_answer_the_reference_errors() {
                 400,
                 "1315",
             ),
-            ("/dynamic-entity/countries?filter[iso2_code]=DE", 400, "011"),
+            (
+                "/dynamic-entity/countries?filter[countries.name][like]=x",
+                400,
+                "011",
+            ),
+            (
+                "/dynamic-entity/countries?filter=%7B%22rules%22%3A%5B%5D%7D",
+                400,
+                "011",
+            ),
+            ("/dynamic-entity/countries?sort=colour", 400, "011"),
+            ("/dynamic-entity/countries?page=0", 400, "011"),
+            (
+                "/dynamic-entity/countries?page[size]=5&page[after]=zz",
+                400,
+                "011",
+            ),
             (
                 "/dynamic-entity/countries?filter[countries.id_country]=x",
                 422,

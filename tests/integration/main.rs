@@ -10,6 +10,7 @@ mod building;
 mod concurrency;
 mod data_exchange;
 mod data_exchange_page;
+mod data_exchange_queries;
 mod includes;
 mod jsonapi;
 mod negotiation;
