@@ -183,9 +183,17 @@ impl Entities {
         let mut checked = Vec::with_capacity(items.len());
         let mut errors = Vec::new();
         let writable = |child: &Configuration| allowed(child, request, true);
+        let defaults = if kind == write::Kind::Replace {
+            write::defaults(db, &loaded, configuration)
+                .await
+                .map_err(|e| vec![e])?
+        } else {
+            std::collections::HashMap::new()
+        };
         let within = write::Within {
             loaded: &loaded,
             writable_by: &writable,
+            defaults: &defaults,
         };
         for (index, item) in items.iter().enumerate() {
             let path = format!("{alias}[{index}]");

@@ -235,18 +235,6 @@ impl DxError {
         )
     }
 
-    /// 400 `1314`: child rows nested in a change (only creates nest them, so far).
-    #[must_use]
-    pub fn nested_changes(name: &str) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "1314",
-            format!(
-                "Rows of the relationship `{name}` are created with their parent (POST); change them through their own entity."
-            ),
-        )
-    }
-
     /// 400 `1308`: a PUT of a row that does not exist, whose identifier may not be given.
     #[must_use]
     pub fn not_creatable(path: &str, identifier: &str) -> Self {

@@ -20,6 +20,10 @@ pub struct Column {
     pub nullable: bool,
     /// Whether it has a default (an identity or sequence counts).
     pub has_default: bool,
+    /// The default's SQL expression as the database's catalog writes it (`0`,
+    /// `CURRENT_TIMESTAMP`), when it has one that is not an identity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
     /// Whether it is (part of) the primary key.
     pub primary_key: bool,
 }
@@ -77,7 +81,7 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
     match db.dialect() {
         Dialect::Sqlite => {
             let rows = sqlx::query(
-                "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk \
+                "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, dflt_value \
                  FROM pragma_table_info($1) ORDER BY cid",
             )
             .bind(table)
@@ -91,6 +95,7 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
                         nullable: row.try_get::<i64, _>(2)? == 0,
                         has_default: row.try_get::<i64, _>(3)? != 0,
                         primary_key: row.try_get::<i64, _>(4)? != 0,
+                        default: row.try_get(5)?,
                     })
                 })
                 .collect()
@@ -104,7 +109,8 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
                      ON k.constraint_name = t.constraint_name \
                     AND k.table_schema = t.table_schema AND k.table_name = t.table_name \
                    WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = c.table_schema \
-                     AND t.table_name = c.table_name AND k.column_name = c.column_name) \
+                     AND t.table_name = c.table_name AND k.column_name = c.column_name), \
+                 c.column_default::text \
                  FROM information_schema.columns c \
                  WHERE c.table_schema = current_schema() AND c.table_name = $1 \
                  ORDER BY c.ordinal_position",
@@ -120,6 +126,7 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
                         nullable: row.try_get(2)?,
                         has_default: row.try_get(3)?,
                         primary_key: row.try_get(4)?,
+                        default: row.try_get(5)?,
                     })
                 })
                 .collect()

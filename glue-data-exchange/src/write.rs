@@ -6,7 +6,10 @@
 //! own, answering the saved ones in `data` and the failures in `meta.errors`. Statements
 //! come from `glue_sql::rows`, the writer `SqlStore` uses.
 
+use std::collections::HashMap;
+
 use glue_core::http::StatusCode;
+
 use glue_sql::sea_query::{Alias, Expr, ExprTrait};
 use glue_sql::{Database, Violation, rows};
 use serde_json::{Map, Value};
@@ -35,6 +38,10 @@ pub(crate) struct Checked {
     path: String,
     key: Option<Value>,
     assignments: Vec<(String, Expr)>,
+    /// The fields the item sent (for a PUT that turns out to create its row), and the column
+    /// its parent fills.
+    sent: Vec<String>,
+    filled: Vec<String>,
     children: Vec<Children>,
 }
 
@@ -45,6 +52,8 @@ struct Children {
     /// The child's column, and the parent's column whose value it takes.
     child_column: String,
     parent_column: String,
+    /// Created, changed or replaced, as the parent is.
+    kind: Kind,
     items: Vec<Checked>,
 }
 
@@ -65,10 +74,43 @@ pub(crate) fn items(body: &[u8], item_route: bool) -> Result<Vec<Map<String, Val
     }
 }
 
-/// What a write may reach: the configurations, and who may write which.
+/// What a write may reach: the configurations, who may write which, and (for a PUT) the
+/// columns' defaults by `table.column`.
 pub(crate) struct Within<'a> {
     pub(crate) loaded: &'a Loaded,
     pub(crate) writable_by: &'a (dyn Fn(&Configuration) -> Result<(), DxError> + Sync),
+    pub(crate) defaults: &'a HashMap<String, String>,
+}
+
+/// The defaults of the columns a PUT on `configuration` may reset: its table's and those of
+/// the entities its relations reach, by `table.column`, as the database's catalog writes them.
+pub(crate) async fn defaults(
+    db: &Database,
+    loaded: &Loaded,
+    configuration: &Configuration,
+) -> Result<HashMap<String, String>, DxError> {
+    let mut defaults = HashMap::new();
+    let mut tables: Vec<&str> = Vec::new();
+    let mut pending = vec![configuration];
+    while let Some(entity) = pending.pop() {
+        if tables.contains(&entity.table_name.as_str()) {
+            continue;
+        }
+        tables.push(&entity.table_name);
+        for relation in &entity.definition.relations {
+            pending.extend(loaded.active(&relation.child_alias));
+        }
+        db.count_statement();
+        let columns = crate::schema::columns(db, &entity.table_name)
+            .await
+            .map_err(|error| DxError::database(&error))?;
+        for column in columns {
+            if let Some(default) = column.default {
+                defaults.insert(format!("{}.{}", entity.table_name, column.name), default);
+            }
+        }
+    }
+    Ok(defaults)
 }
 
 /// Checks one item: known fields (`1311`), writable ones (`1304`), their types (`1305`) and
@@ -145,11 +187,20 @@ pub(crate) fn check(
         }
     }
     if kind == Kind::Replace {
-        // Replaced: every editable field not sent is reset.
+        // Replaced: every editable field not sent is reset, to the column's default where it
+        // has one (a column that takes no null has one), else to null.
         for field in &configuration.definition.fields {
             let sent = item.contains_key(&field.field_visible_name);
-            if field.is_editable && !sent && field.field_visible_name != identifier {
-                assignments.push((field.field_name.clone(), rows::value(&Value::Null, false)));
+            let from_parent = filled == Some(field.field_name.as_str());
+            if field.is_editable && !sent && !from_parent && field.field_visible_name != identifier
+            {
+                let column = format!("{}.{}", configuration.table_name, field.field_name);
+                let reset = match within.defaults.get(&column) {
+                    // From the catalog, not from a client: the schema's own expression.
+                    Some(default) => Expr::cust(default.clone()),
+                    None => rows::value(&Value::Null, false),
+                };
+                assignments.push((field.field_name.clone(), reset));
             }
         }
     }
@@ -165,10 +216,19 @@ pub(crate) fn check(
         (Kind::Create, _) => None,
     };
     if errors.is_empty() {
+        let sent = configuration
+            .definition
+            .fields
+            .iter()
+            .filter(|field| item.contains_key(&field.field_visible_name))
+            .map(|field| field.field_name.clone())
+            .collect();
         Ok(Checked {
             path,
             key,
             assignments,
+            sent,
+            filled: Vec::new(),
             children,
         })
     } else {
@@ -194,9 +254,6 @@ fn nested(
     ) else {
         return Err(vec![DxError::unknown_relation(&relation.name)]);
     };
-    if kind != Kind::Create {
-        return Err(vec![DxError::nested_changes(&relation.name)]);
-    }
     // Nested rows are written: the child's writers only.
     (within.writable_by)(child).map_err(|error| vec![error])?;
     let Value::Array(list) = value else {
@@ -210,10 +267,12 @@ fn nested(
             errors.push(DxError::bad_shape());
             continue;
         };
+        // Children are written as their parent is: created, changed (each with its
+        // identifier) or replaced; each joins the parent it is nested under.
         match check(
             within,
             child,
-            Kind::Create,
+            kind,
             path,
             item,
             None,
@@ -231,6 +290,7 @@ fn nested(
         child: child.clone(),
         child_column: mapping.child_field_name.clone(),
         parent_column: mapping.parent_field_name.clone(),
+        kind,
         items,
     })
 }
@@ -370,7 +430,9 @@ async fn apply_now(
                 match (execute(db, connection, &update, &path).await?, kind) {
                     (Some(row), _) => Some(row),
                     (None, Kind::Replace) if key_field.is_creatable => {
-                        // Missing: created, with the identifier it was sent with.
+                        // Missing: created, with the identifier it was sent with, by the
+                        // rules of a create.
+                        creatable(configuration, &path, &item.sent, &item.filled)?;
                         let mut assignments = item.assignments;
                         assignments.retain(|(column, _)| column != key);
                         assignments.push((key.to_owned(), read::bind(&typed)));
@@ -414,37 +476,37 @@ async fn apply_now(
                 child
                     .assignments
                     .push((group.child_column.clone(), rows::value(&parent, false)));
+                child.filled.push(group.child_column.clone());
             }
-            let rows = apply(
-                db,
-                &mut *connection,
-                &group.child,
-                Kind::Create,
-                group.items,
-            )
-            .await?;
+            let rows = apply(db, &mut *connection, &group.child, group.kind, group.items).await?;
             groups.push((group.relation, rows));
         }
         keys.push(written);
         nested.push(groups);
     }
-    let mut select = read::select(db.dialect(), configuration, &[]);
-    select.and_where(Expr::col(Alias::new(key)).is_in(keys.iter().map(read::bind)));
-    let written = read::fetch(db, connection, configuration, &select, &[]).await?;
-    // In the order of the request, with the children created under each.
+    let mut written = Vec::with_capacity(keys.len());
+    // Bound lists stay under every database's limit of parameters.
+    for chunk in keys.chunks(500) {
+        let mut select = read::select(db.dialect(), configuration, &[]);
+        select.and_where(Expr::col(Alias::new(key)).is_in(chunk.iter().map(read::bind)));
+        written.extend(read::fetch(db, connection, configuration, &select, &[]).await?);
+    }
+    // In the order of the request, with the children written under each.
     let visible = key_field.field_visible_name.as_str();
+    let by_key: std::collections::HashMap<String, Map<String, Value>> = written
+        .into_iter()
+        .filter_map(|row| {
+            let key = row.object.get(visible).and_then(read::join_key)?;
+            Some((key, row.object))
+        })
+        .collect();
     Ok(keys
         .iter()
         .zip(nested)
         .filter_map(|(wanted, groups)| {
-            let mut object = written
-                .iter()
-                .find(|row| {
-                    row.object
-                        .get(visible)
-                        .is_some_and(|value| read::join_key(value) == read::join_key(wanted))
-                })
-                .map(|row| row.object.clone())?;
+            let key = read::join_key(wanted)?;
+            // A row written twice in one request is answered at each place.
+            let mut object = by_key.get(&key).cloned()?;
             for (relation, rows) in groups {
                 let rows = rows.into_iter().map(Value::Object).collect();
                 object.insert(relation, Value::Array(rows));
@@ -452,6 +514,28 @@ async fn apply_now(
             Some(object)
         })
         .collect())
+}
+
+/// The rules of a create for a replaced row that did not exist: every field sent creatable,
+/// every required creatable one sent (or filled from the parent).
+fn creatable(
+    configuration: &Configuration,
+    path: &str,
+    sent: &[String],
+    filled: &[String],
+) -> Result<(), DxError> {
+    let identifier = configuration.definition.identifier.as_str();
+    for field in &configuration.definition.fields {
+        let given = sent.contains(&field.field_name) || filled.contains(&field.field_name);
+        if sent.contains(&field.field_name) && !field.is_creatable && field.field_name != identifier
+        {
+            return Err(DxError::immutable(path, &field.field_visible_name));
+        }
+        if field.is_creatable && field.validation.is_required && !given {
+            return Err(DxError::required(path, &field.field_visible_name));
+        }
+    }
+    Ok(())
 }
 
 /// Runs one write statement; the row it returns, if any.

@@ -337,3 +337,141 @@ async fn writes_are_read_in_either_convention() {
         assert!(rates.is_empty(), "refused writes wrote nothing");
     }
 }
+
+/// SPEC §9.3 (the reference's nested writes): child rows nested under a relation are changed
+/// (PATCH, each with its identifier) or replaced (PUT) with their parent, all or nothing.
+#[tokio::test]
+async fn nested_rows_are_changed_and_replaced_with_their_parent() {
+    for shop in shops().await {
+        let backend = shop.backend();
+        let created = call(Method::POST, "/dynamic-entity/countries")
+            .plain(
+                &json!({"data": [{"iso2_code": "XA", "iso3_code": "XAA", "name": "Xanadu",
+                "countryTaxRates": [{"name": "Standard", "rate": "10.00"},
+                                    {"name": "Reduced", "rate": "5.00"}]}]}),
+            )
+            .send(&backend)
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        let country = created.json()["data"][0].clone();
+        let id = country["id_country"].as_i64().unwrap();
+        let rates = country["countryTaxRates"].as_array().cloned().unwrap();
+        let standard = rates[0]["id_tax_rate"].as_i64().unwrap();
+        let reduced = rates[1]["id_tax_rate"].as_i64().unwrap();
+
+        let url = format!("/dynamic-entity/countries/{id}");
+        let changed = call(Method::PATCH, &url)
+            .plain(&json!({"data": {"name": "Xanadu (changed)",
+                "countryTaxRates": [{"id_tax_rate": standard, "rate": "12.50"}]}}))
+            .send(&backend)
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+        let answer = changed.json()["data"].clone();
+        assert_eq!(answer["name"], "Xanadu (changed)");
+        assert_eq!(answer["countryTaxRates"][0]["rate"], "12.50");
+        assert_eq!(answer["countryTaxRates"][0]["fk_country"], id);
+        let stored = plain(
+            &backend,
+            &format!("/dynamic-entity/tax-rates?filter[fk_country]={id}&sort=id_tax_rate"),
+        )
+        .await;
+        assert_eq!(column(&stored, "rate"), [&json!("12.50"), &json!("5.00")]);
+
+        // A nested change without its identifier fails, and the parent stays as it was.
+        let refused = call(Method::PATCH, &url)
+            .plain(&json!({"data": {"name": "Never",
+                "countryTaxRates": [{"rate": "1.00"}]}}))
+            .send(&backend)
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            refused.text()
+        );
+        assert_eq!(refused.json()[0]["code"], "1310");
+        let row = plain(
+            &backend,
+            &format!("/dynamic-entity/countries?filter[id_country]={id}"),
+        )
+        .await;
+        assert_eq!(row[0]["name"], "Xanadu (changed)");
+
+        // PUT replaces the parent and each nested row (fields not sent are reset).
+        let replaced = call(Method::PUT, "/dynamic-entity/countries")
+            .plain(
+                &json!({"data": [{"id_country": id, "iso2_code": "XA", "iso3_code": "XAA",
+                "name": "Xanadu (replaced)",
+                "countryTaxRates": [{"id_tax_rate": reduced, "name": "Zero", "rate": "0.00"}]}]}),
+            )
+            .send(&backend)
+            .await;
+        assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text());
+        let answer = replaced.json()["data"][0].clone();
+        assert_eq!(answer["name"], "Xanadu (replaced)");
+        assert!(answer["postal_code_regex"].is_null());
+        assert_eq!(answer["countryTaxRates"][0]["name"], "Zero");
+        let stored = plain(
+            &backend,
+            &format!("/dynamic-entity/tax-rates?filter[fk_country]={id}&sort=id_tax_rate"),
+        )
+        .await;
+        assert_eq!(
+            column(&stored, "name"),
+            [&json!("Standard"), &json!("Zero")]
+        );
+    }
+}
+
+/// The reference's PUT: a row that does not exist is created by the rules of a create (its
+/// fields creatable, the required ones sent); one that exists is replaced by those of a change.
+#[tokio::test]
+async fn a_put_that_creates_follows_the_rules_of_a_create() {
+    for shop in shops().await {
+        let backend = shop.backend();
+        let configuration = json!({"data": {"tableAlias": "upsert-stores", "tableName": "stores",
+            "definition": {"identifier": "name", "fields": [
+                {"fieldName": "name", "fieldVisibleName": "code", "type": "string",
+                 "isCreatable": true, "validation": {"isRequired": true}},
+                {"fieldName": "default_currency", "fieldVisibleName": "currency", "type": "string",
+                 "isCreatable": true, "isEditable": true, "validation": {"isRequired": true}},
+                {"fieldName": "timezone", "fieldVisibleName": "timezone", "type": "string",
+                 "isCreatable": true, "isEditable": true, "validation": {"isRequired": true}},
+                {"fieldName": "gdpr_contact_email", "fieldVisibleName": "gdpr", "type": "string",
+                 "isEditable": true}]}}});
+        let saved = call(Method::POST, "/dynamic-entity-configurations")
+            .plain(&configuration)
+            .send(&backend)
+            .await;
+        assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text());
+        let base = "/dynamic-entity/upsert-stores";
+        let put = |body: Value| call(Method::PUT, base).plain(&body).send(&backend);
+
+        let refused = put(json!({"data": [{"code": "CH", "currency": "CHF",
+            "timezone": "Europe/Zurich", "gdpr": "dpo@example.ch"}]}))
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text()
+        );
+        assert_eq!(refused.json()[0]["code"], "1304");
+        assert!(
+            plain(&backend, &format!("{base}?filter[code]=CH"))
+                .await
+                .is_empty()
+        );
+
+        let created = put(json!({"data": [{"code": "CH", "currency": "CHF",
+            "timezone": "Europe/Zurich"}]}))
+        .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.text());
+        let replaced = put(json!({"data": [{"code": "CH", "currency": "CHF",
+            "timezone": "Europe/Zurich", "gdpr": "dpo@example.ch"}]}))
+        .await;
+        assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text());
+        let row = plain(&backend, &format!("{base}?filter[code]=CH")).await;
+        assert_eq!(row[0]["gdpr"], "dpo@example.ch");
+    }
+}
