@@ -9,6 +9,7 @@ use glue_core::{Body, EndpointRequest, GlueError};
 use serde_json::{Map, Value, json};
 
 use crate::DataExchangeInner;
+use crate::compound::Compound;
 use crate::config::Configuration;
 use crate::errors::DxError;
 use crate::query::{self, Page};
@@ -90,9 +91,13 @@ impl Entities {
                 .map_err(|e| vec![e])?
                 .ok_or_else(|| vec![DxError::not_found(alias)])?;
             let document = if jsonapi {
-                json!({"jsonapi": {"version": "1.1"},
-                       "data": resource(configuration, row, &base),
-                       "links": {"self": format!("{base}/{id}")}})
+                let mut compound = Compound::new(&loaded, request.base_url());
+                let data = compound.resource(configuration, row);
+                with_included(
+                    json!({"jsonapi": {"version": "1.1"}, "data": data,
+                           "links": {"self": format!("{base}/{id}")}}),
+                    compound,
+                )
             } else {
                 json!({"data": row})
             };
@@ -121,18 +126,19 @@ impl Entities {
             found: &found,
         };
         let document = if jsonapi {
+            let mut compound = Compound::new(&loaded, request.base_url());
             let data: Vec<Value> = found
                 .rows
                 .iter()
                 .cloned()
-                .map(|row| resource(configuration, row, &base))
+                .map(|row| compound.resource(configuration, row))
                 .collect();
             let mut document = json!({"jsonapi": {"version": "1.1"}, "data": data,
                                       "links": paging.links()});
             if let Some(meta) = paging.meta() {
                 document["meta"] = meta;
             }
-            document
+            with_included(document, compound)
         } else {
             json!({"data": found.rows})
         };
@@ -224,23 +230,27 @@ impl Entities {
         } else {
             StatusCode::OK
         };
-        let base = format!("{}/dynamic-entity/{alias}", request.base_url());
-        let shown = |row: Map<String, Value>| {
+        let mut compound = Compound::new(&loaded, request.base_url());
+        let mut shown = |row: Map<String, Value>| {
             if jsonapi {
-                resource(configuration, row, &base)
+                compound.resource(configuration, row)
             } else {
                 Value::Object(row)
             }
         };
         let data = match id {
-            Some(_) => written.into_iter().next().map_or(Value::Null, shown),
-            None => Value::Array(written.into_iter().map(shown).collect()),
+            Some(_) => written.into_iter().next().map_or(Value::Null, &mut shown),
+            None => Value::Array(written.into_iter().map(&mut shown).collect()),
         };
         let mut document = Map::new();
         if jsonapi {
             document.insert("jsonapi".to_owned(), json!({"version": "1.1"}));
         }
         document.insert("data".to_owned(), data);
+        let included = compound.included();
+        if !included.is_empty() {
+            document.insert("included".to_owned(), Value::Array(included));
+        }
         if !errors.is_empty() {
             let failures: Vec<Value> = errors.iter().map(DxError::plain).collect();
             document.insert("meta".to_owned(), json!({"errors": failures}));
@@ -290,19 +300,13 @@ impl Entities {
     }
 }
 
-/// A row as a JSON:API resource object: `type` is the alias, `id` the identifier.
-fn resource(configuration: &Configuration, mut row: Map<String, Value>, base: &str) -> Value {
-    let identifier = configuration
-        .field(&configuration.definition.identifier)
-        .map(|field| field.field_visible_name.as_str())
-        .unwrap_or_default();
-    let id = match row.remove(identifier) {
-        Some(Value::String(text)) => text,
-        Some(other) => other.to_string(),
-        None => String::new(),
-    };
-    json!({"type": configuration.table_alias, "id": id, "attributes": row,
-           "links": {"self": format!("{base}/{id}")}})
+/// A document with the included resources its compound collected, if any.
+fn with_included(mut document: Value, compound: Compound<'_>) -> Value {
+    let included = compound.included();
+    if !included.is_empty() {
+        document["included"] = Value::Array(included);
+    }
+    document
 }
 
 /// Reads and writes need a principal with a role the configuration lets read or write

@@ -23,6 +23,7 @@
 //! # Ok(()) }
 //! ```
 
+mod compound;
 pub mod config;
 mod endpoint;
 pub mod errors;

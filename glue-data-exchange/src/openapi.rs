@@ -133,7 +133,8 @@ impl Operation<'_> {
     fn answer(&self, list: bool) -> Value {
         let resource = json!({"type": "object", "required": ["type", "id", "attributes"],
             "properties": {"type": {"const": self.alias}, "id": {"type": "string"},
-                           "attributes": {"type": "object"}, "links": {"type": "object"}}});
+                           "attributes": {"type": "object"}, "relationships": {"type": "object"},
+                           "links": {"type": "object"}}});
         let (jsonapi, plain) = if list {
             (
                 json!({"type": "array", "items": resource}),
@@ -144,7 +145,8 @@ impl Operation<'_> {
         };
         json!({
             "application/vnd.api+json": {"schema": {"type": "object", "required": ["data"],
-                "properties": {"data": jsonapi, "meta": {"type": "object"}}}},
+                "properties": {"data": jsonapi, "included": {"type": "array", "items": {"type": "object"}},
+                               "links": {"type": "object"}, "meta": {"type": "object"}}}},
             "application/json": {"schema": {"type": "object", "required": ["data"],
                 "properties": {"data": plain, "meta": {"type": "object"}}}},
         })

@@ -475,3 +475,71 @@ async fn a_put_that_creates_follows_the_rules_of_a_create() {
         assert_eq!(row[0]["gdpr"], "dpo@example.ch");
     }
 }
+
+/// SPEC §3.3 for configured entities: in JSON:API, included rows are `relationships` linkage
+/// on their parent and resources of `included`, each once; the document is valid JSON:API.
+#[tokio::test]
+async fn included_rows_form_a_compound_document() {
+    for shop in shops().await {
+        let backend = shop.backend();
+        let answer = get("/dynamic-entity/countries?filter[iso2_code][in]=DE,AT&sort=iso2_code&include=countryTaxRates")
+            .send(&backend)
+            .await;
+        let document = crate::common::jsonapi_document(&answer, StatusCode::OK);
+        let data = document["data"].as_array().unwrap();
+        assert_eq!(data.len(), 2);
+        let mut linked = Vec::new();
+        for country in data {
+            assert!(country["attributes"]["countryTaxRates"].is_null());
+            let linkage = country["relationships"]["countryTaxRates"]["data"]
+                .as_array()
+                .cloned()
+                .unwrap();
+            assert!(!linkage.is_empty(), "{country}");
+            for link in linkage {
+                assert_eq!(link["type"], "tax-rates");
+                linked.push(link["id"].as_str().unwrap().to_owned());
+            }
+        }
+        let included = document["included"].as_array().cloned().unwrap();
+        let mut ids: Vec<String> = included
+            .iter()
+            .map(|resource| resource["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(included.iter().all(|r| r["type"] == "tax-rates"));
+        ids.sort();
+        linked.sort();
+        assert_eq!(ids, linked, "every linked row included once");
+        let countries: Vec<&str> = data.iter().map(|c| c["id"].as_str().unwrap()).collect();
+        for rate in &included {
+            let parent = rate["attributes"]["fk_country"].to_string();
+            assert!(countries.contains(&parent.as_str()), "{rate}");
+        }
+        let country = countries[0];
+
+        // The item, too; plain JSON keeps the reference's nesting.
+        let item = get(&format!(
+            "/dynamic-entity/countries/{country}?include=countryTaxRates"
+        ))
+        .send(&backend)
+        .await;
+        let item = crate::common::jsonapi_document(&item, StatusCode::OK);
+        assert!(
+            item["included"]
+                .as_array()
+                .is_some_and(|list| !list.is_empty())
+        );
+        let nested = plain(
+            &backend,
+            &format!(
+                "/dynamic-entity/countries?filter[id_country]={country}&include=countryTaxRates"
+            ),
+        )
+        .await;
+        assert!(
+            nested[0]["countryTaxRates"]
+                .as_array()
+                .is_some_and(|list| !list.is_empty())
+        );
+    }
+}
