@@ -330,6 +330,12 @@ impl DxError {
         )
     }
 
+    /// Whether the database was busy (worth another try).
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        self.status == StatusCode::SERVICE_UNAVAILABLE
+    }
+
     /// The answer, in plain JSON or as a JSON:API error document.
     #[must_use]
     pub fn response(&self, jsonapi: bool) -> Response<Body> {

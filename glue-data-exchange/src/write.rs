@@ -34,6 +34,7 @@ pub(crate) enum Kind {
 
 /// One item of a request, checked: the columns to set, for updates the row's key, and the
 /// child rows to create under it.
+#[derive(Clone)]
 pub(crate) struct Checked {
     path: String,
     key: Option<Value>,
@@ -46,6 +47,7 @@ pub(crate) struct Checked {
 }
 
 /// The child rows of one relation, nested in a created item.
+#[derive(Clone)]
 struct Children {
     relation: String,
     child: Configuration,
@@ -579,37 +581,67 @@ pub(crate) async fn run(
         .await
         .map_err(|error| DxError::database(&error))?;
     if transactional {
-        let mut tx = connection
-            .begin()
-            .await
-            .map_err(|error| DxError::database(&error))?;
-        let written = apply(db, &mut tx, configuration, kind, items).await?;
-        tx.commit()
-            .await
-            .map_err(|error| DxError::database(&error))?;
+        let written = attempt(db, &mut connection, configuration, kind, &items).await?;
         return Ok((written, Vec::new()));
     }
     let mut written = Vec::new();
     let mut failed = Vec::new();
     for item in items {
-        let mut tx = connection
-            .begin()
-            .await
-            .map_err(|error| DxError::database(&error))?;
-        match apply(db, &mut tx, configuration, kind, vec![item]).await {
-            Ok(rows) => {
-                tx.commit()
-                    .await
-                    .map_err(|error| DxError::database(&error))?;
-                written.extend(rows);
-            }
-            Err(error) => {
-                let _ = tx.rollback().await;
-                failed.push(error);
-            }
+        match attempt(
+            db,
+            &mut connection,
+            configuration,
+            kind,
+            std::slice::from_ref(&item),
+        )
+        .await
+        {
+            Ok(rows) => written.extend(rows),
+            Err(error) => failed.push(error),
         }
     }
     Ok((written, failed))
+}
+
+/// Writes items in one transaction, all or nothing; a transaction that found the database
+/// busy (SQLite's lock, PostgreSQL's serialization failure) is tried again from the start, up
+/// to the database's attempts, then answered 503.
+async fn attempt(
+    db: &Database,
+    connection: &mut AnyConnection,
+    configuration: &Configuration,
+    kind: Kind,
+    items: &[Checked],
+) -> Result<Vec<Map<String, Value>>, DxError> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let result = async {
+            let mut tx = connection
+                .begin()
+                .await
+                .map_err(|error| DxError::database(&error))?;
+            match apply(db, &mut tx, configuration, kind, items.to_vec()).await {
+                Ok(rows) => {
+                    tx.commit()
+                        .await
+                        .map_err(|error| DxError::database(&error))?;
+                    Ok(rows)
+                }
+                Err(error) => {
+                    let _ = tx.rollback().await;
+                    Err(error)
+                }
+            }
+        }
+        .await;
+        match result {
+            Err(error) if error.is_busy() && tries < db.max_attempts() => {
+                tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(tries))).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Deletes rows by their conditions; how many went.

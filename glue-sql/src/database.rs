@@ -115,7 +115,10 @@ impl Database {
         Arc::as_ptr(&self.pool.connect_options()) as usize
     }
 
-    pub(crate) fn max_attempts(&self) -> u32 {
+    /// How many times a write that found the database busy is tried in all (3 by default,
+    /// [`Database::attempts`]).
+    #[must_use]
+    pub fn max_attempts(&self) -> u32 {
         self.attempts
     }
 }

@@ -312,7 +312,7 @@ impl TestShop {
 }
 
 /// Asked last, after the shop's own authenticators found no credentials.
-struct TrustedAdministrator;
+pub(crate) struct TrustedAdministrator;
 
 impl glue_core::Authenticator for TrustedAdministrator {
     async fn authenticate(

@@ -543,3 +543,93 @@ async fn included_rows_form_a_compound_document() {
         );
     }
 }
+
+/// A write that finds SQLite locked by another writer is tried again (three attempts), then
+/// answered 503 with `Retry-After`, and nothing is half-written; it works once the lock is
+/// gone.
+#[tokio::test]
+async fn a_busy_database_is_retried_then_503() {
+    use sqlx::Executor as _;
+    let dir = crate::common::TempDir::new("exchange-busy");
+    let url = format!("{}?mode=rwc", dir.sqlite_url("exchange.db"));
+    sqlx::any::install_default_drivers();
+    // Wait 20 ms for a lock, not sqlx's default 5 s.
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(2)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection.execute("PRAGMA busy_timeout = 20").await?;
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await
+        .expect("SQLite opens");
+    pool.execute("PRAGMA journal_mode = WAL")
+        .await
+        .expect("WAL");
+    pool.execute("CREATE TABLE notes (id_note INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        .await
+        .expect("a table");
+    let db = glue_sql::Database::new(pool, glue_sql::Dialect::Sqlite).attempts(3);
+    let exchange = glue_data_exchange::DataExchange::open(&db)
+        .await
+        .expect("opens");
+    let configuration = glue_data_exchange::Configuration::from_json(&json!({
+        "tableAlias": "notes", "tableName": "notes", "definition": {"identifier": "id_note",
+        "fields": [{"fieldName": "id_note", "fieldVisibleName": "id", "type": "integer"},
+                   {"fieldName": "body", "fieldVisibleName": "body", "type": "string",
+                    "isCreatable": true, "validation": {"isRequired": true}}]}}))
+    .expect("a configuration");
+    exchange
+        .registry()
+        .storage()
+        .save(&configuration)
+        .await
+        .expect("saved");
+    exchange.registry().reload().await.expect("reloaded");
+    use glue_data_exchange::DataExchangeExt as _;
+    let router = glue_core::Application::backend()
+        .convention(glue_core::PlainJson::new())
+        .authenticator(crate::common::TrustedAdministrator)
+        .data_exchange(&exchange)
+        .build();
+    let body = json!({"data": [{"body": "one"}, {"body": "two"}]});
+
+    let mut other = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("a second connection");
+    other
+        .execute("BEGIN IMMEDIATE")
+        .await
+        .expect("the other writer takes the lock");
+    let before = db.statements();
+    let busy = call(Method::POST, "/dynamic-entity/notes")
+        .plain(&body)
+        .send(&router)
+        .await;
+    assert_eq!(
+        busy.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        busy.text()
+    );
+    assert_eq!(busy.header("retry-after"), Some("1"));
+    assert_eq!(
+        db.statements() - before,
+        3,
+        "the first INSERT, tried three times"
+    );
+    other
+        .execute("ROLLBACK")
+        .await
+        .expect("the lock is released");
+
+    let done = call(Method::POST, "/dynamic-entity/notes")
+        .plain(&body)
+        .send(&router)
+        .await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.text());
+    let rows = plain(&router, "/dynamic-entity/notes").await;
+    assert_eq!(column(&rows, "body"), [&json!("one"), &json!("two")]);
+}
