@@ -25,6 +25,7 @@ pub(crate) async fn fresh_database() -> Option<String> {
     let admin = sqlx::AnyPool::connect(&admin_url)
         .await
         .expect("the PostgreSQL test cluster accepts connections");
+    reap(&admin).await;
     let name = format!(
         "glue_test_{}_{}",
         std::process::id(),
@@ -39,6 +40,42 @@ pub(crate) async fn fresh_database() -> Option<String> {
         .rsplit_once('/')
         .expect("the URL names a database");
     Some(format!("{base}/{name}"))
+}
+
+/// Drops, once per test process, the databases of earlier test processes that have ended, so
+/// that a cluster kept between runs does not fill its disk (each test leaves its database
+/// while it runs; the pool of a finished test may still hold it).
+async fn reap(admin: &sqlx::AnyPool) {
+    static REAPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if REAPED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let Ok(rows) =
+        sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE 'glue\\_test\\_%'")
+            .fetch_all(admin)
+            .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = sqlx::Row::try_get::<String, _>(&row, 0) else {
+            continue;
+        };
+        let pid = name
+            .split('_')
+            .nth(2)
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let ended = pid.is_some_and(|pid| {
+            pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        });
+        if ended && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            let _ = admin
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .await;
+        }
+    }
 }
 
 /// The shop on a fresh PostgreSQL database, when the test cluster is configured.
