@@ -146,6 +146,21 @@ async function check(browser, base, table, alias) {
     expect(JSON.stringify(keys) === JSON.stringify(exposed), `rows carry ${keys}, not ${exposed}`);
     const document = await (await fetch(`${base}/openapi.json`)).json();
     expect(document.paths[`/dynamic-entity/${alias}`], `/openapi.json does not describe /dynamic-entity/${alias}`);
+
+    // Editing: the saved entity deactivated from the page is gone at once, and back when
+    // activated again.
+    await page.getByRole("button", { name: `Edit ${alias}` }).click();
+    const active = page.getByLabel("Active", { exact: true });
+    await active.uncheck();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("listitem").filter({ hasText: `${alias} on ${table} (inactive)` }).waitFor({ timeout: 10_000 });
+    const gone = await fetch(`${base}/dynamic-entity/${alias}`, { headers: bearer });
+    expect(gone.status === 404, `an inactive entity answered ${gone.status}`);
+    await active.check();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("listitem").filter({ hasText: `${alias} on ${table} (active)` }).waitFor({ timeout: 10_000 });
+    const back = await fetch(`${base}/dynamic-entity/${alias}`, { headers: bearer });
+    expect(back.status === 200, `the entity activated again answered ${back.status}`);
     console.log(`data exchange check: ${base}/data-exchange configured ${table} as ${alias}; ${data.length} rows read`);
   } finally {
     for (const url of foreign) fail(`the page asked another origin for ${url}`);

@@ -240,7 +240,8 @@ function renderColumns(configuration) {
     const field = fields ? fields.find((f) => f.fieldName === column.name) : null;
     container.append(columnControls(column, field, fields !== null));
   }
-  const key = table.columns.find((column) => column.primaryKey);
+  const key = table.columns.find((column) => column.primaryKey && column.unique)
+    || table.columns.find((column) => column.unique);
   identifier.value = configuration ? configuration.definition.identifier : (key ? key.name : table.columns[0]?.name || "");
 }
 

@@ -26,6 +26,9 @@ pub struct Column {
     pub default: Option<String>,
     /// Whether it is (part of) the primary key.
     pub primary_key: bool,
+    /// Whether its value alone names at most one row: the primary key by itself, or a unique
+    /// index or constraint on this column alone.
+    pub unique: bool,
 }
 
 impl Column {
@@ -78,6 +81,42 @@ pub async fn tables(db: &Database) -> Result<Vec<String>, sqlx::Error> {
 ///
 /// When the database cannot be read.
 pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Error> {
+    let mut columns = declared(db, table).await?;
+    let unique = unique_columns(db, table).await?;
+    let keys = columns.iter().filter(|column| column.primary_key).count();
+    for column in &mut columns {
+        column.unique = (column.primary_key && keys == 1) || unique.contains(&column.name);
+    }
+    Ok(columns)
+}
+
+/// The columns that a unique index (or constraint, or a primary key) covers alone.
+async fn unique_columns(db: &Database, table: &str) -> Result<Vec<String>, sqlx::Error> {
+    let sql = match db.dialect() {
+        Dialect::Sqlite => {
+            "SELECT ii.name FROM pragma_index_list($1) AS il, pragma_index_info(il.name) AS ii \
+             WHERE il.\"unique\" = 1 \
+             AND (SELECT COUNT(*) FROM pragma_index_info(il.name)) = 1"
+        }
+        Dialect::Postgres => {
+            "SELECT a.attname::text FROM pg_index i \
+             JOIN pg_class t ON t.oid = i.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] \
+             WHERE i.indisunique AND i.indnatts = 1 AND t.relname = $1 \
+             AND n.nspname = current_schema()"
+        }
+    };
+    let rows = sqlx::query(sql).bind(table).fetch_all(db.pool()).await?;
+    // An index on an expression names no column.
+    let names: Vec<Option<String>> = rows
+        .iter()
+        .map(|row| row.try_get::<Option<String>, _>(0))
+        .collect::<Result<_, _>>()?;
+    Ok(names.into_iter().flatten().collect())
+}
+
+async fn declared(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Error> {
     match db.dialect() {
         Dialect::Sqlite => {
             let rows = sqlx::query(
@@ -96,6 +135,7 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
                         has_default: row.try_get::<i64, _>(3)? != 0,
                         primary_key: row.try_get::<i64, _>(4)? != 0,
                         default: row.try_get(5)?,
+                        unique: false,
                     })
                 })
                 .collect()
@@ -127,6 +167,7 @@ pub async fn columns(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Er
                         has_default: row.try_get(3)?,
                         primary_key: row.try_get(4)?,
                         default: row.try_get(5)?,
+                        unique: false,
                     })
                 })
                 .collect()
@@ -216,6 +257,21 @@ pub async fn check(
             }),
             Some(_) => {}
         }
+    }
+    // The identifier names one row: a key, or a column unique by itself.
+    if let Some(column) = columns
+        .iter()
+        .find(|column| column.name == configuration.definition.identifier)
+        && !column.unique
+        && column_available(table, &column.name, protected)
+    {
+        problems.push(Problem {
+            pointer: "/definition/identifier".to_owned(),
+            message: format!(
+                "the column \"{}\" is neither the primary key nor unique: it cannot identify a row",
+                column.name
+            ),
+        });
     }
     // An entity that creates rows must be able to give every column that needs a value.
     let creates = configuration

@@ -106,6 +106,8 @@ fn describe() -> Value {
             "nullable": {"type": "boolean"},
             "hasDefault": {"type": "boolean"},
             "primaryKey": {"type": "boolean"},
+            "unique": {"type": "boolean", "description": "Whether the column alone names at most one row."},
+            "default": {"type": "string", "description": "The default's SQL expression."},
         },
     });
     let table = json!({

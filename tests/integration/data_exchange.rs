@@ -98,6 +98,26 @@ async fn configurations_are_checked_against_the_live_schema() {
                 "/definition/fields",
             ]
         );
+
+        // The identifier names one row: the key, or a column unique by itself.
+        let columns = schema::columns(db, "countries").await.expect("columns");
+        let unique: Vec<&str> = columns
+            .iter()
+            .filter(|c| c.unique)
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(unique, ["id_country", "iso2_code", "iso3_code"]);
+        let mut by_code = countries();
+        by_code["definition"]["identifier"] = json!("iso2_code");
+        let configuration = Configuration::from_json(&by_code).unwrap();
+        assert_eq!(schema::check(db, &configuration, &[]).await.unwrap(), []);
+        let mut by_name = countries();
+        by_name["definition"]["identifier"] = json!("name");
+        let problems = schema::check(db, &Configuration::from_json(&by_name).unwrap(), &[])
+            .await
+            .expect("checked");
+        let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/definition/identifier"]);
     }
 }
 
