@@ -118,9 +118,14 @@ pub struct GlueError {
     inner: Box<Inner>,
 }
 
+/// The most errors one document lists (SPEC §13.1); the rest are counted, not kept.
+pub const MAX_ERRORS: usize = 100;
+
 struct Inner {
     status: StatusCode,
     errors: Vec<ErrorObject>,
+    /// Errors found beyond [`MAX_ERRORS`].
+    omitted: usize,
     headers: HeaderMap,
     cause: Option<Box<dyn StdError + Send + Sync>>,
 }
@@ -134,20 +139,30 @@ impl GlueError {
     /// Panics when `errors` is empty: an error document has at least one error.
     #[must_use]
     #[track_caller]
-    pub fn from_errors(errors: Vec<ErrorObject>) -> Self {
+    pub fn from_errors(mut errors: Vec<ErrorObject>) -> Self {
         assert!(
             !errors.is_empty(),
             "an error document needs at least one error"
         );
         let status = common_status(&errors);
+        let omitted = errors.len().saturating_sub(MAX_ERRORS);
+        errors.truncate(MAX_ERRORS);
         Self {
             inner: Box::new(Inner {
                 status,
                 errors,
+                omitted,
                 headers: HeaderMap::new(),
                 cause: None,
             }),
         }
+    }
+
+    /// How many errors were found beyond the [`MAX_ERRORS`] listed (documents say so in
+    /// `meta.truncated`).
+    #[must_use]
+    pub fn omitted(&self) -> usize {
+        self.inner.omitted
     }
 
     /// One error with the status's default code and title.
@@ -339,7 +354,11 @@ impl GlueError {
     #[must_use]
     pub fn merge(mut self, other: Self) -> Self {
         let other = *other.inner;
-        self.inner.errors.extend(other.errors);
+        let room = MAX_ERRORS.saturating_sub(self.inner.errors.len());
+        self.inner.omitted += other.omitted + other.errors.len().saturating_sub(room);
+        self.inner
+            .errors
+            .extend(other.errors.into_iter().take(room));
         self.inner.headers.extend(other.headers);
         self.inner.status = common_status(&self.inner.errors);
         if self.inner.cause.is_none() {

@@ -296,7 +296,18 @@ pub struct ResourceMeta {
     /// Where the version of an item comes from, for entity tags and conditional writes
     /// (SPEC §12.1); `None` when items have no version.
     pub concurrency: Option<ConcurrencyMeta>,
+    /// The most `include` paths one request may name (SPEC §13.1; 20 by default,
+    /// `includes(paths = ...)`).
+    pub include_paths: usize,
+    /// The most relationships one `include` path may cross (3 by default,
+    /// `includes(depth = ...)`).
+    pub include_depth: usize,
 }
+
+/// The default bounds of `include` (SPEC §13.1).
+pub const DEFAULT_INCLUDE_PATHS: usize = 20;
+/// The default depth of an `include` path.
+pub const DEFAULT_INCLUDE_DEPTH: usize = 3;
 
 /// How a resource takes part in optimistic concurrency (SPEC §12.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,6 +359,8 @@ impl ResourceMeta {
         code_bucket: None,
         table: None,
         concurrency: None,
+        include_paths: DEFAULT_INCLUDE_PATHS,
+        include_depth: DEFAULT_INCLUDE_DEPTH,
     };
 
     /// The version an operation belongs to: its own, else the resource's.

@@ -88,15 +88,23 @@ impl PaginationSettings {
     }
 }
 
-/// Reads a run of decimal digits; numbers too large for `u64` saturate (a huge size is
-/// clamped like any size above the maximum, a huge page is a page past the end).
-fn parse_digits(raw: &str) -> Option<u64> {
+/// The largest page, size, offset or range bound a client may send (SPEC §13.1): what a
+/// double holds exactly, so every client computes with it as sent, and every product with
+/// a page size stays far from overflow.
+pub const MAX_PAGE_NUMBER: u64 = 1 << 53;
+
+/// Reads a run of decimal digits of at most [`MAX_PAGE_NUMBER`].
+#[must_use]
+pub fn parse_digits(raw: &str) -> Option<u64> {
     let digits = raw.trim();
     let digits = digits.strip_prefix('+').unwrap_or(digits);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|value| *value <= MAX_PAGE_NUMBER)
 }
 
 /// Parses a page number or size: a positive integer.
@@ -109,7 +117,9 @@ pub fn parse_positive(raw: &str, parameter: &str) -> Result<u64, GlueError> {
         Some(value) if value > 0 => Ok(value),
         _ => Err(GlueError::invalid_parameter(
             parameter,
-            format!("{parameter} must be a positive integer, got \"{raw}\"."),
+            format!(
+                "{parameter} must be a positive integer of at most {MAX_PAGE_NUMBER}, got \"{raw}\"."
+            ),
         )),
     }
 }
@@ -123,7 +133,9 @@ pub fn parse_non_negative(raw: &str, parameter: &str) -> Result<u64, GlueError> 
     parse_digits(raw).ok_or_else(|| {
         GlueError::invalid_parameter(
             parameter,
-            format!("{parameter} must be a non-negative integer, got \"{raw}\"."),
+            format!(
+                "{parameter} must be a non-negative integer of at most {MAX_PAGE_NUMBER}, got \"{raw}\"."
+            ),
         )
     })
 }
@@ -625,10 +637,13 @@ mod tests {
     }
 
     #[test]
-    fn huge_numbers_saturate_instead_of_failing() {
+    fn numbers_beyond_two_to_the_53_are_refused_and_arithmetic_saturates() {
+        assert!(parse_positive("100000000000000000000000", "p").is_err());
+        assert!(parse_non_negative("18446744073709551615", "p").is_err());
+        assert!(parse_non_negative("9007199254740993", "p").is_err());
         assert_eq!(
-            parse_positive("100000000000000000000000", "p").unwrap(),
-            u64::MAX
+            parse_non_negative("9007199254740992", "p").unwrap(),
+            MAX_PAGE_NUMBER
         );
         assert_eq!(parse_non_negative("+7", "p").unwrap(), 7);
         assert!(parse_positive("-1", "p").is_err());

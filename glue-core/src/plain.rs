@@ -5,7 +5,7 @@ use crate::convention::json::{
     write_key, write_optional_str_member, write_page_meta, write_str, write_u64,
 };
 use crate::convention::schema::{ClientId, DocumentKind, SchemaSet};
-use crate::convention::wire::{decode_envelope, decode_members};
+use crate::convention::wire::{MEMBER_MARGIN, decode_envelope, decode_members};
 use crate::convention::{
     Convention, DecodeTarget, MediaRange, PageInfo, RenderContext, WriteDocument,
 };
@@ -56,10 +56,11 @@ impl Convention for PlainJson {
     fn decode<'b>(
         &self,
         body: &'b [u8],
-        _target: &DecodeTarget<'_>,
+        target: &DecodeTarget<'_>,
     ) -> Result<WriteDocument<'b>, GlueError> {
         let data = decode_envelope(body)?;
-        let attributes = decode_members(data, "/data")?;
+        let limit = target.resource.properties.len() + MEMBER_MARGIN;
+        let attributes = decode_members(data, "/data", limit)?;
         Ok(WriteDocument {
             attributes,
             id: None,
@@ -253,7 +254,14 @@ impl Convention for PlainJson {
                 }
                 out.push(b']');
             }
-            out.extend_from_slice(b"}}");
+            out.push(b'}');
+            if error.omitted() > 0 {
+                // SPEC §13.1: the first 100 errors, and how many there were.
+                out.extend_from_slice(b",\"meta\":{\"truncated\":true,\"total\":");
+                write_u64(out, (error.errors().len() + error.omitted()) as u64);
+                out.push(b'}');
+            }
+            out.push(b'}');
         } else {
             out.extend_from_slice(b",\"message\":");
             let first = &error.errors()[0];

@@ -344,7 +344,7 @@ impl DxError {
 }
 
 /// The most errors one answer lists (SPEC §13.1).
-const MAX_ERRORS: usize = 100;
+const MAX_ERRORS: usize = glue_core::MAX_ERRORS;
 
 /// Several errors in one answer (every item's), with the status of the last (as the
 /// reference answers); at most 100, JSON:API saying in `meta.truncated` when more were found.

@@ -63,6 +63,12 @@ struct Children {
 /// route (400 `1301` otherwise).
 pub(crate) fn items(body: &[u8], item_route: bool) -> Result<Vec<Map<String, Value>>, DxError> {
     let shape = || DxError::bad_shape();
+    if glue_core::convention::wire::check_depth(body).is_err() {
+        return Err(DxError::bad_parameter(format!(
+            "The body nests deeper than {} levels.",
+            glue_core::convention::wire::MAX_DEPTH
+        )));
+    }
     let document: Value =
         serde_json::from_slice(body).map_err(|error| DxError::malformed(&error))?;
     let data = document.get("data").ok_or_else(shape)?;

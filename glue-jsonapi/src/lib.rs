@@ -47,7 +47,7 @@ use std::borrow::Cow;
 
 use glue_core::convention::json::{write_key, write_page_meta, write_str, write_u64};
 use glue_core::convention::schema::SchemaSet;
-use glue_core::convention::wire::{decode_envelope, decode_members};
+use glue_core::convention::wire::{MEMBER_MARGIN, decode_envelope, decode_members};
 use glue_core::convention::{
     Convention, DecodeTarget, Linkage, MediaRange, PageInfo, RenderContext, WriteDocument,
     property_pointer,
@@ -130,7 +130,8 @@ impl Convention for JsonApi {
         target: &DecodeTarget<'_>,
     ) -> Result<WriteDocument<'b>, GlueError> {
         let data = decode_envelope(body)?;
-        let members = decode_members(data, "/data")?;
+        // type, id, lid, attributes, relationships, links, meta, and room to spare.
+        let members = decode_members(data, "/data", 7 + MEMBER_MARGIN)?;
         let member = |name: &str| {
             members
                 .iter()
@@ -160,13 +161,21 @@ impl Convention for JsonApi {
             .map(|raw| string_member(raw, "/data/id"))
             .transpose()?;
         let attributes = match member("attributes") {
-            Some(raw) => decode_members(raw, "/data/attributes")?,
+            Some(raw) => decode_members(
+                raw,
+                "/data/attributes",
+                target.resource.properties.len() + MEMBER_MARGIN,
+            )?,
             None => Vec::new(),
         };
         // Relationships are not written through a resource's document, but a member that
         // is there must still be what JSON:API says it is: an object.
         if let Some(raw) = member("relationships") {
-            decode_members(raw, "/data/relationships")?;
+            decode_members(
+                raw,
+                "/data/relationships",
+                target.resource.relationships.len() + MEMBER_MARGIN,
+            )?;
         }
         Ok(WriteDocument { attributes, id })
     }
@@ -326,7 +335,14 @@ impl Convention for JsonApi {
             }
             out.push(b'}');
         }
-        out.extend_from_slice(b"]}");
+        out.push(b']');
+        if error.omitted() > 0 {
+            // SPEC §13.1: the first 100 errors, and how many there were.
+            out.extend_from_slice(b",\"meta\":{\"truncated\":true,\"total\":");
+            write_u64(out, (error.errors().len() + error.omitted()) as u64);
+            out.push(b'}');
+        }
+        out.push(b'}');
     }
 }
 

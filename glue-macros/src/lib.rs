@@ -77,6 +77,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `pagination(enabled, items_per_page = 10, maximum_items_per_page = 100, client_enabled, client_items_per_page, form = "offset")` | pagination settings (SPEC §5.1); `form` names the strategy links use | the application's |
 /// | `uri_variables(customerReference = customer_reference)` | which field holds a template variable | the field of the same name |
 /// | `idempotent_delete` | `DELETE` of an unknown id answers 204 | 404 |
+/// | `includes(paths = N, depth = M)` | the most `include` paths per request, and relationships per path (SPEC §13.1) | 20 and 3 |
 /// | `relationships(addresses(target = Address, many, key = "customerReference"))` | relationships (SPEC §3.3); `keys(own = theirs)` when the property names differ | none |
 /// | `tie_breaker = "idCustomer"` | the property that makes every order total (and keys cursors) | the identifier |
 /// | `crate = path` | where `glue_core` is | `::glue_core` |

@@ -108,6 +108,8 @@ pub(crate) struct Model {
     /// `table = "..."`: the derive also writes how items are stored.
     pub(crate) table: Option<String>,
     pub(crate) concurrency: Option<Concurrency>,
+    /// The bounds of `include`: paths, and relationships per path.
+    pub(crate) includes: (usize, usize),
 }
 
 impl Model {

@@ -228,10 +228,11 @@ impl RangePagination {
             return None;
         }
         let (first, last) = range.trim().split_once('-')?;
+        // Bounds beyond 2^53 make the header malformed: ignored (SPEC §13.1).
         let digits = |text: &str| {
             let text = text.trim();
-            (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| text.parse::<u64>().ok())
+            (!text.starts_with('+'))
+                .then(|| glue_core::pagination::parse_digits(text))
                 .flatten()
         };
         let (first, last) = (digits(first)?, digits(last)?);

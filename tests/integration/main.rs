@@ -13,6 +13,7 @@ mod data_exchange_page;
 mod data_exchange_queries;
 mod includes;
 mod jsonapi;
+mod limits;
 mod negotiation;
 mod openapi;
 mod pages;

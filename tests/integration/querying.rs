@@ -612,18 +612,28 @@ async fn several_query_mistakes_are_reported_together() {
 async fn filter_trees_over_the_limits_are_refused() {
     let router = router(Gadgets::Framework(Arc::new(catalogue())));
     let rule = r#"{"field":"stock","operator":"equal","value":1}"#;
-    let wide = format!(r#"{{"rules":[{}]}}"#, vec![rule; 101].join(","));
+    let tree = |rules: usize| format!(r#"{{"rules":[{}]}}"#, vec![rule; rules].join(","));
+    let brackets = |count: usize| "&filter[stock][gte]=0".repeat(count);
     let mut deep = rule.to_owned();
     for _ in 0..17 {
         deep = format!(r#"{{"rules":[{deep}]}}"#);
     }
-    for filter in [wide, deep] {
-        let response = get(&format!("/gadgets?filter={}", encode(&filter)))
-            .send(&router)
-            .await;
+    // SPEC §13.1: 100 conditions in all query forms together, and 16 levels.
+    let wide = format!("/gadgets?filter={}{}", encode(&tree(50)), brackets(51));
+    let deep = format!("/gadgets?filter={}", encode(&deep));
+    for uri in [wide, deep] {
+        let response = get(&uri).send(&router).await;
         let errors = jsonapi_errors(&response, StatusCode::BAD_REQUEST);
         assert_eq!(errors[0]["source"]["parameter"], "filter");
     }
+    let most = format!("/gadgets?filter={}{}", encode(&tree(50)), brackets(50));
+    let answer = get(&most).send(&router).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    // A URI over 8 KiB is not read at all.
+    let long = format!("/gadgets?filter={}", encode(&tree(101)));
+    assert!(long.len() > glue_core::MAX_URI_LENGTH);
+    let refused = get(&long).send(&router).await;
+    jsonapi_errors(&refused, StatusCode::URI_TOO_LONG);
 }
 
 fn encode(text: &str) -> String {

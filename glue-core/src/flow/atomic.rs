@@ -119,6 +119,7 @@ fn check_media_types(parts: &Parts) -> Result<(), GlueError> {
 
 /// The operations of the document.
 fn parse(bytes: &[u8]) -> Result<Vec<Map<String, Value>>, GlueError> {
+    crate::convention::wire::check_depth(bytes)?;
     let document: Value = serde_json::from_slice(bytes).map_err(|error| {
         GlueError::bad_request(format!("The body is not a JSON document: {error}"))
     })?;

@@ -99,6 +99,11 @@ pub(crate) fn options(allow: HeaderValue) -> Response<Body> {
 /// What every answer carries: `Content-Language` (SPEC §2.5); a `HEAD` answer has the GET
 /// answer's status and headers, with its length but without its body.
 pub(crate) fn finish(mut response: Response<Body>, scope: &Scope, head: bool) -> Response<Body> {
+    // SPEC §13.3: no answer is sniffed into another type than the one it says.
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Some(locale) = scope
         .locale
         .as_deref()

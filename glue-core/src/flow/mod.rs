@@ -151,6 +151,9 @@ where
     }
 }
 
+/// The longest request URI (path and query) served (SPEC §13.1).
+pub const MAX_URI_LENGTH: usize = 8 * 1024;
+
 impl App {
     /// One request, through the steps.
     async fn handle<B>(self: Arc<Self>, request: Request<B>) -> Response<Body>
@@ -197,6 +200,14 @@ impl App {
         B::Data: Send,
         B::Error: Into<BoxError>,
     {
+        // SPEC §13.1: a URI longer than 8 KiB is not read further.
+        let length = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+        if length > MAX_URI_LENGTH {
+            return Err(GlueError::new(
+                http::StatusCode::URI_TOO_LONG,
+                format!("The URI is {length} bytes long; at most {MAX_URI_LENGTH} are read."),
+            ));
+        }
         let matched = match route::route(self, &parts)? {
             route::Target::Options(allow) => return Ok(encode::options(allow)),
             route::Target::Endpoint(endpoint) if self.atomic == Some(endpoint.target.endpoint) => {

@@ -13,6 +13,9 @@ pub use value::{
 };
 
 use crate::error::GlueError;
+
+/// The most keys of `sort` (SPEC §13.1).
+pub const MAX_SORT_KEYS: usize = 10;
 use crate::meta::{PropertyMeta, ResourceMeta};
 use crate::pagination::PageRequest;
 pub use crate::params::QueryParams;
@@ -159,6 +162,16 @@ impl Query {
                 fail(error);
             }
         }
+        // SPEC §13.1: the bracket form and rule trees together.
+        let conditions = query.filter.as_ref().map_or(0, |f| f.conditions().count());
+        if conditions > MAX_FILTER_RULES {
+            fail(GlueError::invalid_parameter(
+                "filter",
+                format!(
+                    "A request has at most {MAX_FILTER_RULES} filter conditions, not {conditions}."
+                ),
+            ));
+        }
         match errors {
             Some(errors) => Err(errors),
             None => Ok(query),
@@ -181,6 +194,13 @@ impl Query {
 /// `sort=-createdAt,email`.
 fn parse_sort(meta: &'static ResourceMeta, value: &str) -> Result<Vec<SortKey>, GlueError> {
     let mut keys: Vec<SortKey> = Vec::new();
+    let items = value.split(',').count();
+    if items > MAX_SORT_KEYS {
+        return Err(GlueError::invalid_parameter(
+            "sort",
+            format!("sort has at most {MAX_SORT_KEYS} keys, not {items}."),
+        ));
+    }
     for item in value.split(',') {
         let item = item.trim();
         let (name, descending) = match item.strip_prefix('-') {
@@ -251,11 +271,27 @@ fn parse_fields(meta: &ResourceMeta, key: &str, value: &str) -> Result<Vec<Strin
 /// reached so far (SPEC §3.3).
 fn parse_include(meta: &'static ResourceMeta, value: &str) -> Result<Vec<IncludePath>, GlueError> {
     let mut paths: Vec<IncludePath> = Vec::new();
-    for item in value
-        .split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-    {
+    let items = || {
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+    };
+    // SPEC §13.1: bounded before any relationship is looked up.
+    let (limit, depth) = (meta.include_paths, meta.include_depth);
+    if items().count() > limit {
+        return Err(GlueError::invalid_parameter(
+            "include",
+            format!("include names at most {limit} paths."),
+        ));
+    }
+    if let Some(deep) = items().find(|item| item.split('.').count() > depth) {
+        return Err(GlueError::invalid_parameter(
+            "include",
+            format!("An include path is at most {depth} relationships deep, not {deep:?}."),
+        ));
+    }
+    for item in items() {
         let segments: Vec<String> = item.split('.').map(str::to_owned).collect();
         let mut current = meta;
         for segment in &segments {

@@ -53,6 +53,7 @@ impl Model {
         security::expressions(input, &operations, &fields, &mut errors);
         let table = resource::table(input, &mut errors);
         let concurrency = resource::concurrency(input, &fields, &ident_text, &mut errors);
+        let includes = resource::includes(input, &mut errors);
 
         errors.finish()?;
 
@@ -93,6 +94,7 @@ impl Model {
             code_bucket: input.code_bucket.as_ref().map(|value| value.to_string()),
             table,
             concurrency,
+            includes,
         })
     }
 }

@@ -104,6 +104,24 @@ pub(super) fn table(input: &ResourceInput, errors: &mut Accumulator) -> Option<S
     Some(table.to_string())
 }
 
+/// `includes(paths = ..., depth = ...)`: each at least 1; 20 paths of 3 relationships when
+/// not given (SPEC §13.1).
+pub(super) fn includes(input: &ResourceInput, errors: &mut Accumulator) -> (usize, usize) {
+    let declared = input.includes.as_ref();
+    let paths = declared.and_then(|includes| includes.paths).unwrap_or(20);
+    let depth = declared.and_then(|includes| includes.depth).unwrap_or(3);
+    if let Some(includes) = declared
+        && (paths == 0 || depth == 0)
+    {
+        report(
+            errors,
+            "`includes` bounds are at least 1: `includes(paths = 20, depth = 3)`",
+            includes.span(),
+        );
+    }
+    (paths, depth)
+}
+
 /// `concurrency(...)` names one version source (SPEC §12.1): a counter is an integer
 /// property, a timestamp a date-time one; either is set by the store, never by a client.
 pub(super) fn concurrency(

@@ -36,6 +36,7 @@ impl Model {
         let version = option_str(self.version.as_deref());
         let code_bucket = option_str(self.code_bucket.as_deref());
         let table = option_str(self.table.as_deref());
+        let (include_paths, include_depth) = self.includes;
         let concurrency = option(self.concurrency.map(|concurrency| {
             let source = match concurrency.source {
                 VersionSource::Counter(index) => {
@@ -69,6 +70,8 @@ impl Model {
                 code_bucket: #code_bucket,
                 table: #table,
                 concurrency: #concurrency,
+                include_paths: #include_paths,
+                include_depth: #include_depth,
             };
         }
     }

@@ -42,6 +42,7 @@ pub(crate) struct ResourceInput {
     pub(crate) code_bucket: Option<SpannedValue<String>>,
     pub(crate) table: Option<SpannedValue<String>>,
     pub(crate) concurrency: Option<SpannedValue<ConcurrencyInput>>,
+    pub(crate) includes: Option<SpannedValue<IncludesInput>>,
     #[darling(flatten)]
     pub(crate) security: SecurityInput,
     #[darling(rename = "crate")]
@@ -72,6 +73,13 @@ pub(crate) struct FieldInput {
     pub(crate) property_type: Option<SpannedValue<String>>,
     pub(crate) column: Option<SpannedValue<String>>,
     pub(crate) stored: Option<bool>,
+}
+
+/// `includes(paths = 20, depth = 3)`: the bounds of `include` on this resource (SPEC §13.1).
+#[derive(Debug, Clone, Default, FromMeta)]
+pub(crate) struct IncludesInput {
+    pub(crate) paths: Option<usize>,
+    pub(crate) depth: Option<usize>,
 }
 
 /// `concurrency(version = "version")`, `concurrency(updated_at = "updatedAt")` or
