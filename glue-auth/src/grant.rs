@@ -167,16 +167,18 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
         })
         .await;
         match user {
-            Some(user) if verified => self.issue_pair(&user.principal).await,
+            Some(user) if verified => self.issue_pair(&user.principal, None).await,
             _ => Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned())),
         }
     }
 
-    /// The refresh-token grant: uses up the refresh token and answers a new pair, issued from
-    /// the principal as the user store returns it now (so changed roles apply).
+    /// The refresh-token grant: uses up the refresh token and answers a new pair of the same
+    /// family, issued from the principal as the user store returns it now (so changed roles
+    /// apply).
     ///
-    /// The token is used up even when it is then refused (expired, or issued for another
-    /// application).
+    /// A token issued for another application is refused and not used up. A token used
+    /// before is a theft or a replay: every token of its family is revoked (SPEC §13.2), so
+    /// the one issued from it stops renewing too.
     ///
     /// # Errors
     ///
@@ -185,12 +187,15 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
     /// or signing fails.
     pub async fn refresh_grant(&self, refresh_token: &str) -> Result<TokenPair, GrantError> {
         let refused = || GrantError::InvalidGrant(BAD_REFRESH_TOKEN.to_owned());
-        let record = self
-            .refresh
-            .consume(&hash_token(refresh_token))
-            .await?
-            .ok_or_else(refused)?;
-        if record.expires_at <= crate::now() || record.audience != self.audience {
+        let hash = hash_token(refresh_token);
+        let Some(record) = self.refresh.consume(&hash, &self.audience).await? else {
+            if let Some(family) = self.refresh.spent_family(&hash).await? {
+                tracing::warn!("a spent refresh token was presented again: its family is revoked");
+                self.refresh.revoke_family(&family).await?;
+            }
+            return Err(refused());
+        };
+        if record.expires_at <= crate::now() {
             return Err(refused());
         }
         let principal = self
@@ -199,21 +204,26 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
             .await?
             .filter(|principal| principal.kind() == record.kind)
             .ok_or_else(refused)?;
-        self.issue_pair(&principal).await
+        self.issue_pair(&principal, Some(record.family)).await
     }
 
     /// Issues an access token and a stored refresh token for `principal`, for this service's
-    /// audience.
+    /// audience: of `family` when renewed, else the first of a new family (a login).
     ///
     /// # Errors
     ///
     /// [`GrantError::Server`] when signing or storing the refresh token fails.
-    pub async fn issue_pair(&self, principal: &Principal) -> Result<TokenPair, GrantError> {
+    pub async fn issue_pair(
+        &self,
+        principal: &Principal,
+        family: Option<String>,
+    ) -> Result<TokenPair, GrantError> {
         let access = self.tokens.issue(principal, &self.audience)?;
         let (refresh_token, token_hash) = generate_refresh_token();
         let refresh_expires_in = self.tokens.settings().refresh_ttl.as_secs();
         self.refresh
             .save(RefreshRecord {
+                family: family.unwrap_or_else(|| token_hash.clone()),
                 token_hash,
                 subject: principal.id().to_owned(),
                 kind: principal.kind(),
@@ -322,8 +332,12 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(replay.code(), "invalid_grant");
-        // The new refresh token still works.
-        service.refresh_grant(&second.refresh_token).await.unwrap();
+        // The replay was a theft: the token renewed from it is revoked too (SPEC §13.2),
+        // while another login's family is not.
+        assert!(service.refresh_grant(&second.refresh_token).await.is_err());
+        let other = service.password_grant("ada", "s3cret").await.unwrap();
+        let renewed = service.refresh_grant(&other.refresh_token).await.unwrap();
+        service.refresh_grant(&renewed.refresh_token).await.unwrap();
     }
 
     #[tokio::test]
@@ -345,8 +359,8 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(error, GrantError::InvalidGrant(_)), "{error:?}");
-        // Presenting it to the wrong application used it up.
-        assert!(backend.refresh_grant(&pair.refresh_token).await.is_err());
+        // Presenting it to the wrong application did not use it up.
+        backend.refresh_grant(&pair.refresh_token).await.unwrap();
     }
 
     #[tokio::test]

@@ -100,15 +100,35 @@ impl RefreshTokenStore for MemoryStore {
         Ok(())
     }
 
-    async fn consume(&self, token_hash: &str) -> Result<Option<RefreshRecord>, AuthError> {
+    async fn consume(
+        &self,
+        token_hash: &str,
+        audience: &str,
+    ) -> Result<Option<RefreshRecord>, AuthError> {
         let mut inner = self.lock();
         Ok(match inner.refresh_tokens.get_mut(token_hash) {
-            Some((record, used)) if !*used => {
+            Some((record, used)) if !*used && record.audience == audience => {
                 *used = true;
                 Some(record.clone())
             }
             _ => None,
         })
+    }
+
+    async fn spent_family(&self, token_hash: &str) -> Result<Option<String>, AuthError> {
+        Ok(match self.lock().refresh_tokens.get(token_hash) {
+            Some((record, true)) => Some(record.family.clone()),
+            _ => None,
+        })
+    }
+
+    async fn revoke_family(&self, family: &str) -> Result<(), AuthError> {
+        for (record, used) in self.lock().refresh_tokens.values_mut() {
+            if record.family == family {
+                *used = true;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -150,6 +170,7 @@ mod tests {
             kind: PrincipalKind::User,
             audience: "backend".to_owned(),
             expires_at,
+            family: "login-1".to_owned(),
         }
     }
 
@@ -159,9 +180,35 @@ mod tests {
         let (_, hash) = generate_refresh_token();
         let stored = record(&hash, crate::now() + 60);
         store.save(stored.clone()).await.unwrap();
-        assert_eq!(store.consume(&hash).await.unwrap(), Some(stored));
-        assert_eq!(store.consume(&hash).await.unwrap(), None);
-        assert_eq!(store.consume("unknown").await.unwrap(), None);
+        // Not for another application, and not used up by the attempt.
+        assert_eq!(store.consume(&hash, "storefront").await.unwrap(), None);
+        assert_eq!(store.spent_family(&hash).await.unwrap(), None);
+        assert_eq!(store.consume(&hash, "backend").await.unwrap(), Some(stored));
+        assert_eq!(store.consume(&hash, "backend").await.unwrap(), None);
+        assert_eq!(
+            store.spent_family(&hash).await.unwrap().as_deref(),
+            Some("login-1")
+        );
+        assert_eq!(store.consume("unknown", "backend").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_revoked_family_renews_no_more() {
+        let store = MemoryStore::new();
+        store
+            .save(record("first", crate::now() + 60))
+            .await
+            .unwrap();
+        store
+            .save(record("second", crate::now() + 60))
+            .await
+            .unwrap();
+        let mut other = record("other", crate::now() + 60);
+        other.family = "login-2".to_owned();
+        store.save(other).await.unwrap();
+        store.revoke_family("login-1").await.unwrap();
+        assert_eq!(store.consume("second", "backend").await.unwrap(), None);
+        assert!(store.consume("other", "backend").await.unwrap().is_some());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 8)]
@@ -178,7 +225,7 @@ mod tests {
                     let barrier = Arc::clone(&barrier);
                     tokio::spawn(async move {
                         barrier.wait().await;
-                        store.consume(&hash).await.unwrap().is_some()
+                        store.consume(&hash, "backend").await.unwrap().is_some()
                     })
                 })
                 .collect();
@@ -195,8 +242,8 @@ mod tests {
         let store = MemoryStore::new();
         store.save(record("old", crate::now() - 1)).await.unwrap();
         store.save(record("new", crate::now() + 60)).await.unwrap();
-        assert_eq!(store.consume("old").await.unwrap(), None);
-        assert!(store.consume("new").await.unwrap().is_some());
+        assert_eq!(store.consume("old", "backend").await.unwrap(), None);
+        assert!(store.consume("new", "backend").await.unwrap().is_some());
     }
 
     #[tokio::test]

@@ -37,6 +37,10 @@ pub struct RefreshRecord {
     pub audience: String,
     /// When it expires, in seconds since the Unix epoch.
     pub expires_at: u64,
+    /// The login it descends from: the hash of the first refresh token of its chain. Every
+    /// token renewed from it shares the family, so a reused token revokes them all
+    /// (SPEC §13.2, refresh token rotation).
+    pub family: String,
 }
 
 /// Where refresh tokens are kept.
@@ -51,15 +55,27 @@ pub trait RefreshTokenStore: Send + Sync + 'static {
     /// Stores a newly issued refresh token.
     fn save(&self, record: RefreshRecord) -> impl Future<Output = Result<(), AuthError>> + Send;
 
-    /// Marks the token with this hash as used and returns it, if it exists and was unused.
+    /// Marks the token with this hash as used and returns it, if it exists, was unused and was
+    /// issued for `audience` (a token presented to the wrong application is not used up).
     ///
     /// Must be atomic: of two concurrent calls for one hash, at most one gets `Some` (for
-    /// example `UPDATE ... SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING
-    /// ...`). Expiry and audience are checked by the caller.
+    /// example `UPDATE ... SET used_at = ? WHERE token_hash = ? AND audience = ? AND used_at
+    /// IS NULL RETURNING ...`). Expiry is checked by the caller.
     fn consume(
         &self,
         token_hash: &str,
+        audience: &str,
     ) -> impl Future<Output = Result<Option<RefreshRecord>, AuthError>> + Send;
+
+    /// The family of the token with this hash if it was already used: a reuse, which the
+    /// caller answers by revoking the family.
+    fn spent_family(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<Option<String>, AuthError>> + Send;
+
+    /// Marks every unused token of a family used, so that none renews again.
+    fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), AuthError>> + Send;
 }
 
 impl<S: RefreshTokenStore> RefreshTokenStore for Arc<S> {
@@ -70,8 +86,20 @@ impl<S: RefreshTokenStore> RefreshTokenStore for Arc<S> {
     fn consume(
         &self,
         token_hash: &str,
+        audience: &str,
     ) -> impl Future<Output = Result<Option<RefreshRecord>, AuthError>> + Send {
-        (**self).consume(token_hash)
+        (**self).consume(token_hash, audience)
+    }
+
+    fn spent_family(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<Option<String>, AuthError>> + Send {
+        (**self).spent_family(token_hash)
+    }
+
+    fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), AuthError>> + Send {
+        (**self).revoke_family(family)
     }
 }
 

@@ -1419,7 +1419,7 @@ async fn refresh_grant_renews_the_pair_and_revokes_the_used_token() {
     )
     .await;
     oauth_error(&reused, "invalid_grant");
-    // The new one still renews once.
+    // A reuse is a theft (SPEC §13.2): the token renewed from it is revoked with its family.
     let again = token_request(
         &router,
         &[
@@ -1428,7 +1428,7 @@ async fn refresh_grant_renews_the_pair_and_revokes_the_used_token() {
         ],
     )
     .await;
-    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    oauth_error(&again, "invalid_grant");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1633,8 +1633,9 @@ async fn storefront_refresh_renews_and_the_used_token_is_refused() {
     let reused = storefront_refresh(&router, &first_refresh).await;
     let errors = jsonapi_errors(&reused, StatusCode::UNAUTHORIZED);
     assert_eq!(errors[0]["status"], "401");
+    // The reuse revoked the family: the token renewed from it no longer renews.
     let again = storefront_refresh(&router, &second_refresh).await;
-    jsonapi_document(&again, StatusCode::CREATED);
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED, "{}", again.text());
 }
 
 #[tokio::test]
@@ -2704,4 +2705,22 @@ async fn storefront_login_and_own_account_over_a_socket() {
     );
 
     shop.shutdown().await.expect("a clean shutdown");
+}
+
+/// A refresh token presented to the wrong application is refused there and stays usable
+/// where it was issued (it is not used up by the attempt).
+#[tokio::test]
+async fn a_refresh_token_refused_by_another_application_is_not_used_up() {
+    let shop = shop().await;
+    let backend = shop.secured_backend();
+    let pair = backend_login(&backend, "viewer@example.com").await;
+    let refresh = pair["refresh_token"].as_str().expect("a refresh token");
+    let elsewhere = storefront_refresh(&shop.storefront(), refresh).await;
+    assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED);
+    let renewed = token_request(
+        &backend,
+        &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
+    )
+    .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text());
 }

@@ -186,29 +186,36 @@ fn unsigned(value: i64) -> u64 {
 impl RefreshTokenStore for RefreshTokens {
     async fn save(&self, record: RefreshRecord) -> Result<(), AuthError> {
         sqlx::query(
-            "INSERT INTO refresh_tokens (token_hash, subject, kind, audience, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO refresh_tokens (token_hash, subject, kind, audience, expires_at, family) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(record.token_hash)
         .bind(record.subject)
         .bind(record.kind.name())
         .bind(record.audience)
         .bind(unix(record.expires_at))
+        .bind(record.family)
         .execute(self.db.pool())
         .await
         .map_err(storage)?;
         Ok(())
     }
 
-    async fn consume(&self, token_hash: &str) -> Result<Option<RefreshRecord>, AuthError> {
+    async fn consume(
+        &self,
+        token_hash: &str,
+        audience: &str,
+    ) -> Result<Option<RefreshRecord>, AuthError> {
         // One statement marks the token used and reads it: of two concurrent uses, one
         // finds `used_at` already set and gets no row.
         let row = sqlx::query(
-            "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
-             RETURNING subject, kind, audience, expires_at",
+            "UPDATE refresh_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND audience = $3 AND used_at IS NULL \
+             RETURNING subject, kind, audience, expires_at, family",
         )
         .bind(unix(glue_auth::now()))
         .bind(token_hash)
+        .bind(audience)
         .fetch_optional(self.db.pool())
         .await
         .map_err(storage)?;
@@ -225,7 +232,35 @@ impl RefreshTokenStore for RefreshTokens {
             kind,
             audience: row.try_get("audience").map_err(storage)?,
             expires_at: unsigned(row.try_get("expires_at").map_err(storage)?),
+            family: row
+                .try_get::<Option<String>, _>("family")
+                .map_err(storage)?
+                .unwrap_or_else(|| token_hash.to_owned()),
         }))
+    }
+
+    async fn spent_family(&self, token_hash: &str) -> Result<Option<String>, AuthError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(family, token_hash) FROM refresh_tokens \
+             WHERE token_hash = $1 AND used_at IS NOT NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(storage)?;
+        row.map(|row| row.try_get::<String, _>(0))
+            .transpose()
+            .map_err(storage)
+    }
+
+    async fn revoke_family(&self, family: &str) -> Result<(), AuthError> {
+        sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE family = $2 AND used_at IS NULL")
+            .bind(unix(glue_auth::now()))
+            .bind(family)
+            .execute(self.db.pool())
+            .await
+            .map_err(storage)?;
+        Ok(())
     }
 }
 
