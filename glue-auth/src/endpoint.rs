@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use glue_core::body::BoxFuture;
-use glue_core::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
+use glue_core::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA, RETRY_AFTER};
 use glue_core::http::{HeaderValue, Response, StatusCode};
 use glue_core::{Body, Endpoint, EndpointRequest, GlueError};
 use serde::Serialize;
@@ -284,6 +284,16 @@ impl Endpoint for TokenEndpoint {
                     }}},
                 },
                 "413": {"description": "The body is too large."},
+                "429": {
+                    "description": "Too many failed logins for this username lately (SPEC §13.2).",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    "content": {"application/json": {"schema": {"type": "object", "required": ["error"]}}},
+                },
+                "503": {
+                    "description": "Every password-hashing slot is busy; try again.",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    "content": {"application/json": {"schema": {"type": "object", "required": ["error"]}}},
+                },
             },
         }))
     }
@@ -301,20 +311,22 @@ impl Endpoint for TokenEndpoint {
                 Ok(answer(StatusCode::OK, body))
             }
             Err(error) => {
-                let status = match &error {
-                    GrantError::Server(cause) => {
-                        tracing::error!(error = %cause, "the token endpoint failed");
-                        StatusCode::INTERNAL_SERVER_ERROR
-                    }
-                    _ => StatusCode::BAD_REQUEST,
-                };
+                if let GrantError::Server(cause) = &error {
+                    tracing::error!(error = %cause, "the token endpoint failed");
+                }
                 let description = error.description();
                 let body = serde_json::to_vec(&Failure {
                     error: error.code(),
                     error_description: &description,
                 })
                 .map_err(GlueError::internal)?;
-                Ok(answer(status, body))
+                let mut response = answer(error.status(), body);
+                if let Some(seconds) = error.retry_after() {
+                    response
+                        .headers_mut()
+                        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+                }
+                Ok(response)
             }
         }
     }

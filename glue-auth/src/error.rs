@@ -26,6 +26,9 @@ pub enum AuthError {
     /// `sub` or `roles`), so it could not survive the round trip through a token.
     #[error("the principal's claim `{0}` collides with a reserved token claim")]
     ReservedClaim(String),
+    /// The configuration is unusable (a signing secret too short); the text says how.
+    #[error("{0}")]
+    Configuration(String),
 }
 
 impl AuthError {

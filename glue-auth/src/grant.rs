@@ -1,7 +1,9 @@
 //! The OAuth2 password and refresh-token grants, without HTTP.
 
 use std::fmt;
+use std::sync::Arc;
 
+use crate::throttle::{HashingPool, LoginThrottle, MemoryThrottle};
 use crate::{
     AccessTokens, AuthError, Principal, RefreshRecord, RefreshTokenStore, UserStore,
     generate_refresh_token, hash_token, verify_dummy, verify_password,
@@ -53,6 +55,13 @@ pub enum GrantError {
     /// type.
     #[error("unsupported grant type `{0}`")]
     UnsupportedGrantType(String),
+    /// The username failed to log in too often lately (SPEC §13.2): refused for the given
+    /// seconds (429 with `Retry-After`).
+    #[error("too many failed logins; retry in {0} s")]
+    Throttled(u64),
+    /// Every password-hashing slot stayed taken (503 with `Retry-After`).
+    #[error("the server is busy hashing passwords")]
+    Busy,
     /// The server failed (a store, hashing or signing); the client only learns that.
     #[error("the token grant failed")]
     Server(#[source] AuthError),
@@ -67,6 +76,7 @@ impl GrantError {
             Self::InvalidRequest(_) => "invalid_request",
             Self::InvalidGrant(_) => "invalid_grant",
             Self::UnsupportedGrantType(_) => "unsupported_grant_type",
+            Self::Throttled(_) | Self::Busy => "temporarily_unavailable",
             Self::Server(_) => "server_error",
         }
     }
@@ -82,7 +92,33 @@ impl GrantError {
             Self::UnsupportedGrantType(grant_type) => {
                 format!("The grant type \"{grant_type}\" is not supported.")
             }
+            Self::Throttled(seconds) => {
+                format!("Too many failed logins for this username; try again in {seconds} seconds.")
+            }
+            Self::Busy => "The server is busy; try again in a moment.".to_owned(),
             Self::Server(_) => "The server could not issue a token.".to_owned(),
+        }
+    }
+
+    /// The status of the answer: 429 throttled, 503 busy, 500 for a server failure, else 400.
+    #[must_use]
+    pub fn status(&self) -> glue_core::http::StatusCode {
+        use glue_core::http::StatusCode;
+        match self {
+            Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Server(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The seconds of `Retry-After`, for a throttled or busy answer.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Throttled(seconds) => Some(*seconds),
+            Self::Busy => Some(1),
+            _ => None,
         }
     }
 }
@@ -95,12 +131,26 @@ impl From<AuthError> for GrantError {
 
 /// Issues token pairs for one application (its `audience`, such as `backend` or `storefront`):
 /// by username and password, and by refresh token.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TokenService<U: UserStore, R: RefreshTokenStore> {
     tokens: AccessTokens,
     audience: String,
     users: U,
     refresh: R,
+    throttle: Arc<dyn LoginThrottle>,
+    hashing: HashingPool,
+}
+
+impl<U: UserStore + fmt::Debug, R: RefreshTokenStore + fmt::Debug> fmt::Debug
+    for TokenService<U, R>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenService")
+            .field("audience", &self.audience)
+            .field("users", &self.users)
+            .field("refresh", &self.refresh)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
@@ -113,7 +163,24 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
             audience: audience.into(),
             users,
             refresh,
+            throttle: Arc::new(MemoryThrottle::default()),
+            hashing: HashingPool::shared(),
         }
+    }
+
+    /// Counts failed logins in `throttle` (by default in memory: 10 per username within 5
+    /// minutes); a replica set passes one they share.
+    #[must_use]
+    pub fn with_throttle(mut self, throttle: impl LoginThrottle) -> Self {
+        self.throttle = Arc::new(throttle);
+        self
+    }
+
+    /// Verifies passwords in `pool` (by default the process's, one slot per core).
+    #[must_use]
+    pub fn with_hashing_pool(mut self, pool: HashingPool) -> Self {
+        self.hashing = pool;
+        self
     }
 
     /// The application the tokens are issued for.
@@ -155,9 +222,15 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
         username: &str,
         password: &str,
     ) -> Result<TokenPair, GrantError> {
+        // Known or not, a username is throttled the same way (the answer tells nothing).
+        let key = username.trim().to_lowercase();
+        if let Some(seconds) = self.throttle.refused_for(&key).await {
+            return Err(GrantError::Throttled(seconds));
+        }
         let user = self.users.find_by_username(username).await?;
         let hash = user.as_ref().map(|user| user.password_hash.clone());
         let password = password.to_owned();
+        let slot = self.hashing.slot().await.ok_or(GrantError::Busy)?;
         let verified = off_thread(move || match hash {
             Some(hash) => verify_password(&hash, &password),
             None => {
@@ -166,9 +239,16 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
             }
         })
         .await;
+        drop(slot);
         match user {
-            Some(user) if verified => self.issue_pair(&user.principal, None).await,
-            _ => Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned())),
+            Some(user) if verified => {
+                self.throttle.succeeded(&key).await;
+                self.issue_pair(&user.principal, None).await
+            }
+            _ => {
+                self.throttle.failed(&key).await;
+                Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned()))
+            }
         }
     }
 

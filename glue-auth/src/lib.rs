@@ -40,6 +40,7 @@ mod memory;
 mod password;
 mod refresh;
 mod storefront;
+pub mod throttle;
 mod token;
 mod users;
 
@@ -61,7 +62,8 @@ pub use memory::MemoryStore;
 pub use password::{hash_password, verify_dummy, verify_password};
 pub use refresh::{RefreshRecord, RefreshTokenStore, generate_refresh_token, hash_token};
 pub use storefront::{AccessToken, RefreshToken, TokenProcessor};
-pub use token::{AccessTokens, IssuedToken, TokenError, TokenKeys, TokenSettings};
+pub use throttle::{HashingPool, LoginThrottle, MemoryThrottle};
+pub use token::{AccessTokens, IssuedToken, MIN_SECRET_LEN, TokenError, TokenKeys, TokenSettings};
 pub use users::{StoredUser, UserStore};
 
 use base64::Engine as _;

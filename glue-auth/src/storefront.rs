@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use glue_core::http::HeaderValue;
-use glue_core::http::header::WWW_AUTHENTICATE;
+use glue_core::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use glue_core::{ApiResource, Context, CreateProcessor, GlueError, Processor};
 
 use crate::endpoint::TokenGrants;
@@ -110,10 +110,17 @@ impl TokenProcessor {
 }
 
 /// A refused grant: 401 for credentials (SPEC §6.2), with the scheme the tokens are used
-/// with as challenge; 500 for failures.
+/// with as challenge; 429 or 503 with `Retry-After` under a flood (SPEC §13.2); 500 for
+/// failures.
 fn refused(error: GrantError, detail: &str) -> GlueError {
     match error {
         GrantError::Server(cause) => GlueError::internal(cause),
+        GrantError::Throttled(_) | GrantError::Busy => {
+            let seconds = error.retry_after().unwrap_or(1);
+            GlueError::new(error.status(), error.description())
+                .with_code(error.code())
+                .with_header(RETRY_AFTER, HeaderValue::from(seconds))
+        }
         _ => GlueError::unauthorized(detail)
             .with_code("invalid_grant")
             .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),

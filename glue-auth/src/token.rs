@@ -25,8 +25,30 @@ pub struct TokenKeys {
     decoding: DecodingKey,
 }
 
+/// The shortest secret [`TokenKeys::from_checked_secret`] accepts (SPEC §13.2): 32 bytes, the
+/// size of HS256's output.
+pub const MIN_SECRET_LEN: usize = 32;
+
 impl TokenKeys {
-    /// Keys from a shared secret. Use at least 32 random bytes.
+    /// Keys from a shared secret of at least [`MIN_SECRET_LEN`] bytes: what an application
+    /// reads from its configuration at start-up.
+    ///
+    /// # Errors
+    ///
+    /// [`AuthError::Configuration`] naming the length when the secret is shorter.
+    pub fn from_checked_secret(secret: &[u8]) -> Result<Self, AuthError> {
+        if secret.len() < MIN_SECRET_LEN {
+            return Err(AuthError::Configuration(format!(
+                "the token signing secret is {} bytes long; it needs at least {MIN_SECRET_LEN} \
+                 (for example 32 random bytes, base64-encoded)",
+                secret.len()
+            )));
+        }
+        Ok(Self::from_secret(secret))
+    }
+
+    /// Keys from a shared secret, of any length (tests); applications use
+    /// [`from_checked_secret`](Self::from_checked_secret).
     #[must_use]
     pub fn from_secret(secret: &[u8]) -> Self {
         Self {

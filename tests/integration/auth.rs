@@ -2724,3 +2724,75 @@ async fn a_refresh_token_refused_by_another_application_is_not_used_up() {
     .await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text());
 }
+
+/// SPEC §13.2: ten failed logins for one username within five minutes, and that username is
+/// refused with 429 and `Retry-After` (even with the right password) until the window
+/// passes; other users log in as before.
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled_per_username() {
+    let shop = shop().await;
+    let backend = shop.secured_backend();
+    let login = |username: &'static str, password: &'static str| {
+        let backend = backend.clone();
+        async move {
+            token_request(
+                &backend,
+                &[
+                    ("grant_type", "password"),
+                    ("username", username),
+                    ("password", password),
+                ],
+            )
+            .await
+        }
+    };
+    for _ in 0..10 {
+        let wrong = login("admin@example.com", "wrong-password").await;
+        oauth_error(&wrong, "invalid_grant");
+    }
+    for password in ["wrong-password", PASSWORD] {
+        let throttled = login("ADMIN@example.com", password).await;
+        assert_eq!(
+            throttled.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            throttled.text()
+        );
+        let seconds: u64 = throttled
+            .header("retry-after")
+            .and_then(|value| value.parse().ok())
+            .expect("Retry-After in seconds");
+        assert!((1..=300).contains(&seconds), "{seconds}");
+        assert_eq!(throttled.json()["error"], "temporarily_unavailable");
+    }
+    let other = login("viewer@example.com", PASSWORD).await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.text());
+
+    // The storefront's login is throttled the same way.
+    let storefront = shop.storefront();
+    for _ in 0..10 {
+        let wrong = storefront_login(&storefront, "customer1@example.com", "wrong-password").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    let throttled = storefront_login(&storefront, "customer1@example.com", PASSWORD).await;
+    let errors = jsonapi_errors(&throttled, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(errors[0]["status"], "429");
+    assert!(throttled.header("retry-after").is_some());
+    let other = storefront_login(&storefront, "customer2@example.com", PASSWORD).await;
+    assert_eq!(other.status, StatusCode::CREATED);
+}
+
+/// SPEC §11.2, §13.2: only `customer1` and `customer2` log in with the demo password.
+#[tokio::test]
+async fn only_the_two_demo_customers_have_the_demo_password() {
+    let shop = shop().await;
+    let storefront = shop.storefront();
+    for email in ["customer1@example.com", "customer2@example.com"] {
+        let login = storefront_login(&storefront, email, PASSWORD).await;
+        assert_eq!(login.status, StatusCode::CREATED, "{email}");
+    }
+    for email in ["customer3@example.com", "customer55@example.com"] {
+        let login = storefront_login(&storefront, email, PASSWORD).await;
+        assert_eq!(login.status, StatusCode::UNAUTHORIZED, "{email}");
+    }
+}

@@ -88,7 +88,7 @@ impl Config {
     ///
     /// # Errors
     ///
-    /// When an address does not parse.
+    /// When an address does not parse, or `GLUE_TOKEN_SECRET` is shorter than 32 bytes.
     pub fn from_env() -> anyhow::Result<Self> {
         let var = |name: &str, default: &str| {
             std::env::var(name)
@@ -103,11 +103,17 @@ impl Config {
             })
         };
         let optional = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        let token_secret = optional("GLUE_TOKEN_SECRET");
+        if let Some(secret) = &token_secret {
+            // SPEC §13.2: refused at start-up, with what to do about it.
+            glue_auth::TokenKeys::from_checked_secret(secret.as_bytes())
+                .map_err(|error| anyhow::anyhow!("GLUE_TOKEN_SECRET: {error}"))?;
+        }
         Ok(Self {
             database_url: var("DATABASE_URL", DEFAULT_DATABASE_URL),
             storefront_addr: address("SHOP_STOREFRONT_ADDR", DEFAULT_STOREFRONT_ADDR)?,
             backend_addr: address("SHOP_BACKEND_ADDR", DEFAULT_BACKEND_ADDR)?,
-            token_secret: optional("GLUE_TOKEN_SECRET"),
+            token_secret,
             api_key: optional("SHOP_API_KEY"),
             code_bucket: optional("APPLICATION_CODE_BUCKET"),
         })

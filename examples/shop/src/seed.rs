@@ -121,7 +121,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, sqlx::Error> {
         .bind(birth)
         .bind(n % 5 != 0)
         .bind(f64::from(n * 250))
-        .bind(DEMO_PASSWORD_HASH)
+        // Only the two demo customers can log in (SPEC §11.2, §13.2); the others have no
+        // password until one is set.
+        .bind((n <= 2).then_some(DEMO_PASSWORD_HASH))
         .bind(date_time_text(&created))
         .execute(&mut *tx)
         .await?;

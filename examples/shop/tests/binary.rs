@@ -41,7 +41,10 @@ fn start() -> (Shop, Vec<String>) {
         .env("SHOP_STOREFRONT_ADDR", &storefront)
         .env("RUST_LOG", "warn")
         .env("SHOP_API_KEY", API_KEY)
-        .env("GLUE_TOKEN_SECRET", "binary-test-secret")
+        .env(
+            "GLUE_TOKEN_SECRET",
+            "binary-test-secret-of-at-least-32-bytes",
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -211,4 +214,23 @@ fn wait(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
         thread::sleep(step);
         waited += step;
     }
+}
+
+/// SPEC §13.2: a signing secret shorter than 32 bytes stops the shop at start-up, with a
+/// message that says what is wrong.
+#[test]
+fn a_short_token_secret_is_refused_at_start_up() {
+    let output = Command::new(env!("CARGO_BIN_EXE_example-shop"))
+        .env("DATABASE_URL", "sqlite::memory:")
+        .env("SHOP_BACKEND_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("SHOP_STOREFRONT_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("GLUE_TOKEN_SECRET", "too-short")
+        .output()
+        .expect("the shop binary runs");
+    assert!(!output.status.success());
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        errors.contains("GLUE_TOKEN_SECRET") && errors.contains("at least 32"),
+        "{errors}"
+    );
 }

@@ -1,0 +1,204 @@
+//! Logins under attack (SPEC §13.2): a throttle of failed logins per username, and a bounded
+//! pool for password hashing.
+//!
+//! - [`LoginThrottle`] counts failures per key (the username, lower-cased); after `limit`
+//!   failures within `window` the key is refused with 429 and `Retry-After` until the oldest
+//!   failure leaves the window. [`MemoryThrottle`] keeps the counts in the process; a replica
+//!   set shares one by implementing the trait over its database or cache.
+//! - [`HashingPool`] admits about one Argon2 computation per core at a time; a login that
+//!   finds every slot taken waits briefly, then is answered 503 with `Retry-After`, so a flood
+//!   of logins cannot hold more than a few Argon2 memory blocks (19 MiB each).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use glue_core::body::BoxFuture;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Failed logins allowed per key within the window, by default.
+pub const DEFAULT_FAILURES: usize = 10;
+/// The window of the default throttle.
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
+/// How long a login waits for a hashing slot before it is answered 503.
+pub const HASHING_WAIT: Duration = Duration::from_secs(2);
+
+/// Counts failed logins per key, to refuse a key that failed too often.
+pub trait LoginThrottle: Send + Sync + 'static {
+    /// Seconds until `key` may try again, when it is refused now.
+    fn refused_for<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<u64>>;
+
+    /// Records a failed login of `key`.
+    fn failed<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
+
+    /// Records a successful login of `key`: its failures are forgotten.
+    fn succeeded<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
+}
+
+/// A throttle in the process's memory: `limit` failures per key within `window`.
+#[derive(Debug, Clone)]
+pub struct MemoryThrottle {
+    limit: usize,
+    window: Duration,
+    failures: Arc<Mutex<HashMap<String, VecDeque<Instant>>>>,
+}
+
+impl Default for MemoryThrottle {
+    fn default() -> Self {
+        Self::new(DEFAULT_FAILURES, DEFAULT_WINDOW)
+    }
+}
+
+/// The most keys a memory throttle remembers; beyond it, the keys without recent failures
+/// are forgotten first (so a flood of made-up usernames cannot grow it without end).
+const MAX_KEYS: usize = 100_000;
+
+impl MemoryThrottle {
+    /// `limit` failures per key within `window` (at least one of each).
+    #[must_use]
+    pub fn new(limit: usize, window: Duration) -> Self {
+        Self {
+            limit: limit.max(1),
+            window: window.max(Duration::from_secs(1)),
+            failures: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The failures of `key` still in the window.
+    fn recent<'m>(
+        &self,
+        map: &'m mut HashMap<String, VecDeque<Instant>>,
+        key: &str,
+    ) -> Option<&'m mut VecDeque<Instant>> {
+        let now = Instant::now();
+        let times = map.get_mut(key)?;
+        while times
+            .front()
+            .is_some_and(|time| now.duration_since(*time) >= self.window)
+        {
+            times.pop_front();
+        }
+        Some(times)
+    }
+}
+
+impl LoginThrottle for MemoryThrottle {
+    fn refused_for<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<u64>> {
+        Box::pin(async move {
+            let mut map = self.lock();
+            let times = self.recent(&mut map, key)?;
+            if times.len() < self.limit {
+                return None;
+            }
+            let oldest = *times.front()?;
+            let left = self.window.saturating_sub(oldest.elapsed());
+            Some(left.as_secs().max(1))
+        })
+    }
+
+    fn failed<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut map = self.lock();
+            if map.len() >= MAX_KEYS && !map.contains_key(key) {
+                let window = self.window;
+                map.retain(|_, times| times.back().is_some_and(|time| time.elapsed() < window));
+            }
+            let times = map.entry(key.to_owned()).or_default();
+            times.push_back(Instant::now());
+            // Only the last `limit` failures matter.
+            while times.len() > self.limit {
+                times.pop_front();
+            }
+        })
+    }
+
+    fn succeeded<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            self.lock().remove(key);
+        })
+    }
+}
+
+/// Slots to hash or verify passwords in: a login waits at most `wait` for one.
+#[derive(Debug, Clone)]
+pub struct HashingPool {
+    slots: Arc<Semaphore>,
+    wait: Duration,
+}
+
+/// The process's pool: one slot per core.
+static SHARED: LazyLock<HashingPool> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    HashingPool::new(cores, HASHING_WAIT)
+});
+
+impl HashingPool {
+    /// A pool of `slots` (at least one), each waited for at most `wait`.
+    #[must_use]
+    pub fn new(slots: usize, wait: Duration) -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+            wait,
+        }
+    }
+
+    /// The process's pool, one slot per core, shared by every service that does not set its
+    /// own.
+    #[must_use]
+    pub fn shared() -> Self {
+        SHARED.clone()
+    }
+
+    /// A slot, or `None` when every slot stayed taken for the pool's wait (answer 503 with
+    /// `Retry-After`).
+    pub async fn slot(&self) -> Option<OwnedSemaphorePermit> {
+        tokio::time::timeout(self.wait, Arc::clone(&self.slots).acquire_owned())
+            .await
+            .ok()?
+            .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_key_is_refused_after_its_limit_and_others_are_not() {
+        let throttle = MemoryThrottle::new(3, Duration::from_secs(60));
+        for _ in 0..3 {
+            assert_eq!(throttle.refused_for("ada").await, None);
+            throttle.failed("ada").await;
+        }
+        let wait = throttle.refused_for("ada").await.expect("refused");
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert_eq!(throttle.refused_for("bob").await, None);
+        throttle.succeeded("ada").await;
+        assert_eq!(throttle.refused_for("ada").await, None);
+    }
+
+    #[tokio::test]
+    async fn failures_leave_the_window() {
+        let throttle = MemoryThrottle::new(1, Duration::from_secs(1));
+        throttle.failed("ada").await;
+        assert!(throttle.refused_for("ada").await.is_some());
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert_eq!(throttle.refused_for("ada").await, None);
+    }
+
+    #[tokio::test]
+    async fn hashing_slots_are_bounded() {
+        let pool = HashingPool::new(2, Duration::from_millis(50));
+        let first = pool.slot().await.expect("a slot");
+        let _second = pool.slot().await.expect("a slot");
+        assert!(pool.slot().await.is_none());
+        drop(first);
+        assert!(pool.slot().await.is_some());
+    }
+}
