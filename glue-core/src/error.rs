@@ -264,6 +264,22 @@ impl GlueError {
         self
     }
 
+    /// Adds a value to a response header that may repeat (each `WWW-Authenticate`
+    /// challenge); a value already there is not added twice.
+    #[must_use]
+    pub fn with_appended_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        if !self
+            .inner
+            .headers
+            .get_all(&name)
+            .iter()
+            .any(|v| *v == value)
+        {
+            self.inner.headers.append(name, value);
+        }
+        self
+    }
+
     /// Replaces the code of every error.
     #[must_use]
     pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
@@ -359,7 +375,19 @@ impl GlueError {
         self.inner
             .errors
             .extend(other.errors.into_iter().take(room));
-        self.inner.headers.extend(other.headers);
+        // Challenges add up (every scheme the client may use); other headers: the later wins.
+        let mut name = None;
+        for (key, value) in other.headers {
+            if let Some(key) = key {
+                name = Some(key);
+            }
+            let Some(key) = name.clone() else { continue };
+            if key == http::header::WWW_AUTHENTICATE {
+                self = self.with_appended_header(key, value);
+            } else {
+                self.inner.headers.insert(key, value);
+            }
+        }
         self.inner.status = common_status(&self.inner.errors);
         if self.inner.cause.is_none() {
             self.inner.cause = other.cause;

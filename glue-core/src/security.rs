@@ -262,8 +262,9 @@ impl Guard<'_> {
         if self.challenges.is_empty() {
             error = error.with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        // Every scheme the application takes reaches the client (RFC 9110 §11.6.1).
         for challenge in self.challenges {
-            error = error.with_header(header::WWW_AUTHENTICATE, challenge.clone());
+            error = error.with_appended_header(header::WWW_AUTHENTICATE, challenge.clone());
         }
         error
     }

@@ -2796,3 +2796,43 @@ async fn only_the_two_demo_customers_have_the_demo_password() {
         assert_eq!(login.status, StatusCode::UNAUTHORIZED, "{email}");
     }
 }
+
+/// SPEC §13.4, RFC 6750 §3.1: an invalid bearer token is refused even beside a valid API key,
+/// and a request whose every credential is refused hears every scheme's challenge.
+#[tokio::test]
+async fn an_invalid_bearer_token_is_refused_beside_a_valid_api_key() {
+    let shop = shop().await.0.with_api_key("valid-admin-key-for-this-test");
+    let backend = shop.backend();
+    let key_only = get("/customers?page[limit]=1")
+        .header("x-api-key", "valid-admin-key-for-this-test")
+        .send(&backend)
+        .await;
+    assert_eq!(key_only.status, StatusCode::OK, "{}", key_only.text());
+    let both = get("/customers?page[limit]=1")
+        .header("x-api-key", "valid-admin-key-for-this-test")
+        .header("authorization", "Bearer not-a-token")
+        .send(&backend)
+        .await;
+    jsonapi_errors(&both, StatusCode::UNAUTHORIZED);
+
+    let neither = get("/customers?page[limit]=1")
+        .header("x-api-key", "glue_unknown_key")
+        .header("authorization", "Bearer not-a-token")
+        .send(&backend)
+        .await;
+    jsonapi_errors(&neither, StatusCode::UNAUTHORIZED);
+    let challenges: Vec<&str> = neither
+        .headers
+        .get_all("www-authenticate")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    assert!(
+        challenges.iter().any(|c| c.starts_with("Bearer")),
+        "{challenges:?}"
+    );
+    assert!(
+        challenges.iter().any(|c| c.starts_with("ApiKey")),
+        "{challenges:?}"
+    );
+}

@@ -103,9 +103,14 @@ impl CollectionProvider<Profile> for Profiles {
     }
 }
 
-/// A vault: administrators only (a rule without the item).
+/// A vault: administrators only, or whom a voter lets open vaults (a rule without the item,
+/// checked before the provider).
 #[derive(ApiResource, Clone, Debug)]
-#[api(operations(Get), provider = Vaults, security = "is_granted('ROLE_ADMIN')")]
+#[api(
+    operations(Get),
+    provider = Vaults,
+    security = "is_granted('ROLE_ADMIN') or is_granted('OPEN_VAULT')"
+)]
 struct Vault {
     #[api(identifier)]
     id: String,
@@ -233,6 +238,10 @@ struct ReadVoter;
 
 impl Voter for ReadVoter {
     fn vote(&self, attribute: &str, subject: &Subject<'_>, user: Option<&Principal>) -> Vote {
+        assert!(
+            user.is_none_or(|user| user.id() != "voter-panic"),
+            "a voter panics"
+        );
         let Some(doc) = subject.downcast_ref::<Document>() else {
             return Vote::Abstain;
         };
@@ -260,6 +269,7 @@ impl Authenticator for HeaderUser {
         let Some(id) = words.next() else {
             return Err(GlueError::unauthorized("X-User names nobody."));
         };
+        assert!(id != "panic", "an authenticator panics");
         Ok(Some(words.fold(
             Principal::new(id, id, PrincipalKind::User),
             Principal::with_role,
@@ -599,14 +609,12 @@ async fn the_first_authenticator_that_recognises_credentials_decides() {
         .send(&f.router)
         .await;
     assert_eq!(answer.status, StatusCode::OK, "ada, not bob");
-    assert_eq!(
-        f.asked.load(Ordering::SeqCst),
-        0,
-        "the second one is not asked"
-    );
+    // Every authenticator looks (credentials that are present must be valid, SPEC §13.4);
+    // the first that recognises some decides who is calling.
+    assert_eq!(f.asked.load(Ordering::SeqCst), 1, "the second one is asked");
     let answer = get("/documents/1?who=bob").send(&f.router).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "bob");
-    assert_eq!(f.asked.load(Ordering::SeqCst), 1);
+    assert_eq!(f.asked.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]
@@ -859,4 +867,36 @@ fn a_hand_written_rule_that_does_not_parse_fails_the_build() {
         "{text}"
     );
     assert!(text.contains("`object` is not available here"), "{text}");
+}
+
+/// SPEC §13.4: a panic in an authenticator or in a voter of an early rule is a 500 error
+/// document, and the application keeps serving.
+#[tokio::test]
+async fn panics_in_authenticators_and_voters_are_500() {
+    let f = fixture();
+    let answer = get("/documents/1")
+        .header("x-user", "panic")
+        .send(&f.router)
+        .await;
+    let errors = jsonapi_errors(&answer, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(errors[0]["status"], "500");
+    let answer = get("/vaults/v1")
+        .header("x-user", "voter-panic")
+        .send(&f.router)
+        .await;
+    jsonapi_errors(&answer, StatusCode::INTERNAL_SERVER_ERROR);
+    let answer = as_user(get("/documents/1"), "ada").send(&f.router).await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+/// SPEC §13.4: credentials that are present but not valid refuse the request even beside
+/// valid ones (RFC 6750 §3.1), with every challenge.
+#[tokio::test]
+async fn an_invalid_credential_is_refused_beside_a_valid_one() {
+    let f = fixture();
+    let answer = get("/documents/1?who=librarian")
+        .header("x-user", "")
+        .send(&f.router)
+        .await;
+    jsonapi_errors(&answer, StatusCode::UNAUTHORIZED);
 }

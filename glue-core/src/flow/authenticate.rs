@@ -3,6 +3,9 @@
 //! the request (trusted as it is: such a layer answers for checking that it belongs to this
 //! application). The principal lands in the request's extensions.
 
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt as _;
 use glue_security::Principal;
 use http::request::Parts;
 
@@ -10,8 +13,10 @@ use super::app::Auth;
 use crate::auth::AuthRequest;
 use crate::error::GlueError;
 
-/// The first valid credentials authenticate; bad ones are refused (401) only when no others
-/// are valid (a stale bearer token beside a valid API key is not an error).
+/// Every authenticator looks at the request: the first valid credentials authenticate, and
+/// any credentials that are present but not valid refuse the request (RFC 6750 §3.1: an
+/// invalid token is 401 whatever else the request carries), with the challenges of every
+/// refusal. A panicking authenticator is a 500, logged.
 pub(crate) async fn authenticate(
     auth: &Auth,
     parts: &mut Parts,
@@ -21,28 +26,38 @@ pub(crate) async fn authenticate(
         return Ok(());
     }
     let mut found = None;
-    let mut refused = None;
+    let mut refused: Option<GlueError> = None;
     {
         let request = AuthRequest::new(parts, application);
         for authenticator in &auth.authenticators {
-            match authenticator.authenticate(&request).await {
+            let outcome = AssertUnwindSafe(authenticator.authenticate(&request))
+                .catch_unwind()
+                .await
+                .map_err(|panic| {
+                    let message = super::body::panic_message(&*panic);
+                    tracing::error!(application, panic = %message, "an authenticator panicked");
+                    GlueError::internal(format!("panic: {message}"))
+                })?;
+            match outcome {
                 Ok(Some(principal)) => {
-                    found = Some(principal);
-                    break;
+                    found.get_or_insert(principal);
                 }
                 Ok(None) => {}
                 Err(error) => {
-                    refused.get_or_insert(error);
+                    refused = Some(match refused.take() {
+                        Some(earlier) => earlier.merge(error),
+                        None => error,
+                    });
                 }
             }
         }
     }
     match (found, refused) {
-        (Some(principal), _) => {
+        (_, Some(error)) => Err(error),
+        (Some(principal), None) => {
             parts.extensions.insert(principal);
             Ok(())
         }
-        (None, Some(error)) => Err(error),
         (None, None) => Ok(()),
     }
 }

@@ -17,7 +17,15 @@ pub(crate) fn early(
     let security = &chosen.operation.security;
     match &security.security {
         Some(rule) if security.security_is_early(chosen.operation.operation.kind) => {
-            guard(auth).check_early(rule, &request.facts())
+            // Voters are user code: a panic is a 500, logged, not a reset connection.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                guard(auth).check_early(rule, &request.facts())
+            }))
+            .unwrap_or_else(|panic| {
+                let message = super::body::panic_message(&*panic);
+                tracing::error!(panic = %message, "a voter panicked");
+                Err(GlueError::internal(format!("panic: {message}")))
+            })
         }
         _ => Ok(()),
     }
