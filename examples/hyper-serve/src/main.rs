@@ -1,5 +1,6 @@
-//! Serving a Glue application with hyper directly: the router is a tower service, so
-//! `hyper_util`'s adapter is all it takes. Run with
+//! Serving a Glue application with hyper: the router is a tower service, so `hyper_util`'s
+//! adapter is all it takes; `glue_server` drives hyper with the timeouts and the connection
+//! cap a public server needs (SPEC §13.3). Run with
 //!
 //! ```not_rust
 //! cargo run -p example-hyper-serve
@@ -14,9 +15,6 @@ use glue_core::{
     Router,
 };
 use glue_jsonapi::JsonApi;
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
 /// A greeting in one language.
@@ -70,24 +68,16 @@ pub fn router() -> Router {
         .build()
 }
 
-/// Accepts connections forever, serving each with hyper's HTTP/1 connection driver.
+/// Serves the router forever with hyper's HTTP/1 connection driver, through `glue_server`:
+/// the bounds a public server needs (header-read and idle timeouts, a connection cap).
 ///
 /// # Errors
 ///
-/// When accepting a connection fails.
+/// When the listener fails.
 pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()> {
-    loop {
-        let (stream, _) = listener.accept().await?;
-        let service = TowerToHyperService::new(router.clone());
-        tokio::spawn(async move {
-            if let Err(error) = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await
-            {
-                eprintln!("connection error: {error}");
-            }
-        });
-    }
+    glue_server::Server::new()
+        .serve(listener, router, std::future::pending())
+        .await
 }
 
 #[tokio::main]

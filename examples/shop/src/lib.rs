@@ -410,14 +410,15 @@ pub async fn start(config: &Config) -> anyhow::Result<RunningShop> {
     })
 }
 
+/// Serves one application with the bounds of SPEC §13.3 (`glue_server`: header-read and idle
+/// timeouts, a connection cap), until the shop stops; requests in flight finish.
 async fn serve(
     listener: TcpListener,
     router: Router,
     mut stopped: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = axum::Router::new().fallback_service(router);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
+    glue_server::Server::new()
+        .serve(listener, router, async move {
             let _ = stopped.wait_for(|stop| *stop).await;
         })
         .await
