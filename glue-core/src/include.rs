@@ -14,6 +14,9 @@ use crate::query::{Condition, Filter, FilterValue, Operand, Operator, Query, Sca
 use crate::resource::ResourceObject;
 use crate::security::{Guard, ReadRule, Rule};
 
+/// The most keys one `include` call to a provider carries.
+const INCLUDE_CHUNK: usize = 500;
+
 /// Which resources a relationship of an item refers to (JSON:API resource linkage).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Linkage {
@@ -258,14 +261,15 @@ impl Includer<'_> {
                 wanted.insert(value);
             }
         }
-        let loaded = if operand.is_empty() {
-            Vec::new()
-        } else {
+        // One call per chunk of keys: a provider's bound list stays under every database's
+        // limit of parameters (SPEC §13.1), however many parents a page holds.
+        let mut loaded = Vec::new();
+        for chunk in operand.chunks(INCLUDE_CHUNK) {
             let query = Query {
                 filter: Some(Filter::Condition(Condition {
                     property,
                     operator: Operator::In,
-                    operand: Operand::List(operand),
+                    operand: Operand::List(chunk.to_vec()),
                 })),
                 sort: Vec::new(),
                 fields: ctx.query.fields.clone(),
@@ -273,8 +277,8 @@ impl Includer<'_> {
                 page: None,
             };
             let related = related_context(ctx, target, query);
-            source.related(related, visible).await?
-        };
+            loaded.extend(source.related(related, visible).await?);
+        }
 
         let mut by_key: HashMap<Scalar<'_>, Vec<usize>> = HashMap::new();
         for (index, object) in loaded.iter().enumerate() {

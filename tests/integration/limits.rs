@@ -210,3 +210,45 @@ async fn every_answer_says_nosniff() {
     assert_eq!(token.status, StatusCode::OK);
     assert_eq!(token.header("cache-control"), Some("no-store"));
 }
+
+/// SPEC §13.1: the keys of an include reach the store in bounded lists, however many
+/// parents a request holds (one list per parent key would exceed a database's limit of bound
+/// parameters on a large table).
+#[tokio::test]
+async fn include_keys_reach_the_store_in_bounded_lists() {
+    let shop = shop().await;
+    let pool = shop.db().pool().clone();
+    let mut tx = pool.begin().await.expect("a transaction");
+    for n in 100..1_300 {
+        sqlx::query(
+            "INSERT INTO customers (customer_reference, email, first_name, last_name, created_at) \
+             VALUES ($1, $2, 'Many', 'Customers', '2024-01-01T00:00:00+00:00')",
+        )
+        .bind(format!("MANY--{n}"))
+        .bind(format!("many{n}@example.com"))
+        .execute(&mut *tx)
+        .await
+        .expect("a customer");
+        sqlx::query(
+            "INSERT INTO customer_addresses (uuid, customer_reference, address1, zip_code, city, country) \
+             VALUES ($1, $2, '1 Way', '10115', 'Berlin', 'DE')",
+        )
+        .bind(format!("00000000-0000-4000-9000-{n:012}"))
+        .bind(format!("MANY--{n}"))
+        .execute(&mut *tx)
+        .await
+        .expect("an address");
+    }
+    tx.commit().await.expect("committed");
+    let backend = shop.backend();
+    let before = shop.db().database().statements();
+    let answer = get("/customers?pagination=false&include=addresses&filter[lastName]=Customers")
+        .send(&backend)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let document = answer.json();
+    assert_eq!(document["data"].as_array().map(Vec::len), Some(1_200));
+    assert_eq!(document["included"].as_array().map(Vec::len), Some(1_200));
+    // The customers, then the addresses in lists of at most 500 keys: three.
+    assert_eq!(shop.db().database().statements() - before, 4);
+}
