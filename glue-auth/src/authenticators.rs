@@ -69,6 +69,10 @@ impl Authenticator for BearerAuthenticator {
         Some(HeaderValue::from_static("Bearer"))
     }
 
+    fn authorization_schemes(&self) -> &'static [&'static str] {
+        &["Bearer"]
+    }
+
     fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)> {
         vec![(
             "bearerAuth",
@@ -112,24 +116,32 @@ impl<S: ApiKeyStore> Authenticator for ApiKeyAuthenticator<S> {
         &self,
         request: &AuthRequest<'_>,
     ) -> Result<Option<Principal>, GlueError> {
-        let presented = match request.headers().get(API_KEY_HEADER) {
-            Some(value) => match value.to_str() {
-                Ok(text) => text.trim().to_owned(),
-                Err(_) => return Err(invalid_key()),
-            },
-            None => match request.query_parameter(API_KEY_PARAMETER) {
-                Some(value) => value.into_owned(),
-                None => return Ok(None),
-            },
-        };
-        if presented.is_empty() {
-            return Err(invalid_key());
+        // The header and the query parameter: each key presented must be valid (SPEC §13.4),
+        // the first decides who is calling.
+        let mut presented: Vec<String> = Vec::with_capacity(2);
+        if let Some(value) = request.headers().get(API_KEY_HEADER) {
+            let text = value.to_str().map_err(|_| invalid_key())?;
+            presented.push(text.trim().to_owned());
         }
-        match authenticate_api_key(&self.store, &self.statics, &presented).await {
-            Ok(Some(principal)) => Ok(Some(principal)),
-            Ok(None) => Err(invalid_key()),
-            Err(error) => Err(GlueError::internal(error)),
+        if let Some(value) = request.query_parameter(API_KEY_PARAMETER)
+            && !presented.iter().any(|key| *key == *value)
+        {
+            presented.push(value.into_owned());
         }
+        let mut principal = None;
+        for key in &presented {
+            if key.is_empty() {
+                return Err(invalid_key());
+            }
+            match authenticate_api_key(&self.store, &self.statics, key).await {
+                Ok(Some(found)) => {
+                    principal.get_or_insert(found);
+                }
+                Ok(None) => return Err(invalid_key()),
+                Err(error) => return Err(GlueError::internal(error)),
+            }
+        }
+        Ok(principal)
     }
 
     fn credential_parameters(&self) -> &'static [&'static str] {

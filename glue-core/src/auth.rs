@@ -139,6 +139,14 @@ pub trait Authenticator: Send + Sync + 'static {
     fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)> {
         Vec::new()
     }
+
+    /// The `Authorization` schemes this authenticator reads (`Bearer`). When some
+    /// authenticator names schemes, an `Authorization` header in a scheme none of them reads
+    /// is refused with 401 (SPEC §13.4: credentials the application cannot check are not
+    /// ignored).
+    fn authorization_schemes(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// The object-safe face of [`Authenticator`].
@@ -150,6 +158,7 @@ pub(crate) trait ErasedAuthenticator: Send + Sync {
     fn challenge(&self) -> Option<HeaderValue>;
     fn credential_parameters(&self) -> &'static [&'static str];
     fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)>;
+    fn authorization_schemes(&self) -> &'static [&'static str];
 }
 
 impl<A: Authenticator> ErasedAuthenticator for A {
@@ -170,5 +179,9 @@ impl<A: Authenticator> ErasedAuthenticator for A {
 
     fn security_schemes(&self) -> Vec<(&'static str, serde_json::Value)> {
         Authenticator::security_schemes(self)
+    }
+
+    fn authorization_schemes(&self) -> &'static [&'static str] {
+        Authenticator::authorization_schemes(self)
     }
 }

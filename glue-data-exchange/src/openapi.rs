@@ -104,10 +104,10 @@ fn entity(configuration: &Configuration, security: &[Value], live: &mut LivePath
         "put".into(),
         operation.write("put", false, &one("ChangeOne"), "200"),
     );
-    if configuration.definition.is_deletable {
-        collection.insert("delete".into(), operation.delete(true, configuration));
-        item.insert("delete".into(), operation.delete(false, configuration));
-    }
+    // The route serves DELETE for every entity (Allow says so); a non-deletable one answers
+    // 405 with code 1318.
+    collection.insert("delete".into(), operation.delete(true, configuration));
+    item.insert("delete".into(), operation.delete(false, configuration));
     let id = json!({"name": "id", "in": "path", "required": true,
                     "description": "The row's identifier.", "schema": {"type": "string"}});
     item.insert("parameters".into(), json!([id]));
@@ -227,6 +227,11 @@ impl Operation<'_> {
         } else {
             format!("Deletes one row of {}", self.alias)
         };
+        let summary = if configuration.definition.is_deletable {
+            summary
+        } else {
+            format!("{summary} (not deletable: 405)")
+        };
         let mut operation = self.common("delete", list, summary);
         if list {
             operation.insert("parameters".into(), Value::Array(filters(configuration)));
@@ -247,6 +252,7 @@ fn errors() -> Value {
         "406": error("Accept names neither JSON:API nor plain JSON."),
         "409": error("A value is already taken, or a reference does not exist."),
         "413": error("The body is too large."),
+        "414": {"description": "The URI is longer than 8 KiB (an error document up to 64 KiB, an empty body beyond)."},
         "415": error("The body is neither JSON:API nor plain JSON."),
         "422": error("A value does not follow the configuration."),
         "503": error("The database is busy; try again."),

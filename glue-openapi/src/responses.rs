@@ -113,6 +113,11 @@ pub(crate) fn responses(model: &ApiModel, op: &OperationModel, template: &str) -
             json!({"description": description, "content": content}),
         );
     }
+    // No content documented: past 64 KiB, hyper itself answers 414 with an empty body.
+    responses.insert(
+        "414".into(),
+        json!({"description": "The URI is longer than 8 KiB (an error document up to 64 KiB, an empty body beyond)."}),
+    );
     responses.insert(
         "default".into(),
         json!({"description": "Another error, from the server or a proxy in front of it."}),

@@ -65,12 +65,13 @@ fn size_parameter(name: &str, settings: &PaginationSettings) -> Value {
             settings.items_per_page
         )
     };
-    parameter(
-        name,
-        "query",
-        &description,
-        json!({"type": "integer", "minimum": 1}),
-    )
+    // A size the client may not choose is ignored whatever it is (SPEC §5.1): any value.
+    let schema = if settings.client_items_per_page {
+        json!({"type": "integer", "minimum": 1})
+    } else {
+        json!({})
+    };
+    parameter(name, "query", &description, schema)
 }
 
 /// The offset parameter.

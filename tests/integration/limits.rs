@@ -252,3 +252,21 @@ async fn include_keys_reach_the_store_in_bounded_lists() {
     // The customers, then the addresses in lists of at most 500 keys: three.
     assert_eq!(shop.db().database().statements() - before, 4);
 }
+
+/// A parameter that takes one value, given twice, and an `in` list of no value are refused
+/// (which one would count?), each at its parameter.
+#[tokio::test]
+async fn ambiguous_parameters_are_refused() {
+    let shop = shop().await;
+    let backend = shop.backend();
+    for (uri, parameter) in [
+        ("/customers?page=1&page=2", "page"),
+        ("/customers?page[limit]=5&page[limit]=6", "page[limit]"),
+        ("/customers?sort=email&sort=-email", "sort"),
+        ("/customers?filter[status][in]=", "filter[status][in]"),
+    ] {
+        let answer = get(uri).send(&backend).await;
+        let errors = jsonapi_errors(&answer, StatusCode::BAD_REQUEST);
+        assert_eq!(errors[0]["source"]["parameter"], parameter, "{uri}");
+    }
+}

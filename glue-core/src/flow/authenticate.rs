@@ -52,6 +52,17 @@ pub(crate) async fn authenticate(
             }
         }
     }
+    if refused.is_none()
+        && let Some(scheme) = unread_scheme(auth, parts)
+    {
+        let mut error = GlueError::unauthorized(format!(
+            "The Authorization scheme {scheme:?} is not one this application reads."
+        ));
+        for challenge in &auth.challenges {
+            error = error.with_appended_header(http::header::WWW_AUTHENTICATE, challenge.clone());
+        }
+        refused = Some(error);
+    }
     match (found, refused) {
         (_, Some(error)) => Err(error),
         (Some(principal), None) => {
@@ -60,4 +71,24 @@ pub(crate) async fn authenticate(
         }
         (None, None) => Ok(()),
     }
+}
+
+/// The scheme of an `Authorization` header that no authenticator reads, when some
+/// authenticator says which schemes it reads.
+fn unread_scheme(auth: &Auth, parts: &Parts) -> Option<String> {
+    let value = parts.headers.get(http::header::AUTHORIZATION)?;
+    let schemes: Vec<&str> = auth
+        .authenticators
+        .iter()
+        .flat_map(|authenticator| authenticator.authorization_schemes().iter().copied())
+        .collect();
+    if schemes.is_empty() {
+        return None;
+    }
+    let text = value.to_str().unwrap_or_default().trim();
+    let scheme = text.split_whitespace().next().unwrap_or_default();
+    (!schemes
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(scheme)))
+    .then(|| scheme.chars().take(32).collect())
 }

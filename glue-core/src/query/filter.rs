@@ -222,6 +222,12 @@ pub(crate) fn parse_bracket(
         ))
     })?;
     let raw = match operator.arity() {
+        // `in=` names no value: a mistake, not a filter that matches nothing.
+        Arity::List if value.is_empty() => {
+            return Err(origin.error(format!(
+                "{key} takes a comma-separated list of at least one value."
+            )));
+        }
         Arity::List => RawOperand::List(value.split(',').map(RawValue::Text).collect()),
         _ => RawOperand::One(RawValue::Text(value)),
     };

@@ -14,6 +14,21 @@ pub use value::{
 
 use crate::error::GlueError;
 
+/// Parameters that take one value: given twice, the request is refused (400).
+const SINGLE_VALUED: [&str; 11] = [
+    "sort",
+    "include",
+    "page",
+    "page[offset]",
+    "page[limit]",
+    "page[size]",
+    "page[after]",
+    "page[before]",
+    "itemsPerPage",
+    "limit",
+    "pagination",
+];
+
 /// The most keys of `sort` (SPEC §13.1).
 pub const MAX_SORT_KEYS: usize = 10;
 use crate::meta::{PropertyMeta, ResourceMeta};
@@ -132,6 +147,19 @@ impl Query {
                 None => error,
             });
         };
+        // A parameter that takes one value, given twice, is ambiguous: which one counts?
+        let mut seen = [0usize; SINGLE_VALUED.len()];
+        for (key, _) in params.iter() {
+            if let Some(slot) = SINGLE_VALUED.iter().position(|name| *name == key) {
+                seen[slot] += 1;
+                if seen[slot] == 2 {
+                    fail(GlueError::invalid_parameter(
+                        key,
+                        format!("{key} is given more than once."),
+                    ));
+                }
+            }
+        }
         for (key, value) in params.iter() {
             let parsed = if key == "filter" && collection {
                 parse_query_builder(meta, value).map(|filter| query.add_filter(filter))
