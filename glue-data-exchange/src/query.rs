@@ -509,6 +509,23 @@ fn page(
             "`{key}` is not a page parameter."
         )));
     }
+    // Every page parameter sent is checked, whichever form decides the page; each once.
+    for (index, (key, value)) in paging.iter().enumerate() {
+        if paging[..index].iter().any(|(earlier, _)| earlier == key) {
+            return Err(DxError::bad_parameter(format!(
+                "{key} is given more than once."
+            )));
+        }
+        match key.as_str() {
+            "page[offset]" => {
+                number(key, value)?;
+            }
+            "page" | "page[limit]" | "itemsPerPage" | "limit" | "page[size]" => {
+                size(key, value)?;
+            }
+            _ => {}
+        }
+    }
     let identifier = configuration.field(&configuration.definition.identifier);
     if let Some(size_text) = get("page[size]").or_else(|| {
         get("page[after]")

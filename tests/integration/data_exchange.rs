@@ -245,6 +245,12 @@ async fn reads_answer_the_reference_errors() {
             ),
             ("/dynamic-entity/countries?sort=colour", 400, "011"),
             ("/dynamic-entity/countries?page=0", 400, "011"),
+            ("/dynamic-entity/countries?page[size]=5&page=-1", 400, "011"),
+            (
+                "/dynamic-entity/countries?page[limit]=5&page[limit]=6",
+                400,
+                "011",
+            ),
             (
                 "/dynamic-entity/countries?page[size]=5&page[after]=zz",
                 400,

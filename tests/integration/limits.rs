@@ -264,6 +264,8 @@ async fn ambiguous_parameters_are_refused() {
         ("/customers?page[limit]=5&page[limit]=6", "page[limit]"),
         ("/customers?sort=email&sort=-email", "sort"),
         ("/customers?filter[status][in]=", "filter[status][in]"),
+        // Every page form's parameters are checked, whichever decides the page.
+        ("/customers?page[offset]=0&page=-1", "page"),
     ] {
         let answer = get(uri).send(&backend).await;
         let errors = jsonapi_errors(&answer, StatusCode::BAD_REQUEST);

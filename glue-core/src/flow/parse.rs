@@ -135,8 +135,13 @@ fn paging(
         headers: &parts.headers,
         resource_type,
     };
+    // Every form's parameters are checked, whichever form decides the page: a malformed
+    // `page=-1` beside a cursor is still a 400 (SPEC §5.4).
+    let mut found = None;
     for (index, strategy) in strategies.iter().enumerate() {
-        if let Some(request) = strategy.parse(&input, settings)? {
+        if let Some(request) = strategy.parse(&input, settings)?
+            && found.is_none()
+        {
             let links = if strategy.in_links() {
                 Some(index)
             } else {
@@ -146,8 +151,11 @@ fn paging(
                 parsed_by: Some(index),
                 links,
             };
-            return Ok((paging, Some(request)));
+            found = Some((paging, Some(request)));
         }
+    }
+    if let Some(found) = found {
+        return Ok(found);
     }
     let paging = Paging {
         parsed_by: None,
