@@ -95,15 +95,7 @@ fn condition(
         | Operator::EndsWith
         | Operator::NotEndsWith => {
             let pattern = values.first().and_then(Value::as_str).unwrap_or_default();
-            let found = glue_sql::textual(plain.clone(), operator, pattern, dialect);
-            if matches!(
-                operator,
-                Operator::NotContains | Operator::NotStartsWith | Operator::NotEndsWith
-            ) {
-                plain.is_not_null().and(found.not())
-            } else {
-                found
-            }
+            glue_sql::textual(plain, operator, pattern, dialect)
         }
         Operator::IsNull => plain.is_null(),
         Operator::IsNotNull => plain.is_not_null(),

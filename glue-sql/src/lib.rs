@@ -495,16 +495,7 @@ impl Select<'_> {
                 let Some(FilterValue::String(pattern)) = one() else {
                     return Expr::cust("1 = 0");
                 };
-                let found = textual(plain.clone(), condition.operator, pattern, dialect);
-                if matches!(
-                    condition.operator,
-                    Operator::NotContains | Operator::NotStartsWith | Operator::NotEndsWith
-                ) {
-                    // `NOT` of a null column stays null: null never passes (as in memory).
-                    plain.is_not_null().and(found.not())
-                } else {
-                    found
-                }
+                textual(plain, condition.operator, pattern, dialect)
             }
             Operator::IsNull => plain.is_null(),
             Operator::IsNotNull => plain.is_not_null(),
@@ -574,11 +565,24 @@ fn beyond(order: &[OrderKey<'_>], cursor: &Cursor, dialect: Dialect) -> Expr {
         .unwrap_or_else(|| Expr::cust("1 = 0"))
 }
 
-/// `contains`, `starts_with`, `ends_with` (and their negations, whose `NOT` the caller
-/// adds), case-sensitive in both dialects (SQLite's `LIKE` is not): `instr`/`strpos`,
-/// `substr`, `right`.
+/// `contains`, `starts_with`, `ends_with` and their negations, case-sensitive in both
+/// dialects (SQLite's `LIKE` is not): `instr`/`strpos`, `substr`, `right`. A negation never
+/// lets a null column through (`NOT` of null stays null), as in memory.
 #[must_use]
 pub fn textual(column: Expr, operator: Operator, pattern: &str, dialect: Dialect) -> Expr {
+    let found = matching(column.clone(), operator, pattern, dialect);
+    if matches!(
+        operator,
+        Operator::NotContains | Operator::NotStartsWith | Operator::NotEndsWith
+    ) {
+        column.is_not_null().and(found.not())
+    } else {
+        found
+    }
+}
+
+/// The positive test of [`textual`].
+fn matching(column: Expr, operator: Operator, pattern: &str, dialect: Dialect) -> Expr {
     if pattern.is_empty() {
         // Every string contains, starts and ends with the empty string.
         return column.is_not_null();

@@ -370,3 +370,25 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// An SQLite file in WAL mode whose connections wait only 20 ms for a lock (sqlx waits 5 s):
+/// for tests of a database another writer keeps busy.
+pub(crate) async fn impatient_sqlite(url: &str) -> sqlx::AnyPool {
+    use sqlx::Executor as _;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(2)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection.execute("PRAGMA busy_timeout = 20").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .expect("SQLite opens");
+    pool.execute("PRAGMA journal_mode = WAL")
+        .await
+        .expect("WAL");
+    pool
+}

@@ -552,22 +552,7 @@ async fn a_busy_database_is_retried_then_503() {
     use sqlx::Executor as _;
     let dir = crate::common::TempDir::new("exchange-busy");
     let url = format!("{}?mode=rwc", dir.sqlite_url("exchange.db"));
-    sqlx::any::install_default_drivers();
-    // Wait 20 ms for a lock, not sqlx's default 5 s.
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(2)
-        .after_connect(|connection, _| {
-            Box::pin(async move {
-                connection.execute("PRAGMA busy_timeout = 20").await?;
-                Ok(())
-            })
-        })
-        .connect(&url)
-        .await
-        .expect("SQLite opens");
-    pool.execute("PRAGMA journal_mode = WAL")
-        .await
-        .expect("WAL");
+    let pool = crate::common::impatient_sqlite(&url).await;
     pool.execute("CREATE TABLE notes (id_note INTEGER PRIMARY KEY, body TEXT NOT NULL)")
         .await
         .expect("a table");

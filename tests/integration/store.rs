@@ -631,22 +631,7 @@ async fn chapters_belong_to_their_book(library: Library) {
 async fn a_busy_database_is_503_with_retry_after() {
     let dir = TempDir::new("store-busy");
     let url = format!("{}?mode=rwc", dir.sqlite_url("library.db"));
-    sqlx::any::install_default_drivers();
-    // Wait 20 ms for a lock, not sqlx's default 5 s.
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(2)
-        .after_connect(|connection, _| {
-            Box::pin(async move {
-                connection.execute("PRAGMA busy_timeout = 20").await?;
-                Ok(())
-            })
-        })
-        .connect(&url)
-        .await
-        .expect("SQLite opens");
-    pool.execute("PRAGMA journal_mode = WAL")
-        .await
-        .expect("WAL");
+    let pool = crate::common::impatient_sqlite(&url).await;
     let db = Database::new(pool, Dialect::Sqlite).attempts(3);
     let library = library(db, Some(dir)).await;
     post_book(&library, "978-7", "Busy").await;
