@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::throttle::{HashingPool, LoginThrottle, MemoryThrottle};
 use crate::{
     AccessTokens, AuthError, Principal, RefreshRecord, RefreshTokenStore, UserStore,
-    generate_refresh_token, hash_token, verify_dummy, verify_password,
+    generate_refresh_token, hash_token, verify_dummy_in, verify_password_in,
 };
 
 const BAD_CREDENTIALS: &str = "The username or password is incorrect.";
@@ -230,15 +230,20 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
         let user = self.users.find_by_username(username).await?;
         let hash = user.as_ref().map(|user| user.password_hash.clone());
         let password = password.to_owned();
-        let slot = self.hashing.slot().await.ok_or(GrantError::Busy)?;
-        let verified = off_thread(move || match hash {
-            Some(hash) => verify_password(&hash, &password),
-            None => {
-                verify_dummy(&password);
-                false
-            }
+        let mut slot = self.hashing.slot().await.ok_or(GrantError::Busy)?;
+        let mut memory = slot.take_memory();
+        let (verified, memory) = off_thread(move || {
+            let verified = match hash {
+                Some(hash) => verify_password_in(&hash, &password, &mut memory),
+                None => {
+                    verify_dummy_in(&password, &mut memory);
+                    false
+                }
+            };
+            (verified, memory)
         })
         .await;
+        slot.keep(memory);
         drop(slot);
         match user {
             Some(user) if verified => {
@@ -321,10 +326,15 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
     }
 }
 
-/// Runs CPU-heavy work on tokio's blocking threads when inside a tokio runtime, else here.
-async fn off_thread(work: impl FnOnce() -> bool + Send + 'static) -> bool {
+/// Runs a password check on tokio's blocking threads when inside a tokio runtime, else here;
+/// a check that panicked fails (with fresh memory).
+async fn off_thread(
+    work: impl FnOnce() -> (bool, Vec<argon2::Block>) + Send + 'static,
+) -> (bool, Vec<argon2::Block>) {
     if tokio::runtime::Handle::try_current().is_ok() {
-        tokio::task::spawn_blocking(work).await.unwrap_or(false)
+        tokio::task::spawn_blocking(work)
+            .await
+            .unwrap_or_else(|_| (false, Vec::new()))
     } else {
         work()
     }

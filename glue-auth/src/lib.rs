@@ -59,10 +59,12 @@ pub use glue_security::{
 };
 pub use grant::{GrantError, TokenPair, TokenService};
 pub use memory::MemoryStore;
-pub use password::{hash_password, verify_dummy, verify_password};
+pub use password::{
+    hash_password, verify_dummy, verify_dummy_in, verify_password, verify_password_in,
+};
 pub use refresh::{RefreshRecord, RefreshTokenStore, generate_refresh_token, hash_token};
 pub use storefront::{AccessToken, RefreshToken, TokenProcessor};
-pub use throttle::{HashingPool, LoginThrottle, MemoryThrottle};
+pub use throttle::{HashingPool, HashingSlot, LoginThrottle, MemoryThrottle};
 pub use token::{AccessTokens, IssuedToken, MIN_SECRET_LEN, TokenError, TokenKeys, TokenSettings};
 pub use users::{StoredUser, UserStore};
 

@@ -43,14 +43,64 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     hasher().verify_password(password.as_bytes(), hash).is_ok()
 }
 
+/// [`verify_password`] in `memory`, Argon2's working blocks kept by the caller between calls
+/// (a hashing slot's): a flood of logins reuses the same few blocks instead of asking the
+/// allocator for 19 MiB each time (which glibc keeps in its heap, so memory grew by hundreds
+/// of megabytes under 400 concurrent logins).
+#[must_use]
+pub fn verify_password_in(hash: &str, password: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    use subtle::ConstantTimeEq as _;
+    let Ok(parsed) = argon2::PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm.as_str()) else {
+        return false;
+    };
+    let version = match parsed.version.map(argon2::Version::try_from).transpose() {
+        Ok(version) => version.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let Ok(params) = argon2::Params::try_from(&parsed) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, argon2::Block::default());
+    }
+    let mut computed = vec![0u8; expected.as_ref().len()];
+    argon2::Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt.as_ref(),
+            &mut computed,
+            &mut memory[..blocks],
+        )
+        .is_ok()
+        && bool::from(computed.ct_eq(expected.as_ref()))
+}
+
+/// [`verify_dummy`] in a caller's memory, as [`verify_password_in`].
+pub fn verify_dummy_in(password: &str, memory: &mut Vec<argon2::Block>) {
+    if let Some(hash) = dummy_hash() {
+        std::hint::black_box(verify_password_in(hash, password, memory));
+    }
+}
+
+fn dummy_hash() -> Option<&'static str> {
+    static DUMMY_HASH: LazyLock<Option<String>> =
+        LazyLock::new(|| hash_password("glue-auth dummy password").ok());
+    DUMMY_HASH.as_deref()
+}
+
 /// Spends as long as [`verify_password`] against a real hash, and throws the answer away.
 ///
 /// Call it when the username is unknown, so that an unknown username takes as long as a wrong
 /// password and response times do not tell which usernames exist.
 pub fn verify_dummy(password: &str) {
-    static DUMMY_HASH: LazyLock<Option<String>> =
-        LazyLock::new(|| hash_password("glue-auth dummy password").ok());
-    if let Some(hash) = DUMMY_HASH.as_deref() {
+    if let Some(hash) = dummy_hash() {
         std::hint::black_box(verify_password(hash, password));
     }
 }
@@ -86,6 +136,25 @@ mod tests {
             "secret"
         ));
         assert!(!verify_password("secret", "secret"));
+    }
+
+    #[test]
+    fn verification_in_kept_memory_agrees_with_verify_password() {
+        let mut memory = Vec::new();
+        let hash = hash_password("correct horse").unwrap();
+        assert!(verify_password_in(&hash, "correct horse", &mut memory));
+        let kept = memory.len();
+        assert!(kept > 0);
+        assert!(!verify_password_in(&hash, "correct horse ", &mut memory));
+        assert_eq!(memory.len(), kept, "the blocks are reused");
+        use argon2::password_hash::PasswordHasher as _;
+        let production = Argon2::default().hash_password(b"pw").unwrap().to_string();
+        assert!(verify_password_in(&production, "pw", &mut memory));
+        assert!(!verify_password_in(&production, "pw2", &mut memory));
+        for broken in ["", "not a hash", "$argon2id$v=19$m=1024,t=1,p=1$broken"] {
+            assert!(!verify_password_in(broken, "secret", &mut memory));
+        }
+        verify_dummy_in("anything", &mut memory);
     }
 
     #[test]
