@@ -10,6 +10,8 @@ use crate::{
 };
 
 const BAD_CREDENTIALS: &str = "The username or password is incorrect.";
+/// The longest username a login reads.
+const MAX_USERNAME_LEN: usize = 256;
 const BAD_REFRESH_TOKEN: &str = "The refresh token is invalid, expired or already used.";
 
 /// An access token and a refresh token, as the token endpoints answer them.
@@ -222,17 +224,24 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
         username: &str,
         password: &str,
     ) -> Result<TokenPair, GrantError> {
-        // Known or not, a username is throttled the same way (the answer tells nothing).
+        // No username is that long: refused before it costs a lookup, a hash or memory.
+        if username.len() > MAX_USERNAME_LEN {
+            return Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned()));
+        }
+        // Known or not, a username is throttled the same way (the answer tells nothing); the
+        // attempt counts before the check runs, so parallel guesses count too.
         let key = username.trim().to_lowercase();
-        if let Some(seconds) = self.throttle.refused_for(&key).await {
+        if let Some(seconds) = self.throttle.attempt(&key).await {
             return Err(GrantError::Throttled(seconds));
         }
         let user = self.users.find_by_username(username).await?;
         let hash = user.as_ref().map(|user| user.password_hash.clone());
         let password = password.to_owned();
         let mut slot = self.hashing.slot().await.ok_or(GrantError::Busy)?;
-        let mut memory = slot.take_memory();
-        let (verified, memory) = off_thread(move || {
+        // The slot goes with the work: a client that hangs up does not free it while its
+        // hash still runs.
+        let verified = off_thread(move || {
+            let mut memory = slot.take_memory();
             let verified = match hash {
                 Some(hash) => verify_password_in(&hash, &password, &mut memory),
                 None => {
@@ -240,20 +249,16 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
                     false
                 }
             };
-            (verified, memory)
+            slot.keep(memory);
+            verified
         })
         .await;
-        slot.keep(memory);
-        drop(slot);
         match user {
             Some(user) if verified => {
                 self.throttle.succeeded(&key).await;
                 self.issue_pair(&user.principal, None).await
             }
-            _ => {
-                self.throttle.failed(&key).await;
-                Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned()))
-            }
+            _ => Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned())),
         }
     }
 
@@ -327,14 +332,10 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
 }
 
 /// Runs a password check on tokio's blocking threads when inside a tokio runtime, else here;
-/// a check that panicked fails (with fresh memory).
-async fn off_thread(
-    work: impl FnOnce() -> (bool, Vec<argon2::Block>) + Send + 'static,
-) -> (bool, Vec<argon2::Block>) {
+/// a check that panicked fails.
+async fn off_thread(work: impl FnOnce() -> bool + Send + 'static) -> bool {
     if tokio::runtime::Handle::try_current().is_ok() {
-        tokio::task::spawn_blocking(work)
-            .await
-            .unwrap_or_else(|_| (false, Vec::new()))
+        tokio::task::spawn_blocking(work).await.unwrap_or(false)
     } else {
         work()
     }

@@ -23,13 +23,12 @@ pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// How long a login waits for a hashing slot before it is answered 503.
 pub const HASHING_WAIT: Duration = Duration::from_secs(2);
 
-/// Counts failed logins per key, to refuse a key that failed too often.
+/// Counts login attempts per key, to refuse a key that failed too often.
 pub trait LoginThrottle: Send + Sync + 'static {
-    /// Seconds until `key` may try again, when it is refused now.
-    fn refused_for<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<u64>>;
-
-    /// Records a failed login of `key`.
-    fn failed<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
+    /// Seconds until `key` may try again when it is refused now; else the attempt is
+    /// recorded (as a failure until [`succeeded`](Self::succeeded) says otherwise), in one
+    /// step, so that parallel attempts count too.
+    fn attempt<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<u64>>;
 
     /// Records a successful login of `key`: its failures are forgotten.
     fn succeeded<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
@@ -89,32 +88,27 @@ impl MemoryThrottle {
 }
 
 impl LoginThrottle for MemoryThrottle {
-    fn refused_for<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<u64>> {
+    fn attempt<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<u64>> {
         Box::pin(async move {
             let mut map = self.lock();
-            let times = self.recent(&mut map, key)?;
-            if times.len() < self.limit {
-                return None;
+            if let Some(times) = self.recent(&mut map, key)
+                && times.len() >= self.limit
+            {
+                let oldest = *times.front()?;
+                let left = self.window.saturating_sub(oldest.elapsed());
+                return Some(left.as_secs().max(1));
             }
-            let oldest = *times.front()?;
-            let left = self.window.saturating_sub(oldest.elapsed());
-            Some(left.as_secs().max(1))
-        })
-    }
-
-    fn failed<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            let mut map = self.lock();
             if map.len() >= MAX_KEYS && !map.contains_key(key) {
                 let window = self.window;
                 map.retain(|_, times| times.back().is_some_and(|time| time.elapsed() < window));
             }
             let times = map.entry(key.to_owned()).or_default();
             times.push_back(Instant::now());
-            // Only the last `limit` failures matter.
+            // Only the last `limit` attempts matter.
             while times.len() > self.limit {
                 times.pop_front();
             }
+            None
         })
     }
 
@@ -222,23 +216,22 @@ mod tests {
     async fn a_key_is_refused_after_its_limit_and_others_are_not() {
         let throttle = MemoryThrottle::new(3, Duration::from_secs(60));
         for _ in 0..3 {
-            assert_eq!(throttle.refused_for("ada").await, None);
-            throttle.failed("ada").await;
+            assert_eq!(throttle.attempt("ada").await, None);
         }
-        let wait = throttle.refused_for("ada").await.expect("refused");
+        let wait = throttle.attempt("ada").await.expect("refused");
         assert!((1..=60).contains(&wait), "{wait}");
-        assert_eq!(throttle.refused_for("bob").await, None);
+        assert_eq!(throttle.attempt("bob").await, None);
         throttle.succeeded("ada").await;
-        assert_eq!(throttle.refused_for("ada").await, None);
+        assert_eq!(throttle.attempt("ada").await, None);
     }
 
     #[tokio::test]
     async fn failures_leave_the_window() {
         let throttle = MemoryThrottle::new(1, Duration::from_secs(1));
-        throttle.failed("ada").await;
-        assert!(throttle.refused_for("ada").await.is_some());
+        assert_eq!(throttle.attempt("ada").await, None);
+        assert!(throttle.attempt("ada").await.is_some());
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        assert_eq!(throttle.refused_for("ada").await, None);
+        assert_eq!(throttle.attempt("ada").await, None);
     }
 
     #[tokio::test]

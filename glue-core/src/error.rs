@@ -375,17 +375,21 @@ impl GlueError {
         self.inner
             .errors
             .extend(other.errors.into_iter().take(room));
-        // Challenges add up (every scheme the client may use); other headers: the later wins.
+        // Challenges add up (every scheme the client may use); another header takes the
+        // later error's values, all of them.
         let mut name = None;
         for (key, value) in other.headers {
+            let first = key.is_some();
             if let Some(key) = key {
                 name = Some(key);
             }
             let Some(key) = name.clone() else { continue };
             if key == http::header::WWW_AUTHENTICATE {
                 self = self.with_appended_header(key, value);
-            } else {
+            } else if first {
                 self.inner.headers.insert(key, value);
+            } else {
+                self.inner.headers.append(key, value);
             }
         }
         self.inner.status = common_status(&self.inner.errors);

@@ -6,7 +6,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use glue_core::query::{MAX_FILTER_DEPTH, MAX_FILTER_RULES, Operator};
+use glue_core::query::{MAX_FILTER_DEPTH, MAX_FILTER_RULES, MAX_SORT_KEYS, Operator};
 use glue_sql::sea_query::{Alias, Expr, ExprTrait};
 use glue_sql::{Dialect, rows};
 use serde_json::Value;
@@ -42,6 +42,14 @@ pub(crate) enum Filter {
 }
 
 impl Filter {
+    /// How many field conditions it holds.
+    fn rules(&self) -> usize {
+        match self {
+            Self::Rule { .. } => 1,
+            Self::All(filters) | Self::Any(filters) => filters.iter().map(Self::rules).sum(),
+        }
+    }
+
     /// The condition as SQL, every value bound.
     pub(crate) fn expr(&self, dialect: Dialect) -> Expr {
         match self {
@@ -199,6 +207,18 @@ pub(crate) fn parse(
         } else if key.starts_with("page") || key == "itemsPerPage" || key == "limit" {
             paging.push((key.into_owned(), value.into_owned()));
         }
+    }
+    // SPEC §13.1: 100 conditions across every filter form, at most 10 sort keys.
+    let conditions: usize = filters.iter().map(Filter::rules).sum();
+    if conditions > MAX_FILTER_RULES {
+        return Err(DxError::bad_parameter(format!(
+            "A request has at most {MAX_FILTER_RULES} filter conditions, not {conditions}."
+        )));
+    }
+    if sort.len() > MAX_SORT_KEYS {
+        return Err(DxError::bad_parameter(format!(
+            "sort has at most {MAX_SORT_KEYS} keys."
+        )));
     }
     let page = page(configuration, &paging, range)?;
     if matches!(page, Page::Cursor { .. }) && !sort.is_empty() {

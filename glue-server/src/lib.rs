@@ -140,7 +140,13 @@ impl Server {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, _)) => stream,
                     Err(error) if transient(&error) => continue,
-                    Err(error) => return Err(error),
+                    Err(error) => {
+                        // Out of file descriptors, or memory: the listener itself is fine;
+                        // wait a moment rather than stop serving.
+                        tracing::warn!(%error, "accepting a connection failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
                 },
                 () = &mut shutdown => break,
             };
@@ -222,10 +228,16 @@ impl Server {
                             connection.as_mut().graceful_shutdown();
                         }
                     }
-                    () = tokio::time::sleep(wake), if !closing => {
+                    () = tokio::time::sleep(wake) => {
                         if activity.quiet_for() >= idle {
+                            if closing {
+                                // Closing, and still nothing moves (a body that never comes,
+                                // an answer never read): the connection is dropped.
+                                return;
+                            }
                             closing = true;
                             connection.as_mut().graceful_shutdown();
+                            activity.touch();
                         }
                     }
                 }

@@ -34,6 +34,11 @@ impl tower::Service<http::Request<hyper::body::Incoming>> for Hello {
 
     fn call(&mut self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
         Box::pin(async move {
+            if request.method() == http::Method::POST {
+                // Read the body, as a router does before it answers.
+                let _ = http_body_util::BodyExt::collect(request.into_body()).await;
+                return Ok(http::Response::new(Full::new(Bytes::from_static(b"ok"))));
+            }
             if request.uri().path() == "/slow" {
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
@@ -155,4 +160,18 @@ async fn shutdown_lets_the_request_in_flight_finish() {
         TcpStream::connect(address).await.is_err(),
         "still listening"
     );
+}
+
+#[tokio::test]
+async fn a_body_that_never_comes_does_not_hold_the_connection() {
+    let (address, _stop, _task) =
+        start(Server::new().idle_timeout(Duration::from_millis(300))).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n")
+        .await
+        .unwrap();
+    // Headers complete, body never sent: closed after two idle periods, not held.
+    let closed = read_to_close(&mut stream, Duration::from_secs(5)).await;
+    assert!(closed.is_some(), "the connection stays open");
 }

@@ -126,6 +126,8 @@ async fn filters_take_every_operator_and_rule_trees() {
         assert_eq!(codes(&either), ["DE", "FR"]);
 
         for bad in [
+            format!("{base}?sort={}", ["name"; 11].join(",")),
+            format!("{base}?{}", "filter[name][ne]=x&".repeat(101)),
             format!("{base}?filter[id_country][contains]=1"),
             format!("{base}?filter[name][between]=a"),
             format!("{base}?filter=%7Bnot-json"),
