@@ -272,3 +272,66 @@ async fn ambiguous_parameters_are_refused() {
         assert_eq!(errors[0]["source"]["parameter"], parameter, "{uri}");
     }
 }
+
+/// A tick of a stream that fails after 5,000 ticks.
+#[derive(glue_core::ApiResource, Clone, Debug)]
+#[api(
+    operations(GetCollection),
+    provider = FailingTicks,
+    pagination(client_enabled = true)
+)]
+struct Tick {
+    #[api(identifier)]
+    id: u32,
+}
+
+#[derive(Clone, Debug)]
+struct FailingTicks;
+
+impl glue_core::CollectionProvider<Tick> for FailingTicks {
+    async fn collection(
+        &self,
+        _ctx: &glue_core::Context<Tick>,
+    ) -> Result<glue_core::Paginated<Tick>, glue_core::GlueError> {
+        Ok((1..=3).map(|id| Tick { id }).collect::<Vec<_>>().into())
+    }
+
+    fn stream(&self, _ctx: &glue_core::Context<Tick>) -> Option<glue_core::ItemStream<Tick>> {
+        let ticks = (1..=5_000u32)
+            .map(|id| Ok(Tick { id }))
+            .chain(std::iter::once(Err(glue_core::GlueError::internal(
+                "the disk went away",
+            ))));
+        Some(Box::pin(futures_util::stream::iter(ticks)))
+    }
+}
+
+/// SPEC §13.4: a provider that fails in the middle of a streamed answer ends the stream, so
+/// that the client sees an incomplete document, never a well-formed wrong one.
+#[tokio::test]
+async fn a_provider_error_mid_stream_cuts_the_document() {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let router = glue_core::Application::new("ticks")
+        .convention(glue_jsonapi::JsonApi::new())
+        .resource::<Tick>(FailingTicks, ())
+        .build();
+    let response = router
+        .clone()
+        .oneshot(get("/ticks?pagination=false").build())
+        .await
+        .unwrap_or_else(|never| match never {});
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the head went before the failure"
+    );
+    let body = response.into_body().collect().await;
+    assert!(
+        body.is_err(),
+        "the body ends with an error, not a closed document"
+    );
+    // Paged, the same provider answers whole documents.
+    let paged = get("/ticks").send(&router).await;
+    assert_eq!(paged.status, StatusCode::OK);
+}
