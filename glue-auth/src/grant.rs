@@ -240,17 +240,12 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
         let mut slot = self.hashing.slot().await.ok_or(GrantError::Busy)?;
         // The slot goes with the work: a client that hangs up does not free it while its
         // hash still runs.
-        let verified = off_thread(move || {
-            let mut memory = slot.take_memory();
-            let verified = match hash {
-                Some(hash) => verify_password_in(&hash, &password, &mut memory),
-                None => {
-                    verify_dummy_in(&password, &mut memory);
-                    false
-                }
-            };
-            slot.keep(memory);
-            verified
+        let verified = off_thread(move || match hash {
+            Some(hash) => verify_password_in(&hash, &password, slot.memory()),
+            None => {
+                verify_dummy_in(&password, slot.memory());
+                false
+            }
         })
         .await;
         match user {

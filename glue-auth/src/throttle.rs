@@ -138,16 +138,9 @@ pub struct HashingSlot {
 }
 
 impl HashingSlot {
-    /// The working memory, to move into the thread that hashes; [`HashingSlot::keep`] it
-    /// afterwards.
-    #[must_use]
-    pub fn take_memory(&mut self) -> Vec<argon2::Block> {
-        std::mem::take(&mut self.memory)
-    }
-
-    /// Puts the working memory back into the slot.
-    pub fn keep(&mut self, memory: Vec<argon2::Block>) {
-        self.memory = memory;
+    /// Argon2's working memory, kept with the slot between logins.
+    pub fn memory(&mut self) -> &mut Vec<argon2::Block> {
+        &mut self.memory
     }
 }
 

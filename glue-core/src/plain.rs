@@ -2,7 +2,7 @@
 //! resource's readable properties under `data`.
 
 use crate::convention::json::{
-    write_key, write_optional_str_member, write_page_meta, write_str, write_u64,
+    write_key, write_optional_str_member, write_page_meta, write_str, write_truncated, write_u64,
 };
 use crate::convention::schema::{ClientId, DocumentKind, SchemaSet};
 use crate::convention::wire::{MEMBER_MARGIN, decode_envelope, decode_members};
@@ -255,12 +255,7 @@ impl Convention for PlainJson {
                 out.push(b']');
             }
             out.push(b'}');
-            if error.omitted() > 0 {
-                // SPEC §13.1: the first 100 errors, and how many there were.
-                out.extend_from_slice(b",\"meta\":{\"truncated\":true,\"total\":");
-                write_u64(out, (error.errors().len() + error.omitted()) as u64);
-                out.push(b'}');
-            }
+            write_truncated(out, error);
             out.push(b'}');
         } else {
             out.extend_from_slice(b",\"message\":");

@@ -117,62 +117,43 @@ async fn unique_columns(db: &Database, table: &str) -> Result<Vec<String>, sqlx:
 }
 
 async fn declared(db: &Database, table: &str) -> Result<Vec<Column>, sqlx::Error> {
-    match db.dialect() {
+    // Both catalogs answer the same row: name, type, then nullable, has a default and is a
+    // key as integers (0 or 1), then the default's expression.
+    let sql = match db.dialect() {
         Dialect::Sqlite => {
-            let rows = sqlx::query(
-                "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, dflt_value \
-                 FROM pragma_table_info($1) ORDER BY cid",
-            )
-            .bind(table)
-            .fetch_all(db.pool())
-            .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(Column {
-                        name: row.try_get(0)?,
-                        declared_type: row.try_get::<String, _>(1)?.to_ascii_lowercase(),
-                        nullable: row.try_get::<i64, _>(2)? == 0,
-                        has_default: row.try_get::<i64, _>(3)? != 0,
-                        primary_key: row.try_get::<i64, _>(4)? != 0,
-                        default: row.try_get(5)?,
-                        unique: false,
-                    })
-                })
-                .collect()
+            "SELECT name, type, \"notnull\" = 0, dflt_value IS NOT NULL, pk != 0, dflt_value \
+             FROM pragma_table_info($1) ORDER BY cid"
         }
         Dialect::Postgres => {
-            let rows = sqlx::query(
-                "SELECT c.column_name::text, c.data_type::text, c.is_nullable::text = 'YES', \
-                 (c.column_default IS NOT NULL OR c.is_identity::text = 'YES'), \
-                 EXISTS (SELECT 1 FROM information_schema.table_constraints t \
-                   JOIN information_schema.key_column_usage k \
-                     ON k.constraint_name = t.constraint_name \
-                    AND k.table_schema = t.table_schema AND k.table_name = t.table_name \
-                   WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = c.table_schema \
-                     AND t.table_name = c.table_name AND k.column_name = c.column_name), \
-                 c.column_default::text \
-                 FROM information_schema.columns c \
-                 WHERE c.table_schema = current_schema() AND c.table_name = $1 \
-                 ORDER BY c.ordinal_position",
-            )
-            .bind(table)
-            .fetch_all(db.pool())
-            .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(Column {
-                        name: row.try_get(0)?,
-                        declared_type: row.try_get::<String, _>(1)?.to_ascii_lowercase(),
-                        nullable: row.try_get(2)?,
-                        has_default: row.try_get(3)?,
-                        primary_key: row.try_get(4)?,
-                        default: row.try_get(5)?,
-                        unique: false,
-                    })
-                })
-                .collect()
+            "SELECT c.column_name::text, c.data_type::text, \
+             (c.is_nullable::text = 'YES')::int::bigint, \
+             (c.column_default IS NOT NULL OR c.is_identity::text = 'YES')::int::bigint, \
+             (EXISTS (SELECT 1 FROM information_schema.table_constraints t \
+               JOIN information_schema.key_column_usage k \
+                 ON k.constraint_name = t.constraint_name \
+                AND k.table_schema = t.table_schema AND k.table_name = t.table_name \
+               WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = c.table_schema \
+                 AND t.table_name = c.table_name AND k.column_name = c.column_name))::int::bigint, \
+             c.column_default::text \
+             FROM information_schema.columns c \
+             WHERE c.table_schema = current_schema() AND c.table_name = $1 \
+             ORDER BY c.ordinal_position"
         }
-    }
+    };
+    let rows = sqlx::query(sql).bind(table).fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Column {
+                name: row.try_get(0)?,
+                declared_type: row.try_get::<String, _>(1)?.to_ascii_lowercase(),
+                nullable: row.try_get::<i64, _>(2)? != 0,
+                has_default: row.try_get::<i64, _>(3)? != 0,
+                primary_key: row.try_get::<i64, _>(4)? != 0,
+                default: row.try_get(5)?,
+                unique: false,
+            })
+        })
+        .collect()
 }
 
 /// Whether a configuration may name `table`: not the API's own tables, the migrations' or

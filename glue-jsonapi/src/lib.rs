@@ -45,7 +45,9 @@
 
 use std::borrow::Cow;
 
-use glue_core::convention::json::{write_key, write_page_meta, write_str, write_u64};
+use glue_core::convention::json::{
+    write_key, write_page_meta, write_str, write_truncated, write_u64,
+};
 use glue_core::convention::schema::SchemaSet;
 use glue_core::convention::wire::{MEMBER_MARGIN, decode_envelope, decode_members};
 use glue_core::convention::{
@@ -336,12 +338,7 @@ impl Convention for JsonApi {
             out.push(b'}');
         }
         out.push(b']');
-        if error.omitted() > 0 {
-            // SPEC §13.1: the first 100 errors, and how many there were.
-            out.extend_from_slice(b",\"meta\":{\"truncated\":true,\"total\":");
-            write_u64(out, (error.errors().len() + error.omitted()) as u64);
-            out.push(b'}');
-        }
+        write_truncated(out, error);
         out.push(b'}');
     }
 }

@@ -309,6 +309,17 @@ impl TestShop {
     pub(crate) fn secured_backend(&self) -> Router {
         self.0.backend()
     }
+
+    /// A backend access token of a back-office user with `ROLE_VIEWER` only.
+    pub(crate) fn viewer_token(&self) -> String {
+        let viewer =
+            glue_core::Principal::new("2", "viewer@example.com", glue_core::PrincipalKind::User)
+                .with_role("ROLE_VIEWER");
+        self.access_tokens()
+            .issue(&viewer, "backend")
+            .expect("a token")
+            .token
+    }
 }
 
 /// Asked last, after the shop's own authenticators found no credentials.

@@ -293,14 +293,7 @@ async fn reads_answer_the_reference_errors() {
         let secured = shop.secured_backend();
         let anonymous = read(&secured, "/dynamic-entity/countries").await;
         assert_eq!(anonymous.status, http::StatusCode::UNAUTHORIZED);
-        let viewer =
-            glue_core::Principal::new("2", "viewer@example.com", glue_core::PrincipalKind::User)
-                .with_role("ROLE_VIEWER");
-        let token = shop
-            .access_tokens()
-            .issue(&viewer, "backend")
-            .expect("a token")
-            .token;
+        let token = shop.viewer_token();
         let refused = crate::common::get("/dynamic-entity/countries")
             .header("accept", "application/json")
             .header("authorization", &format!("Bearer {token}"))
@@ -452,14 +445,7 @@ async fn configurations_are_managed_through_their_resource() {
 
         // Administrators only.
         let secured = shop.secured_backend();
-        let viewer =
-            glue_core::Principal::new("2", "v@example.com", glue_core::PrincipalKind::User)
-                .with_role("ROLE_VIEWER");
-        let token = shop
-            .access_tokens()
-            .issue(&viewer, "backend")
-            .expect("a token")
-            .token;
+        let token = shop.viewer_token();
         let refused = get("/dynamic-entity-configurations")
             .header("authorization", &format!("Bearer {token}"))
             .send(&secured)
@@ -926,14 +912,7 @@ async fn configurations_and_relations_stay_within_bounds() {
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
         let secured = shop.secured_backend();
-        let viewer =
-            glue_core::Principal::new("2", "v@example.com", glue_core::PrincipalKind::User)
-                .with_role("ROLE_VIEWER");
-        let token = shop
-            .access_tokens()
-            .issue(&viewer, "backend")
-            .expect("a token")
-            .token;
+        let token = shop.viewer_token();
         let as_viewer = |method: Method, url: &str| {
             call(method, url)
                 .header("accept", "application/json")

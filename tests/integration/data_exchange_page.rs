@@ -153,14 +153,7 @@ async fn the_tables_a_configuration_may_name_are_listed_for_administrators() {
         let anonymous = get("/dynamic-entity-tables").send(&secured).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
         assert_eq!(anonymous.header("www-authenticate"), Some("Bearer"));
-        let viewer =
-            glue_core::Principal::new("2", "v@example.com", glue_core::PrincipalKind::User)
-                .with_role("ROLE_VIEWER");
-        let token = shop
-            .access_tokens()
-            .issue(&viewer, "backend")
-            .expect("a token")
-            .token;
+        let token = shop.viewer_token();
         let refused = get("/dynamic-entity-tables")
             .header("authorization", &format!("Bearer {token}"))
             .send(&secured)

@@ -29,3 +29,13 @@ pub fn write_page_meta(out: &mut Vec<u8>, page: &PageInfo) {
     }
     out.push(b'}');
 }
+
+/// `,"meta":{"truncated":true,"total":N}` after an error list that [`GlueError`] cut at
+/// [`MAX_ERRORS`](crate::MAX_ERRORS) (SPEC §13.1); nothing when it was not cut.
+pub fn write_truncated(out: &mut Vec<u8>, error: &crate::GlueError) {
+    if error.omitted() > 0 {
+        out.extend_from_slice(b",\"meta\":{\"truncated\":true,\"total\":");
+        write_u64(out, (error.errors().len() + error.omitted()) as u64);
+        out.push(b'}');
+    }
+}
