@@ -30,7 +30,7 @@ pub fn write_page_meta(out: &mut Vec<u8>, page: &PageInfo) {
     out.push(b'}');
 }
 
-/// `,"meta":{"truncated":true,"total":N}` after an error list that [`GlueError`] cut at
+/// `,"meta":{"truncated":true,"total":N}` after an error list that [`GlueError`](crate::GlueError) cut at
 /// [`MAX_ERRORS`](crate::MAX_ERRORS) (SPEC §13.1); nothing when it was not cut.
 pub fn write_truncated(out: &mut Vec<u8>, error: &crate::GlueError) {
     if error.omitted() > 0 {
