@@ -9,7 +9,7 @@
 //
 // CHROMIUM names the browser (default /usr/bin/chromium); SCREENSHOTS names a folder for
 // pictures of the page.
-import { chromium } from "playwright-core";
+import { launch, sameOriginContext } from "./browser.mjs";
 
 const USERNAME = process.env.DX_USERNAME ?? "admin@example.com";
 const PASSWORD = process.env.DX_PASSWORD ?? "change123";
@@ -116,16 +116,8 @@ async function walk(page, base, table, alias) {
 }
 
 async function check(browser, base, table, alias) {
-  const origin = new URL(base).origin;
-  const context = await browser.newContext();
+  const { context, foreign } = await sameOriginContext(browser, base);
   const problems = [];
-  const foreign = [];
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === origin) return route.continue();
-    foreign.push(url.href);
-    return route.abort("blockedbyclient");
-  });
   const page = await context.newPage();
   page.on("console", (message) => {
     // The refused login and save are answered 400 and 422 on purpose.
@@ -173,11 +165,7 @@ const [base, table = "stores", alias = "shop-stores"] = process.argv.slice(2);
 if (!base) {
   fail("usage: node check-data-exchange.mjs BACKEND_URL [TABLE] [ALIAS]");
 } else {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launch();
   try {
     await check(browser, base.replace(/\/$/, ""), table, alias);
   } catch (error) {

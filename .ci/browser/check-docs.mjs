@@ -6,7 +6,7 @@
 //
 // CHROMIUM names the browser (default /usr/bin/chromium); SCREENSHOTS names a folder for a
 // picture of each page.
-import { chromium } from "playwright-core";
+import { launch, sameOriginContext } from "./browser.mjs";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -29,17 +29,9 @@ async function documentedOperations(base) {
 }
 
 async function check(browser, base) {
-  const origin = new URL(base).origin;
   const expected = await documentedOperations(base);
-  const context = await browser.newContext();
+  const { context, foreign } = await sameOriginContext(browser, base);
   const problems = [];
-  const foreign = [];
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === origin) return route.continue();
-    foreign.push(url.href);
-    return route.abort("blockedbyclient");
-  });
   const page = await context.newPage();
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
@@ -99,18 +91,7 @@ const bases = process.argv.slice(2);
 if (bases.length === 0) {
   fail("usage: node check-docs.mjs BASE_URL...");
 } else {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launch();
   try {
     for (const base of bases) await check(browser, base.replace(/\/$/, ""));
   } catch (error) {
