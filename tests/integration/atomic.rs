@@ -26,7 +26,7 @@ macro_rules! on_both {
         mod $name {
             #[tokio::test]
             async fn sqlite() {
-                super::$scenario(crate::common::shop().await).await;
+                super::$scenario(crate::common::sqlite_shop().await).await;
             }
 
             #[tokio::test]
@@ -307,8 +307,10 @@ async fn operations_cannot_reach_beyond_their_resource() {
 
 #[tokio::test]
 async fn the_request_is_authenticated_once_for_every_operation() {
-    let shop = shop().await.0.with_api_key("atomic-admin-key");
-    let backend = shop.backend();
+    let shop = shop()
+        .await
+        .map(|shop| shop.with_api_key("atomic-admin-key"));
+    let backend = shop.secured_backend();
     let body = json!({"atomic:operations": [
         {"op": "update", "data": {"type": "products", "id": "SKU-0005", "attributes": {"stock": 3}}},
         {"op": "update", "data": {"type": "products", "id": "SKU-0006", "attributes": {"stock": 4}}},

@@ -36,22 +36,12 @@ const FORM: &str = "application/x-www-form-urlencoded";
 
 /// A fresh shop whose tokens are signed with [`SECRET`].
 async fn secret_shop() -> TestShop {
-    TestShop(
-        example_shop::Shop::open("sqlite::memory:")
-            .await
-            .expect("the shop opens on sqlite::memory:")
-            .with_token_secret(SECRET),
-    )
+    shop().await.map(|shop| shop.with_token_secret(SECRET))
 }
 
 /// A fresh shop with `key` registered as an administrator's API key (`SHOP_API_KEY`).
 async fn shop_with_api_key(key: &str) -> TestShop {
-    TestShop(
-        example_shop::Shop::open("sqlite::memory:")
-            .await
-            .expect("the shop opens on sqlite::memory:")
-            .with_api_key(key),
-    )
+    shop().await.map(|shop| shop.with_api_key(key))
 }
 
 /// The seeded administrator, as the back-office user store describes them.
@@ -2801,8 +2791,10 @@ async fn only_the_two_demo_customers_have_the_demo_password() {
 /// and a request whose every credential is refused hears every scheme's challenge.
 #[tokio::test]
 async fn an_invalid_bearer_token_is_refused_beside_a_valid_api_key() {
-    let shop = shop().await.0.with_api_key("valid-admin-key-for-this-test");
-    let backend = shop.backend();
+    let shop = shop()
+        .await
+        .map(|shop| shop.with_api_key("valid-admin-key-for-this-test"));
+    let backend = shop.secured_backend();
     let key_only = get("/customers?page[limit]=1")
         .header("x-api-key", "valid-admin-key-for-this-test")
         .send(&backend)

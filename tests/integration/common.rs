@@ -273,8 +273,26 @@ pub(crate) fn attribute_names(resource: &Value) -> Vec<String> {
     names
 }
 
-/// A fresh demo shop on its own in-memory database.
+/// The environment variable that picks the database of the shop suite: `sqlite` (the
+/// default) or `postgres`, which needs the test cluster of `GLUE_TEST_POSTGRES_URL`.
+/// `.ci/run` runs the suite once for each.
+pub(crate) const SHOP_DATABASE: &str = "GLUE_TEST_SHOP_DATABASE";
+
+/// A fresh demo shop on its own database: SQLite in memory, or a fresh PostgreSQL database
+/// when [`SHOP_DATABASE`] says `postgres`.
 pub(crate) async fn shop() -> TestShop {
+    match std::env::var(SHOP_DATABASE).as_deref() {
+        Err(_) | Ok("sqlite") => sqlite_shop().await,
+        Ok("postgres") => crate::postgres::postgres_shop()
+            .await
+            .expect("GLUE_TEST_SHOP_DATABASE=postgres needs GLUE_TEST_POSTGRES_URL"),
+        Ok(other) => panic!("{SHOP_DATABASE}={other:?}: expected sqlite or postgres"),
+    }
+}
+
+/// A fresh demo shop on SQLite in memory, whatever the suite's database: for tests that run
+/// a scenario on both databases themselves.
+pub(crate) async fn sqlite_shop() -> TestShop {
     TestShop(
         example_shop::Shop::open("sqlite::memory:")
             .await
@@ -297,6 +315,14 @@ impl std::ops::Deref for TestShop {
 }
 
 impl TestShop {
+    /// The same database with the shop configured further (`with_api_key`, ...).
+    pub(crate) fn map(
+        self,
+        configure: impl FnOnce(example_shop::Shop) -> example_shop::Shop,
+    ) -> Self {
+        Self(configure(self.0))
+    }
+
     /// The backend, an administrator's unless a request says otherwise.
     pub(crate) fn backend(&self) -> Router {
         self.0

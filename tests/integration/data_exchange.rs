@@ -9,7 +9,7 @@ use crate::common::TestShop;
 
 /// The shop on SQLite, and on PostgreSQL when the test cluster is configured.
 async fn shops() -> Vec<TestShop> {
-    let mut shops = vec![crate::common::shop().await];
+    let mut shops = vec![crate::common::sqlite_shop().await];
     shops.extend(crate::postgres::postgres_shop().await);
     shops
 }

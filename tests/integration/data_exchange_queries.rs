@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::common::{Answer, TestShop, call, get};
 
 async fn shops() -> Vec<TestShop> {
-    let mut shops = vec![crate::common::shop().await];
+    let mut shops = vec![crate::common::sqlite_shop().await];
     shops.extend(crate::postgres::postgres_shop().await);
     shops
 }

@@ -11,7 +11,13 @@ use sqlx::Executor;
 
 use crate::common::{TestShop, call, get, jsonapi_document, jsonapi_errors};
 
-/// A fresh database on the test cluster, or `None` when no cluster is configured.
+/// A fresh, empty schema on the test cluster, as the URL of connections whose search path
+/// is that schema; `None` when no cluster is configured.
+///
+/// Each test process makes one database of its own (`glue_test_<process>_<nanoseconds>`) and
+/// each test a schema in it: a schema costs a few milliseconds where a database copies its
+/// template, and the hundreds a run of the whole suite makes stay small. The database is
+/// dropped by the first test process that finds this one ended.
 pub(crate) async fn fresh_database() -> Option<String> {
     let Ok(admin_url) = std::env::var("GLUE_TEST_POSTGRES_URL") else {
         assert!(
@@ -22,29 +28,57 @@ pub(crate) async fn fresh_database() -> Option<String> {
         return None;
     };
     sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&admin_url)
-        .await
-        .expect("the PostgreSQL test cluster accepts connections");
-    reap(&admin).await;
-    let name = format!(
-        "glue_test_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    );
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .expect("a test database can be created");
-    admin.close().await;
     let (base, _) = admin_url
+        .split_once('?')
+        .map_or(admin_url.as_str(), |(url, _)| url)
         .rsplit_once('/')
         .expect("the URL names a database");
-    Some(format!("{base}/{name}"))
+    let database = process_database(&admin_url).await;
+    let schema = format!(
+        "test_{}",
+        SCHEMAS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let url = format!("{base}/{database}");
+    let connection = sqlx::AnyPool::connect(&url)
+        .await
+        .expect("the test database accepts connections");
+    connection
+        .execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .await
+        .expect("a test schema can be created");
+    connection.close().await;
+    Some(format!("{url}?options[search_path]={schema}"))
+}
+
+/// How many schemas this process has made.
+static SCHEMAS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The name of this process's database, made on first use.
+async fn process_database(admin_url: &str) -> &'static str {
+    static DATABASE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DATABASE
+        .get_or_init(|| async {
+            let admin = sqlx::AnyPool::connect(admin_url)
+                .await
+                .expect("the PostgreSQL test cluster accepts connections");
+            reap(&admin).await;
+            let name = format!(
+                "glue_test_{}_{}",
+                std::process::id(),
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            );
+            admin
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .expect("a test database can be created");
+            admin.close().await;
+            name
+        })
+        .await
 }
 
 /// Drops, once per test process, the databases of earlier test processes that have ended, so
-/// that a cluster kept between runs does not fill its disk (each test leaves its database
-/// while it runs; the pool of a finished test may still hold it).
+/// that a cluster kept between runs does not fill its disk.
 async fn reap(admin: &sqlx::AnyPool) {
     static REAPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if REAPED.swap(true, std::sync::atomic::Ordering::SeqCst) {
@@ -291,7 +325,7 @@ async fn authentication_works_the_same_on_postgresql() {
 /// SPEC §11.2: every ISO 3166 country and some tax rates, on both databases.
 #[tokio::test]
 async fn countries_and_tax_rates_are_seeded_on_both_databases() {
-    let mut shops = vec![crate::common::shop().await];
+    let mut shops = vec![crate::common::sqlite_shop().await];
     shops.extend(postgres_shop().await);
     for shop in shops {
         let pool = shop.db().pool();
@@ -324,5 +358,32 @@ async fn countries_and_tax_rates_are_seeded_on_both_databases() {
         .execute(pool)
         .await
         .expect("a new country");
+    }
+}
+
+/// The suite's shops are on the database `GLUE_TEST_SHOP_DATABASE` names, each in a schema of
+/// its own: `.ci/run` runs every shop test on PostgreSQL through this switch.
+#[tokio::test]
+async fn the_suite_runs_on_the_database_it_names() {
+    let shop = crate::common::shop().await;
+    let expected = match std::env::var(crate::common::SHOP_DATABASE).as_deref() {
+        Ok("postgres") => example_shop::db::Backend::Postgres,
+        _ => example_shop::db::Backend::Sqlite,
+    };
+    assert_eq!(shop.db().backend(), expected);
+    if expected == example_shop::db::Backend::Postgres {
+        let other = crate::common::shop().await;
+        let schemas: Vec<String> = futures_util::future::join_all([&shop, &other].map(|shop| {
+            sqlx::query_scalar("SELECT current_schema()::text").fetch_one(shop.db().pool())
+        }))
+        .await
+        .into_iter()
+        .map(|schema| schema.expect("a schema"))
+        .collect();
+        assert_ne!(schemas[0], schemas[1]);
+        assert!(
+            schemas.iter().all(|schema| schema.starts_with("test_")),
+            "{schemas:?}"
+        );
     }
 }

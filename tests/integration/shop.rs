@@ -8,8 +8,7 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Answer, TestShop, allowed, attribute_names, call, get, jsonapi_document, jsonapi_errors,
-    pointers, shop,
+    Answer, allowed, attribute_names, call, get, jsonapi_document, jsonapi_errors, pointers, shop,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1525,7 +1524,7 @@ async fn stores_show_the_fields_of_the_requests_code_bucket() {
 
 #[tokio::test]
 async fn a_fixed_code_bucket_wins_over_the_host() {
-    let shop = TestShop(shop().await.0.with_code_bucket("AT"));
+    let shop = shop().await.map(|shop| shop.with_code_bucket("AT"));
     assert_eq!(
         store_attributes(&shop.backend(), "glue-backend.eu.example.local").await,
         [
