@@ -80,6 +80,24 @@ pub fn parse_date_time(text: &str) -> Result<DateTime<Utc>, String> {
         })
 }
 
+/// Parses any RFC 3339 date-time, years `0000` to `9999` with any offset, into UTC: the values
+/// filters compare with (SPEC §3.6). The instant may lie before year 1
+/// (`0000-01-01T00:00:00+01:00`), which [`parse_date_time`] refuses for what is stored; it
+/// still orders and compares.
+///
+/// # Errors
+///
+/// The message for a 400 when the text is not such a date-time.
+pub fn parse_rfc3339(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::<FixedOffset>::parse_from_rfc3339(text.trim())
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "must be a date-time with an offset, such as 1985-07-01T01:22:11+02:00, got \"{text}\""
+            )
+        })
+}
+
 /// Parses a date in the full form `YYYY-MM-DD` (`1990-1-31` is not one).
 #[must_use]
 pub fn parse_date(text: &str) -> Option<NaiveDate> {

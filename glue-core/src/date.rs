@@ -8,7 +8,9 @@ use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, Utc};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-pub use glue_common::date::{DATE_TIME_FORMAT, format_date_time, parse_date, parse_date_time};
+pub use glue_common::date::{
+    DATE_TIME_FORMAT, format_date_time, parse_date, parse_date_time, parse_rfc3339,
+};
 use glue_common::date::{DateTimeText, fixed_width, fixed_width_str};
 
 /// A value that is written as a UTC date-time.

@@ -454,7 +454,7 @@ impl Select<'_> {
             Operand::One(value) => Some(value),
             _ => None,
         };
-        let single = |compare: fn(Expr, sea_query::Value) -> Expr, ordering: bool| match one() {
+        let single = |compare: fn(Expr, Expr) -> Expr, ordering: bool| match one() {
             Some(value) => compare(
                 if ordering { ordered() } else { plain.clone() },
                 bind(value),
@@ -469,7 +469,7 @@ impl Select<'_> {
             Operator::Gt => single(|column, value| column.gt(value), true),
             Operator::Gte => single(|column, value| column.gte(value), true),
             Operator::In | Operator::NotIn => {
-                let values: Vec<sea_query::Value> = match &condition.operand {
+                let values: Vec<Expr> = match &condition.operand {
                     Operand::List(list) => list.iter().map(bind).collect(),
                     _ => Vec::new(),
                 };
@@ -634,19 +634,26 @@ pub fn sortable(column: &str, text: bool, dialect: Dialect) -> Expr {
 
 /// A filter value as a bound parameter: dates as the text they are stored as, numbers as
 /// doubles (the columns are floating point).
-fn bind(value: &Scalar<'_>) -> sea_query::Value {
-    match value {
+///
+/// A decimal is bound through `CAST(? AS DOUBLE PRECISION)`: an integer column may be compared
+/// with an integer (`stock < 3`) or with a decimal beyond 64 bits (`stock < 1e20`), and
+/// PostgreSQL keeps the parameter types of a statement prepared for the same text, so the
+/// two must not share a text.
+fn bind(value: &Scalar<'_>) -> Expr {
+    let value: sea_query::Value = match value {
         Scalar::String(text) => text.to_string().into(),
         Scalar::Integer(number) => (*number).into(),
         Scalar::Decimal(number) => {
             use rust_decimal::prelude::ToPrimitive;
-            number.to_f64().unwrap_or(f64::NAN).into()
+            return Expr::val(number.to_f64().unwrap_or(f64::NAN))
+                .cast_as(Alias::new("DOUBLE PRECISION"));
         }
         Scalar::Boolean(flag) => (*flag).into(),
         Scalar::DateTime(_) | Scalar::Date(_) => value.to_string().into(),
         // Filters never compare with these; bound as SQL null, they match nothing.
         Scalar::Null | Scalar::Composite => sea_query::Value::String(None),
-    }
+    };
+    Expr::val(value)
 }
 
 fn build(statement: &impl QueryStatementWriter, dialect: Dialect) -> Statement {

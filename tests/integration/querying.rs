@@ -349,6 +349,33 @@ const BEHAVIOUR: &[(&str, &[i64])] = &[
     ("filter[price][lt]=2.50", &[1, 5]),
     ("filter[price][gte]=10.25", &[4]),
     ("filter[stock]=2", &[2, 8]),
+    // Integers as JSON writes numbers: integral decimals are integers, and one beyond i64
+    // compares with every stored value.
+    ("filter[stock]=2.0", &[2, 8]),
+    (
+        "filter[stock][lt]=99999999999999999999",
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    ),
+    ("filter[stock][gte]=99999999999999999999", &[]),
+    (
+        "filter[stock][gt]=-99999999999999999999",
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    ),
+    ("filter[stock][in]=3,99999999999999999999", &[3, 7]),
+    // RFC 3339 years run from 0000; with an offset, the instant falls before year 1.
+    (
+        "filter[released][gt]=0000-01-01T00:00:00Z",
+        &[1, 3, 4, 5, 7, 8],
+    ),
+    (
+        "filter[released][gt]=0000-01-01T00:00:00%2B01:00",
+        &[1, 3, 4, 5, 7, 8],
+    ),
+    ("filter[released][lt]=0000-12-31T00:00:00Z", &[]),
+    (
+        r#"filter={"rules":[{"field":"stock","operator":"less","value":2663.0}]}"#,
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    ),
     ("filter[stock][in]=1,3", &[1, 3, 6, 7]),
     ("filter[stock][nin]=1,3", &[2, 4, 5, 8]),
     ("filter[name][contains]=lph", &[1, 2]),

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use serde::ser::{self, Serialize};
 
-use crate::date::{parse_date, parse_date_time};
+use crate::date::{parse_date, parse_rfc3339};
 use crate::meta::{PropertyMeta, PropertyType};
 
 pub use glue_common::{AsScalar, Scalar, decimal_from_f64};
@@ -86,7 +86,13 @@ impl ValueKind {
             (Self::Integer, Scalar::Decimal(value)) if value.fract().is_zero() => {
                 Some(i64::try_from(value).map_or(Scalar::Decimal(value), Scalar::Integer))
             }
-            (Self::Integer, Scalar::String(text)) => text.trim().parse().ok().map(Scalar::Integer),
+            // `12`, and as JSON numbers are read: `2663.0` is 2663, an integer beyond i64 a
+            // decimal that compares with every stored value.
+            (Self::Integer, Scalar::String(text)) => match text.trim().parse() {
+                Ok(value) => Some(Scalar::Integer(value)),
+                Err(_) => parse_decimal(text.trim())
+                    .and_then(|value| Self::Integer.coerce(Scalar::Decimal(value))),
+            },
             (Self::Number, Scalar::Integer(value)) => Some(Scalar::Decimal(Decimal::from(value))),
             (Self::Number, Scalar::Decimal(value)) => Some(Scalar::Decimal(value)),
             (Self::Number, Scalar::String(text)) => parse_decimal(text.trim()).map(Scalar::Decimal),
@@ -98,7 +104,7 @@ impl ValueKind {
             },
             (Self::DateTime, Scalar::DateTime(value)) => Some(Scalar::DateTime(value)),
             (Self::DateTime, Scalar::String(text)) => {
-                parse_date_time(&text).ok().map(Scalar::DateTime)
+                parse_rfc3339(&text).ok().map(Scalar::DateTime)
             }
             (Self::Date, Scalar::Date(value)) => Some(Scalar::Date(value)),
             (Self::Date, Scalar::String(text)) => parse_date(&text).map(Scalar::Date),
