@@ -1,6 +1,6 @@
 //! Stores in memory, for tests, examples and small applications.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::{
@@ -21,6 +21,8 @@ struct Inner {
     users: BTreeMap<String, StoredUser>,
     /// By token hash, with whether the token was used.
     refresh_tokens: HashMap<String, (RefreshRecord, bool)>,
+    /// The revoked refresh-token families.
+    revoked_families: HashSet<String>,
     /// By id.
     api_keys: BTreeMap<String, StoredApiKey>,
 }
@@ -106,8 +108,17 @@ impl RefreshTokenStore for MemoryStore {
         audience: &str,
     ) -> Result<Option<RefreshRecord>, AuthError> {
         let mut inner = self.lock();
-        Ok(match inner.refresh_tokens.get_mut(token_hash) {
-            Some((record, used)) if !*used && record.audience == audience => {
+        let Inner {
+            refresh_tokens,
+            revoked_families,
+            ..
+        } = &mut *inner;
+        Ok(match refresh_tokens.get_mut(token_hash) {
+            Some((record, used))
+                if !*used
+                    && record.audience == audience
+                    && !revoked_families.contains(&record.family) =>
+            {
                 *used = true;
                 Some(record.clone())
             }
@@ -123,7 +134,9 @@ impl RefreshTokenStore for MemoryStore {
     }
 
     async fn revoke_family(&self, family: &str) -> Result<(), AuthError> {
-        for (record, used) in self.lock().refresh_tokens.values_mut() {
+        let mut inner = self.lock();
+        inner.revoked_families.insert(family.to_owned());
+        for (record, used) in inner.refresh_tokens.values_mut() {
             if record.family == family {
                 *used = true;
             }
@@ -172,6 +185,29 @@ mod tests {
             expires_at,
             family: "login-1".to_owned(),
         }
+    }
+
+    /// A renewal that consumed its token before the family was revoked, and saves the new
+    /// token after, still leaves the family with nothing that renews.
+    #[tokio::test]
+    async fn a_token_saved_after_its_family_was_revoked_is_refused() {
+        let store = MemoryStore::new();
+        let (_, first) = generate_refresh_token();
+        store.save(record(&first, crate::now() + 60)).await.unwrap();
+        assert!(store.consume(&first, "backend").await.unwrap().is_some());
+        store.revoke_family("login-1").await.unwrap();
+        let (_, late) = generate_refresh_token();
+        store.save(record(&late, crate::now() + 60)).await.unwrap();
+        assert_eq!(store.consume(&late, "backend").await.unwrap(), None);
+        // Another family is not touched.
+        let (_, other) = generate_refresh_token();
+        let mut unrelated = record(&other, crate::now() + 60);
+        unrelated.family = "login-2".to_owned();
+        store.save(unrelated.clone()).await.unwrap();
+        assert_eq!(
+            store.consume(&other, "backend").await.unwrap(),
+            Some(unrelated)
+        );
     }
 
     #[tokio::test]

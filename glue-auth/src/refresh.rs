@@ -60,7 +60,8 @@ pub trait RefreshTokenStore: Send + Sync + 'static {
     ///
     /// Must be atomic: of two concurrent calls for one hash, at most one gets `Some` (for
     /// example `UPDATE ... SET used_at = ? WHERE token_hash = ? AND audience = ? AND used_at
-    /// IS NULL RETURNING ...`). Expiry is checked by the caller.
+    /// IS NULL RETURNING ...`), and refuse a token whose family was revoked. Expiry is checked
+    /// by the caller.
     fn consume(
         &self,
         token_hash: &str,
@@ -74,7 +75,9 @@ pub trait RefreshTokenStore: Send + Sync + 'static {
         token_hash: &str,
     ) -> impl Future<Output = Result<Option<String>, AuthError>> + Send;
 
-    /// Marks every unused token of a family used, so that none renews again.
+    /// Marks every unused token of a family used, so that none renews again, and remembers the
+    /// family as revoked: [`consume`](Self::consume) refuses its tokens from then on, also one
+    /// saved afterwards by a renewal that raced with the revocation.
     fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), AuthError>> + Send;
 }
 

@@ -1628,6 +1628,43 @@ async fn storefront_refresh_renews_and_the_used_token_is_refused() {
     assert_eq!(again.status, StatusCode::UNAUTHORIZED, "{}", again.text());
 }
 
+/// SPEC §13.2: a renewal that used its token up before the family was revoked, and saves
+/// the token it issues after, leaves nothing that renews: the shop's store remembers revoked
+/// families.
+#[tokio::test]
+async fn a_renewal_racing_with_the_revocation_of_its_family_is_refused() {
+    use glue_auth::{RefreshRecord, RefreshTokenStore, generate_refresh_token};
+    let shop = shop().await;
+    let store = example_shop::auth::RefreshTokens::new(shop.db().clone());
+    let record = |hash: &str, family: &str| RefreshRecord {
+        token_hash: hash.to_owned(),
+        subject: "1".to_owned(),
+        kind: PrincipalKind::Customer,
+        audience: "storefront".to_owned(),
+        expires_at: now() + 600,
+        family: family.to_owned(),
+    };
+    let (_, first) = generate_refresh_token();
+    store.save(record(&first, "family-a")).await.unwrap();
+    // The thief renews: the first token is used up ...
+    assert!(store.consume(&first, "storefront").await.unwrap().is_some());
+    // ... the owner presents it again, which revokes the family ...
+    assert_eq!(
+        store.spent_family(&first).await.unwrap().as_deref(),
+        Some("family-a")
+    );
+    store.revoke_family("family-a").await.unwrap();
+    // ... and only then is the thief's new token saved: it must not renew.
+    let (_, late) = generate_refresh_token();
+    store.save(record(&late, "family-a")).await.unwrap();
+    assert_eq!(store.consume(&late, "storefront").await.unwrap(), None);
+    // Revoking twice is harmless; other families renew.
+    store.revoke_family("family-a").await.unwrap();
+    let (_, other) = generate_refresh_token();
+    store.save(record(&other, "family-b")).await.unwrap();
+    assert!(store.consume(&other, "storefront").await.unwrap().is_some());
+}
+
 #[tokio::test]
 async fn a_stale_access_token_does_not_block_renewal_or_public_reads() {
     // Clients send their expired access token along when they renew it.

@@ -211,6 +211,8 @@ impl RefreshTokenStore for RefreshTokens {
         let row = sqlx::query(
             "UPDATE refresh_tokens SET used_at = $1 \
              WHERE token_hash = $2 AND audience = $3 AND used_at IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM revoked_refresh_families r \
+                               WHERE r.family = refresh_tokens.family) \
              RETURNING subject, kind, audience, expires_at, family",
         )
         .bind(unix(glue_auth::now()))
@@ -254,8 +256,19 @@ impl RefreshTokenStore for RefreshTokens {
     }
 
     async fn revoke_family(&self, family: &str) -> Result<(), AuthError> {
+        let now = unix(glue_auth::now());
+        // The mark first: a renewal that saves its token after this still finds it refused.
+        sqlx::query(
+            "INSERT INTO revoked_refresh_families (family, revoked_at) VALUES ($1, $2) \
+             ON CONFLICT (family) DO NOTHING",
+        )
+        .bind(family)
+        .bind(now)
+        .execute(self.db.pool())
+        .await
+        .map_err(storage)?;
         sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE family = $2 AND used_at IS NULL")
-            .bind(unix(glue_auth::now()))
+            .bind(now)
             .bind(family)
             .execute(self.db.pool())
             .await
