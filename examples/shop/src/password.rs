@@ -9,19 +9,40 @@ use crate::db::db_error;
 
 /// Hashes a password when one was sent; `None` keeps the stored hash.
 ///
+/// The hash runs in a slot of the process's hashing pool, the one logins verify in (SPEC
+/// §13.2): a flood of writes with passwords holds no more Argon2 memory than a flood of
+/// logins.
+///
 /// # Errors
 ///
-/// 500 when hashing fails.
+/// 503 with `Retry-After` when every slot stayed taken; 500 when hashing fails.
 pub(crate) async fn hash_new(password: Option<&str>) -> Result<Option<String>, GlueError> {
     let Some(password) = password else {
         return Ok(None);
     };
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || glue_auth::hash_password(&password))
+    let slot = glue_auth::HashingPool::shared()
+        .slot()
         .await
-        .map_err(GlueError::internal)?
-        .map(Some)
-        .map_err(GlueError::internal)
+        .ok_or_else(|| {
+            GlueError::new(
+                glue_core::http::StatusCode::SERVICE_UNAVAILABLE,
+                "The server is busy; try again in a moment.",
+            )
+            .with_header(
+                glue_core::http::header::RETRY_AFTER,
+                glue_core::http::HeaderValue::from_static("1"),
+            )
+        })?;
+    tokio::task::spawn_blocking(move || {
+        // Held until the hash is done, even when the client has gone.
+        let _slot = slot;
+        glue_auth::hash_password(&password)
+    })
+    .await
+    .map_err(GlueError::internal)?
+    .map(Some)
+    .map_err(GlueError::internal)
 }
 
 /// Ends every refresh token of a customer, so that a changed password also locks out whoever
