@@ -6,7 +6,7 @@ use std::sync::Arc;
 use glue_core::body::BoxFuture;
 use glue_core::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA, RETRY_AFTER};
 use glue_core::http::{HeaderValue, Response, StatusCode};
-use glue_core::{Body, Endpoint, EndpointRequest, GlueError};
+use glue_core::{Body, ClientAddress, Endpoint, EndpointRequest, GlueError};
 use serde::Serialize;
 
 use crate::grant::{GrantError, TokenPair, TokenService};
@@ -16,11 +16,12 @@ use crate::users::UserStore;
 /// The two grants, behind a trait object so that endpoints and resources need not carry the
 /// stores' types.
 pub trait TokenGrants: Send + Sync + 'static {
-    /// The password grant.
+    /// The password grant, for a request from `client` when the server said whom.
     fn password<'a>(
         &'a self,
         username: &'a str,
         password: &'a str,
+        client: Option<&'a ClientAddress>,
     ) -> BoxFuture<'a, Result<TokenPair, GrantError>>;
 
     /// The refresh_token grant.
@@ -35,8 +36,9 @@ impl<U: UserStore, R: RefreshTokenStore> TokenGrants for TokenService<U, R> {
         &'a self,
         username: &'a str,
         password: &'a str,
+        client: Option<&'a ClientAddress>,
     ) -> BoxFuture<'a, Result<TokenPair, GrantError>> {
-        Box::pin(self.password_grant(username, password))
+        Box::pin(self.password_grant_from(username, password, client))
     }
 
     fn refresh<'a>(
@@ -93,7 +95,8 @@ impl TokenEndpoint {
             "password" => {
                 let username = get("username")?;
                 let password = get("password")?;
-                self.grants.password(username, password).await
+                let client = request.parts().extensions.get::<ClientAddress>();
+                self.grants.password(username, password, client).await
             }
             "refresh_token" => self.grants.refresh(get("refresh_token")?).await,
             other => Err(GrantError::UnsupportedGrantType(other.to_owned())),
@@ -329,5 +332,138 @@ impl Endpoint for TokenEndpoint {
                 Ok(response)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use glue_core::http::{Method, Request, StatusCode};
+    use glue_core::{Application, ClientAddress, Router};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::{
+        AccessToken, AccessTokens, MemoryStore, MemoryThrottle, Principal, PrincipalKind,
+        TokenKeys, TokenProcessor, TokenSettings,
+    };
+
+    /// `POST /token` and `POST /access-tokens` over one service whose client addresses may
+    /// fail twice.
+    fn router() -> Router {
+        let store = MemoryStore::new();
+        store
+            .add_user(
+                "ada",
+                "s3cret",
+                Principal::new("u-1", "ada", PrincipalKind::Customer),
+            )
+            .unwrap();
+        let service = TokenService::new(
+            AccessTokens::new(
+                TokenKeys::from_secret(b"endpoint-test-secret"),
+                TokenSettings::default(),
+            ),
+            "shop",
+            store.clone(),
+            store,
+        )
+        .with_address_throttle(MemoryThrottle::new(2, Duration::from_secs(60)));
+        let grants: Arc<dyn TokenGrants> = Arc::new(service);
+        Application::new("shop")
+            .convention(glue_jsonapi::JsonApi::new())
+            .route(
+                "/token",
+                [Method::POST],
+                TokenEndpoint::shared(Arc::clone(&grants)),
+            )
+            .resource::<AccessToken>((), TokenProcessor::shared(grants))
+            .build()
+    }
+
+    async fn status(router: &Router, request: Request<String>) -> StatusCode {
+        let response = router
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let status = response.status();
+        let _ = response.into_body().collect().await;
+        status
+    }
+
+    fn form(user: &str, password: &str, client: Option<&str>) -> Request<String> {
+        let mut request = Request::post("/token")
+            .header("host", "shop.test")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "grant_type=password&username={user}&password={password}"
+            ))
+            .unwrap();
+        if let Some(client) = client {
+            request
+                .extensions_mut()
+                .insert(ClientAddress(client.parse().unwrap()));
+        }
+        request
+    }
+
+    fn resource(user: &str, password: &str, client: &str) -> Request<String> {
+        let mut request = Request::post("/access-tokens")
+            .header("host", "shop.test")
+            .header("content-type", "application/vnd.api+json")
+            .body(format!(
+                r#"{{"data":{{"type":"access-tokens","attributes":{{"username":"{user}","password":"{password}"}}}}}}"#
+            ))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ClientAddress(client.parse().unwrap()));
+        request
+    }
+
+    /// Both login routes read the client's address from the request and count failures
+    /// against it (SPEC §13.2).
+    #[tokio::test]
+    async fn both_login_routes_throttle_the_client_address() {
+        let router = router();
+        let client = Some("198.51.100.4");
+        for user in ["u1", "u2"] {
+            let answer = status(&router, form(user, "guess", client)).await;
+            assert_eq!(answer, StatusCode::BAD_REQUEST);
+        }
+        assert_eq!(
+            status(&router, form("u3", "guess", client)).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            status(&router, resource("ada", "s3cret", "198.51.100.4")).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // Another address logs in, through either route; a request without an address is
+        // counted per username only.
+        assert_eq!(
+            status(&router, form("ada", "s3cret", Some("198.51.100.5"))).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            status(&router, resource("ada", "s3cret", "198.51.100.6")).await,
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            status(&router, form("ada", "s3cret", None)).await,
+            StatusCode::OK
+        );
+        // The storefront route counts failures too.
+        for user in ["u4", "u5"] {
+            let answer = status(&router, resource(user, "guess", "198.51.100.7")).await;
+            assert_eq!(answer, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(
+            status(&router, form("ada", "s3cret", Some("198.51.100.7"))).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
     }
 }

@@ -3,7 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::throttle::{HashingPool, LoginThrottle, MemoryThrottle};
+use glue_core::ClientAddress;
+
+use crate::throttle::{
+    DEFAULT_ADDRESS_FAILURES, DEFAULT_WINDOW, HashingPool, LoginThrottle, MemoryThrottle,
+};
 use crate::{
     AccessTokens, AuthError, Principal, RefreshRecord, RefreshTokenStore, UserStore,
     generate_refresh_token, hash_token, verify_dummy_in, verify_password_in,
@@ -140,6 +144,7 @@ pub struct TokenService<U: UserStore, R: RefreshTokenStore> {
     users: U,
     refresh: R,
     throttle: Arc<dyn LoginThrottle>,
+    address_throttle: Arc<dyn LoginThrottle>,
     hashing: HashingPool,
 }
 
@@ -166,6 +171,10 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
             users,
             refresh,
             throttle: Arc::new(MemoryThrottle::default()),
+            address_throttle: Arc::new(MemoryThrottle::new(
+                DEFAULT_ADDRESS_FAILURES,
+                DEFAULT_WINDOW,
+            )),
             hashing: HashingPool::shared(),
         }
     }
@@ -175,6 +184,15 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
     #[must_use]
     pub fn with_throttle(mut self, throttle: impl LoginThrottle) -> Self {
         self.throttle = Arc::new(throttle);
+        self
+    }
+
+    /// Counts failed logins per client address in `throttle` (by default in memory: 100 per
+    /// address within 5 minutes; IPv6 addresses by their /64); a replica set passes one they
+    /// share. Logins whose request carries no [`ClientAddress`] are counted per username only.
+    #[must_use]
+    pub fn with_address_throttle(mut self, throttle: impl LoginThrottle) -> Self {
+        self.address_throttle = Arc::new(throttle);
         self
     }
 
@@ -224,9 +242,31 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
         username: &str,
         password: &str,
     ) -> Result<TokenPair, GrantError> {
+        self.password_grant_from(username, password, None).await
+    }
+
+    /// [`password_grant`](Self::password_grant) for a request from `client`: its failures
+    /// also count against the client's address, which is refused (429) after too many on any
+    /// accounts.
+    ///
+    /// # Errors
+    ///
+    /// As [`password_grant`](Self::password_grant).
+    pub async fn password_grant_from(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<&ClientAddress>,
+    ) -> Result<TokenPair, GrantError> {
         // No username is that long: refused before it costs a lookup, a hash or memory.
         if username.len() > MAX_USERNAME_LEN {
             return Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned()));
+        }
+        let address = client.map(ClientAddress::throttle_key);
+        if let Some(address) = &address
+            && let Some(seconds) = self.address_throttle.attempt(address).await
+        {
+            return Err(GrantError::Throttled(seconds));
         }
         // Known or not, a username is throttled the same way (the answer tells nothing); the
         // attempt counts before the check runs, so parallel guesses count too.
@@ -251,6 +291,9 @@ impl<U: UserStore, R: RefreshTokenStore> TokenService<U, R> {
         match user {
             Some(user) if verified => {
                 self.throttle.succeeded(&key).await;
+                if let Some(address) = &address {
+                    self.address_throttle.forgive(address).await;
+                }
                 self.issue_pair(&user.principal, None).await
             }
             _ => Err(GrantError::InvalidGrant(BAD_CREDENTIALS.to_owned())),
@@ -363,6 +406,57 @@ mod tests {
         store.add_user("ada", "s3cret", ada()).unwrap();
         let service = service_with(TokenSettings::default(), "backend", &store);
         (store, service)
+    }
+
+    /// SPEC §13.2, spraying: a few wrong passwords on many accounts from one address are
+    /// refused after the address's limit, whatever the username; other addresses, and the
+    /// failures a success does not undo, behave as they should.
+    #[tokio::test]
+    async fn failures_on_many_accounts_throttle_the_client_address() {
+        let (_, service) = setup().await;
+        let service =
+            service.with_address_throttle(MemoryThrottle::new(3, Duration::from_secs(60)));
+        let attacker = ClientAddress("203.0.113.7".parse().unwrap());
+        let neighbour = ClientAddress("203.0.113.8".parse().unwrap());
+        let wrong = |user: &'static str, client| service.password_grant_from(user, "guess", client);
+        assert!(matches!(
+            wrong("u1", Some(&attacker)).await,
+            Err(GrantError::InvalidGrant(_))
+        ));
+        // A success from the address is forgiven itself, and forgives nothing else.
+        service
+            .password_grant_from("ada", "s3cret", Some(&attacker))
+            .await
+            .unwrap();
+        for user in ["u2", "u3"] {
+            assert!(matches!(
+                wrong(user, Some(&attacker)).await,
+                Err(GrantError::InvalidGrant(_))
+            ));
+        }
+        // Three failures on three accounts: the address is refused, even for a new name and
+        // the right password.
+        assert!(matches!(
+            wrong("u4", Some(&attacker)).await,
+            Err(GrantError::Throttled(seconds)) if (1..=60).contains(&seconds)
+        ));
+        assert!(matches!(
+            service
+                .password_grant_from("ada", "s3cret", Some(&attacker))
+                .await,
+            Err(GrantError::Throttled(_))
+        ));
+        // Another address, and a request without one, are not.
+        service
+            .password_grant_from("ada", "s3cret", Some(&neighbour))
+            .await
+            .unwrap();
+        service.password_grant("ada", "s3cret").await.unwrap();
+        // IPv6 clients count by their /64.
+        let first = ClientAddress("2001:db8:1:2::1".parse().unwrap());
+        let second = ClientAddress("2001:db8:1:2:ffff::9".parse().unwrap());
+        assert_eq!(first.throttle_key(), second.throttle_key());
+        assert_eq!(first.throttle_key(), "2001:db8:1:2::/64");
     }
 
     #[tokio::test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use glue_core::http::HeaderValue;
 use glue_core::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
-use glue_core::{ApiResource, Context, CreateProcessor, GlueError, Processor};
+use glue_core::{ApiResource, ClientAddress, Context, CreateProcessor, GlueError, Processor};
 
 use crate::endpoint::TokenGrants;
 use crate::grant::{GrantError, TokenPair};
@@ -136,12 +136,16 @@ impl Processor<AccessToken> for TokenProcessor {}
 impl CreateProcessor<AccessToken> for TokenProcessor {
     async fn create(
         &self,
-        _ctx: &Context<AccessToken>,
+        ctx: &Context<AccessToken>,
         login: AccessToken,
     ) -> Result<AccessToken, GlueError> {
         let pair = self
             .grants
-            .password(&login.username, &login.password)
+            .password(
+                &login.username,
+                &login.password,
+                ctx.extensions().get::<ClientAddress>(),
+            )
             .await
             .map_err(|error| refused(error, "The username or password is incorrect."))?;
         Ok(access_token(pair))

@@ -1,10 +1,13 @@
 //! Logins under attack (SPEC §13.2): a throttle of failed logins per username, and a bounded
 //! pool for password hashing.
 //!
-//! - [`LoginThrottle`] counts failures per key (the username, lower-cased); after `limit`
-//!   failures within `window` the key is refused with 429 and `Retry-After` until the oldest
-//!   failure leaves the window. [`MemoryThrottle`] keeps the counts in the process; a replica
-//!   set shares one by implementing the trait over its database or cache.
+//! - [`LoginThrottle`] counts failures per key; after `limit` failures within `window` the key
+//!   is refused with 429 and `Retry-After` until the oldest failure leaves the window.
+//!   [`MemoryThrottle`] keeps the counts in the process; a replica set shares one by
+//!   implementing the trait over its database or cache. A token service keeps two: one per
+//!   username (lower-cased; 10 failures in 5 minutes by default) against guessing one
+//!   account's password, and one per client address (100 in 5 minutes) against trying a few
+//!   passwords on many accounts.
 //! - [`HashingPool`] admits about one Argon2 computation per core at a time; a login that
 //!   finds every slot taken waits briefly, then is answered 503 with `Retry-After`, so a flood
 //!   of logins cannot hold more than a few Argon2 memory blocks (19 MiB each).
@@ -18,6 +21,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Failed logins allowed per key within the window, by default.
 pub const DEFAULT_FAILURES: usize = 10;
+/// Failed logins allowed per client address within the window, by default: more than per
+/// username, as many people may share an address.
+pub const DEFAULT_ADDRESS_FAILURES: usize = 100;
 /// The window of the default throttle.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// How long a login waits for a hashing slot before it is answered 503.
@@ -32,6 +38,14 @@ pub trait LoginThrottle: Send + Sync + 'static {
 
     /// Records a successful login of `key`: its failures are forgotten.
     fn succeeded<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
+
+    /// Records that the last attempt of `key` succeeded, keeping its earlier failures: a
+    /// client address that logs into one account has not made up for the failures it had on
+    /// others. By default the attempt keeps counting as a failure.
+    fn forgive<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        let _ = key;
+        Box::pin(async {})
+    }
 }
 
 /// A throttle in the process's memory: `limit` failures per key within `window`.
@@ -115,6 +129,14 @@ impl LoginThrottle for MemoryThrottle {
     fn succeeded<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             self.lock().remove(key);
+        })
+    }
+
+    fn forgive<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Some(times) = self.lock().get_mut(key) {
+                times.pop_back();
+            }
         })
     }
 }

@@ -16,6 +16,40 @@ use http::{Extensions, HeaderMap, HeaderValue, Method, Uri};
 use crate::body::BoxFuture;
 use crate::error::GlueError;
 
+/// The address of the client a request came from, as the server that accepted the
+/// connection saw it: `glue_server::Server` puts it into every request's extensions, and a
+/// login throttle counts failures per address with it (SPEC §13.2).
+///
+/// Behind a reverse proxy the peer is the proxy: a layer that trusts the proxy's
+/// `Forwarded` header may insert the client's address instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl ClientAddress {
+    /// The key a throttle counts this client under: the address itself for IPv4, its /64
+    /// network for IPv6 (where one client holds a whole /64).
+    #[must_use]
+    pub fn throttle_key(&self) -> String {
+        match self.0 {
+            std::net::IpAddr::V4(address) => address.to_string(),
+            std::net::IpAddr::V6(address) => {
+                let segments = address.segments();
+                let network = std::net::Ipv6Addr::new(
+                    segments[0],
+                    segments[1],
+                    segments[2],
+                    segments[3],
+                    0,
+                    0,
+                    0,
+                    0,
+                );
+                format!("{network}/64")
+            }
+        }
+    }
+}
+
 /// The request head an authenticator reads.
 #[derive(Debug, Clone, Copy)]
 pub struct AuthRequest<'a> {

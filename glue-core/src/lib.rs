@@ -113,7 +113,7 @@ pub mod validation;
 pub use http;
 
 pub use app::{Application, BuildError, DEFAULT_BODY_LIMIT};
-pub use auth::{AuthRequest, Authenticator};
+pub use auth::{AuthRequest, Authenticator, ClientAddress};
 pub use body::Body;
 pub use context::Context;
 pub use endpoint::{Endpoint, EndpointRequest};

@@ -197,6 +197,21 @@ impl Server {
         let header_read_timeout = self.header_read_timeout;
         async move {
             let _ = stream.set_nodelay(true);
+            // Every request of the connection knows whom it came from (login throttles count
+            // per address).
+            let client = stream
+                .peer_addr()
+                .ok()
+                .map(|peer| glue_core::ClientAddress(peer.ip()));
+            let service = tower::ServiceExt::map_request(
+                service,
+                move |mut request: http::Request<Incoming>| {
+                    if let Some(client) = client {
+                        request.extensions_mut().insert(client);
+                    }
+                    request
+                },
+            );
             let activity = Activity::new();
             let io = TokioIo::new(Tracked {
                 inner: stream,

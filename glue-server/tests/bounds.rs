@@ -14,7 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
-/// Answers `ok`, after `/slow` half a second.
+/// Answers `ok`, after `/slow` half a second; `/whoami` answers the client's address as the
+/// server gave it.
 #[derive(Clone)]
 struct Hello;
 
@@ -38,6 +39,13 @@ impl tower::Service<http::Request<hyper::body::Incoming>> for Hello {
                 // Read the body, as a router does before it answers.
                 let _ = http_body_util::BodyExt::collect(request.into_body()).await;
                 return Ok(http::Response::new(Full::new(Bytes::from_static(b"ok"))));
+            }
+            if request.uri().path() == "/whoami" {
+                let client = request
+                    .extensions()
+                    .get::<glue_core::ClientAddress>()
+                    .map_or_else(|| "unknown".to_owned(), |client| client.0.to_string());
+                return Ok(http::Response::new(Full::new(Bytes::from(client))));
             }
             if request.uri().path() == "/slow" {
                 tokio::time::sleep(Duration::from_millis(500)).await;
@@ -174,4 +182,21 @@ async fn a_body_that_never_comes_does_not_hold_the_connection() {
     // Headers complete, body never sent: closed after two idle periods, not held.
     let closed = read_to_close(&mut stream, Duration::from_secs(5)).await;
     assert!(closed.is_some(), "the connection stays open");
+}
+
+/// Every request carries the address of its client (SPEC §13.2 throttles per address).
+#[tokio::test]
+async fn requests_carry_the_client_address() {
+    let (address, _stop, _task) = start(Server::new()).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /whoami HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_to_close(&mut stream, Duration::from_secs(5))
+        .await
+        .expect("the answer ends");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\n127.0.0.1"), "{answer}");
 }
