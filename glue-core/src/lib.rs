@@ -145,7 +145,7 @@ pub mod __private {
 
     use std::marker::PhantomData;
 
-    pub use crate::date::{UtcDateTime, decode_date, decode_date_time};
+    pub use crate::date::{UtcDateTime, WireDate, decode_date, decode_date_time};
     pub use crate::error::FieldError;
     pub use crate::meta::{
         ConcurrencyMeta, Constraints, OperationKind, OperationMeta, PaginationMeta, PropertyMeta,

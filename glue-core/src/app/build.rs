@@ -7,7 +7,7 @@ use std::sync::Arc;
 use http::{HeaderValue, Method};
 
 use super::{Application, BuildError};
-use crate::flow::{App, Auth, Buckets, LinkSettings, Router};
+use crate::flow::{AcceptCache, App, Auth, Buckets, LinkSettings, Router};
 use crate::handler::{ErasedHandler, target_index};
 use crate::links::{Routes, Template};
 use crate::meta::{OperationKind, OperationMeta, ResourceMeta};
@@ -151,6 +151,7 @@ fn build(application: Application) -> Result<App, BuildError> {
             known,
         },
         atomic,
+        accepts: AcceptCache::default(),
     })
 }
 

@@ -28,6 +28,8 @@ pub(crate) struct App {
     pub(crate) buckets: Buckets,
     /// The endpoint that serves atomic operations (SPEC §12.3), when the application does.
     pub(crate) atomic: Option<usize>,
+    /// The outcomes of `Accept` headers seen before.
+    pub(crate) accepts: super::negotiate::AcceptCache,
 }
 
 /// Who is calling, and who decides what they may do.

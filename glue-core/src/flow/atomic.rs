@@ -629,7 +629,7 @@ async fn one(
     *request.extensions_mut() = parts.extensions.clone();
     request.extensions_mut().insert(Arc::clone(transactions));
     let (sub_parts, body) = request.into_parts();
-    let accepted = negotiate::accepted(&app.model, &sub_parts.headers);
+    let accepted = negotiate::accepted(&app.model, &app.accepts, &sub_parts.headers);
     let response = app
         .serve_operation(sub_parts, body, scope, accepted)
         .await?;

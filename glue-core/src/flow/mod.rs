@@ -40,6 +40,7 @@ use http_body::Body as HttpBody;
 use tower_service::Service;
 
 pub(crate) use app::{App, Auth, Buckets, LinkSettings};
+pub(crate) use negotiate::AcceptCache;
 use scope::Scope;
 
 use crate::body::{Body, BoxError};
@@ -165,7 +166,7 @@ impl App {
         let (parts, body) = request.into_parts();
         let head = parts.method == Method::HEAD;
         let scope = scope::scope(&self.model, &self.buckets, &parts);
-        let accepted = negotiate::accepted(&self.model, &parts.headers);
+        let accepted = negotiate::accepted(&self.model, &self.accepts, &parts.headers);
         let response = match self.serve(parts, body, &scope, accepted).await {
             Ok(response) => response,
             Err(error) => {

@@ -2,7 +2,7 @@
 //! convention, and which convention reads the body (SPEC §2.2 to §2.4, §7.3): 406 when no
 //! acceptable convention or version is offered, 415 when the body's is not.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use http::header::{self, HeaderValue};
 use http::request::Parts;
@@ -36,12 +36,59 @@ impl Accepted {
 }
 
 /// The convention `Accept` picks, before the route is known.
-pub(crate) fn accepted(model: &ApiModel, headers: &HeaderMap) -> Accepted {
-    crate::negotiate::negotiate_accept(
-        accept_header(headers).as_deref(),
-        model.conventions(),
-        model.default_convention,
-    )
+pub(crate) fn accepted(model: &ApiModel, cache: &AcceptCache, headers: &HeaderMap) -> Accepted {
+    let header = accept_header(headers);
+    let negotiate = || {
+        crate::negotiate::negotiate_accept(
+            header.as_deref(),
+            model.conventions(),
+            model.default_convention,
+        )
+    };
+    match header.as_deref() {
+        Some(text) => cache.get_or(text, negotiate),
+        None => negotiate(),
+    }
+}
+
+/// The outcomes of the `Accept` headers an application sees most, so that the one or two a
+/// deployment's clients send are parsed once: the outcome depends on the header's text and
+/// the application alone. Bounded in entries and in length; other headers are negotiated
+/// on every request.
+#[derive(Debug, Default)]
+pub(crate) struct AcceptCache {
+    entries: RwLock<Vec<(Box<str>, Accepted)>>,
+}
+
+/// The most `Accept` headers an [`AcceptCache`] remembers.
+const CACHED_ACCEPTS: usize = 16;
+/// The longest `Accept` header an [`AcceptCache`] remembers.
+const CACHED_ACCEPT_LEN: usize = 256;
+
+impl AcceptCache {
+    /// The outcome for `text`, from the cache or from `negotiate` (then remembered while
+    /// there is room).
+    fn get_or(&self, text: &str, negotiate: impl FnOnce() -> Accepted) -> Accepted {
+        if text.len() > CACHED_ACCEPT_LEN {
+            return negotiate();
+        }
+        let found = self
+            .entries
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|(known, _)| **known == *text)
+            .map(|(_, accepted)| *accepted);
+        if let Some(accepted) = found {
+            return accepted;
+        }
+        let accepted = negotiate();
+        let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() < CACHED_ACCEPTS && !entries.iter().any(|(known, _)| **known == *text) {
+            entries.push((text.into(), accepted));
+        }
+        accepted
+    }
 }
 
 /// What answers a request: the variant of the operation, the convention of the answer and
@@ -191,4 +238,46 @@ pub(crate) fn versioned_media_type(
     version: &str,
 ) -> Option<HeaderValue> {
     HeaderValue::from_str(&format!("{}; version={version}", convention.media_type())).ok()
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    #[test]
+    fn an_accept_header_is_negotiated_once_and_the_cache_stays_bounded() {
+        let cache = AcceptCache::default();
+        let runs = Cell::new(0);
+        let negotiate = |answer| {
+            runs.set(runs.get() + 1);
+            answer
+        };
+        assert_eq!(
+            cache.get_or("application/json", || negotiate(Accepted::Index(1))),
+            Accepted::Index(1)
+        );
+        assert_eq!(
+            cache.get_or("application/json", || negotiate(Accepted::None)),
+            Accepted::Index(1)
+        );
+        assert_eq!(runs.get(), 1);
+        // Past the bound, headers are negotiated every time.
+        for n in 0..40 {
+            let text = format!("application/x-{n}");
+            cache.get_or(&text, || negotiate(Accepted::None));
+            cache.get_or(&text, || negotiate(Accepted::None));
+        }
+        let entries = cache.entries.read().unwrap().len();
+        assert_eq!(entries, CACHED_ACCEPTS);
+        assert_eq!(
+            runs.get(),
+            1 + (CACHED_ACCEPTS - 1) + 2 * (40 - (CACHED_ACCEPTS - 1))
+        );
+        let long = "a".repeat(CACHED_ACCEPT_LEN + 1);
+        cache.get_or(&long, || negotiate(Accepted::None));
+        cache.get_or(&long, || negotiate(Accepted::None));
+        assert_eq!(cache.entries.read().unwrap().len(), CACHED_ACCEPTS);
+    }
 }

@@ -166,7 +166,8 @@ impl Model {
         let span = field.ty.span();
         match field.wire.kind {
             Kind::DateTime => quote_spanned!(span=> &#private::UtcDateTime(&self.#ident)),
-            _ => quote_spanned!(span=> &self.#ident),
+            Kind::Date => quote_spanned!(span=> &#private::WireDate(&self.#ident)),
+            Kind::Plain => quote_spanned!(span=> &self.#ident),
         }
     }
 }
