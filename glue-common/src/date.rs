@@ -10,29 +10,49 @@ pub const DATE_TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S+00:00";
 /// years 0 to 9999 (chrono's formatter parses its pattern on every call); `None` beyond.
 #[must_use]
 pub fn fixed_width(instant: &DateTime<Utc>) -> Option<[u8; 25]> {
-    let year = u32::try_from(instant.year())
+    // The UTC fields, read once (each accessor of a `DateTime` adds its offset again).
+    let naive = instant.naive_utc();
+    let (date, time) = (naive.date(), naive.time());
+    let year = u32::try_from(date.year())
         .ok()
         .filter(|year| *year <= 9999)?;
     let mut text = *b"0000-00-00T00:00:00+00:00";
-    let mut put = |at: usize, value: u32, width: usize| {
-        let mut value = value;
-        for position in (at..at + width).rev() {
-            text[position] = b'0' + (value % 10) as u8;
-            value /= 10;
-        }
-    };
-    put(0, year, 4);
-    put(5, instant.month(), 2);
-    put(8, instant.day(), 2);
-    put(11, instant.hour(), 2);
-    put(14, instant.minute(), 2);
+    put_digits(&mut text, 0, year, 4);
+    put_digits(&mut text, 5, date.month(), 2);
+    put_digits(&mut text, 8, date.day(), 2);
+    put_digits(&mut text, 11, time.hour(), 2);
+    put_digits(&mut text, 14, time.minute(), 2);
     // A leap second reads as :60, as chrono writes it.
-    put(
+    put_digits(
+        &mut text,
         17,
-        instant.second() + instant.nanosecond() / 1_000_000_000,
+        time.second() + time.nanosecond() / 1_000_000_000,
         2,
     );
     Some(text)
+}
+
+/// A date as responses write it (`YYYY-MM-DD`), without allocating, for years 0 to 9999;
+/// `None` beyond.
+#[must_use]
+pub fn fixed_width_date(date: &NaiveDate) -> Option<[u8; 10]> {
+    let year = u32::try_from(date.year())
+        .ok()
+        .filter(|year| *year <= 9999)?;
+    let mut text = *b"0000-00-00";
+    put_digits(&mut text, 0, year, 4);
+    put_digits(&mut text, 5, date.month(), 2);
+    put_digits(&mut text, 8, date.day(), 2);
+    Some(text)
+}
+
+/// Writes `value` as `width` decimal digits at `at`.
+fn put_digits(text: &mut [u8], at: usize, value: u32, width: usize) {
+    let mut value = value;
+    for position in (at..at + width).rev() {
+        text[position] = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
 }
 
 /// The text of [`fixed_width`]'s answer.

@@ -4,14 +4,14 @@
 //! The derive routes `DateTime`, `NaiveDateTime` and `NaiveDate` properties (and their
 //! `Option`s) through these helpers, so a resource struct keeps plain chrono types.
 
-use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
 pub use glue_common::date::{
     DATE_TIME_FORMAT, format_date_time, parse_date, parse_date_time, parse_rfc3339,
 };
-use glue_common::date::{DateTimeText, fixed_width, fixed_width_str};
+use glue_common::date::{DateTimeText, fixed_width, fixed_width_date, fixed_width_str};
 
 /// A value that is written as a UTC date-time.
 pub trait DateTimeValue {
@@ -99,22 +99,9 @@ impl<T: DateValue + ?Sized> Serialize for WireDate<'_, T> {
         let Some(date) = self.0.to_date() else {
             return serializer.serialize_none();
         };
-        match u32::try_from(date.year()).ok().filter(|year| *year <= 9999) {
-            Some(year) => {
-                let mut text = *b"0000-00-00";
-                let mut put = |at: usize, value: u32, width: usize| {
-                    let mut value = value;
-                    for position in (at..at + width).rev() {
-                        text[position] = b'0' + (value % 10) as u8;
-                        value /= 10;
-                    }
-                };
-                put(0, year, 4);
-                put(5, date.month(), 2);
-                put(8, date.day(), 2);
-                // Only ASCII digits and dashes are written.
-                serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
-            }
+        match fixed_width_date(&date) {
+            // Only ASCII digits and dashes are written.
+            Some(text) => serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default()),
             None => serializer.collect_str(&format_args!("{date:?}")),
         }
     }

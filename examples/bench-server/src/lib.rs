@@ -4,7 +4,9 @@
 //!
 //! - `GET /customers` (page 1 of 20, offset links) and `GET /customers/{customerReference}`;
 //! - `GET /linked/customers...`: the same customers with an `addresses` relationship (a
-//!   `related` link per item, no `include`), to show what a relationship costs.
+//!   `related` link per item, no `include`), to show what a relationship costs. Both are
+//!   routes of one application, so that the two differ by the relationship alone (their
+//!   `self` links are the type's canonical ones, under `/customers`).
 //!
 //! Like the peers, the provider step clones the page or the record out of a `Vec` per request.
 
@@ -47,7 +49,10 @@ pub struct Customer {
 #[api(
     name = "LinkedCustomers",
     short_name = "customers",
-    operations(Get, GetCollection),
+    operations(
+        Get(uri_template = "/linked/customers/{customerReference}"),
+        GetCollection(uri_template = "/linked/customers")
+    ),
     provider = Store,
     pagination(items_per_page = 20),
     relationships(addresses(target = Address, many, key = "customerReference"))
@@ -70,7 +75,7 @@ pub struct LinkedCustomer {
 #[derive(ApiResource, Clone, Debug)]
 #[api(
     short_name = "customers-addresses",
-    operations(GetCollection(uri_template = "/customers/{customerReference}/addresses")),
+    operations(GetCollection(uri_template = "/linked/customers/{customerReference}/addresses")),
     provider = Store
 )]
 pub struct Address {
@@ -215,31 +220,21 @@ impl CollectionProvider<Address> for Store {
     }
 }
 
-/// The plain customers, links absolute under `base_url` (`http://127.0.0.1:8080`).
-pub fn customers(store: &Store, base_url: &str) -> Router {
+/// Both shapes in one application, links absolute under `base_url`
+/// (`http://127.0.0.1:8080`): the plain customers at `/customers`, the linked ones at
+/// `/linked/customers`.
+pub fn api(store: &Store, base_url: &str) -> Router {
     Application::new("bench")
         .convention(JsonApi::new())
         .standard_pagination()
         .base_url(base_url)
         .resource::<Customer>(store.clone(), ())
-        .build()
-}
-
-/// The linked customers, to be mounted at `/linked` under `base_url`.
-pub fn linked(store: &Store, base_url: &str) -> Router {
-    Application::new("bench-linked")
-        .convention(JsonApi::new())
-        .standard_pagination()
-        .base_url(format!("{base_url}/linked"))
         .resource::<LinkedCustomer>(store.clone(), ())
         .resource::<Address>(store.clone(), ())
         .build()
 }
 
-/// Both, in one axum router, as a user mounts Glue beside their own routes.
+/// The application mounted in axum, as a user mounts Glue beside their own routes.
 pub fn app(base_url: &str) -> axum::Router {
-    let store = Store::seeded();
-    axum::Router::new()
-        .nest_service("/linked", linked(&store, base_url))
-        .fallback_service(customers(&store, base_url))
+    axum::Router::new().fallback_service(api(&Store::seeded(), base_url))
 }

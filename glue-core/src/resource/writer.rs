@@ -52,6 +52,115 @@ impl<'a> PropertyWriter<'a> {
         self.member(name, value)
     }
 
+    /// [`property`](Self::property) with the member's key written out by the derive at
+    /// compile time (`"email":`, escaped and followed by the colon), so that no key is
+    /// checked for escapes per item.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the value cannot be serialized.
+    #[inline]
+    pub fn keyed<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        if !self.selected(name) {
+            return Ok(());
+        }
+        self.key(key);
+        serde_json::to_writer(&mut *self.out, value)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// [`keyed`](Self::keyed) for text: written by the framework's string writer, which
+    /// copies text that needs no escaping at once.
+    #[inline]
+    pub fn keyed_str(&mut self, name: &str, key: &str, value: &str) {
+        if !self.selected(name) {
+            return;
+        }
+        self.key(key);
+        crate::json::write_str(self.out, value);
+        self.written += 1;
+    }
+
+    /// [`keyed`](Self::keyed) for a date-time, written in UTC straight into the answer
+    /// (`"2024-01-02T03:04:05+00:00"`, or `null`).
+    ///
+    /// # Errors
+    ///
+    /// Fails when a year beyond four digits cannot be serialized.
+    #[inline]
+    pub fn keyed_date_time<T: crate::date::DateTimeValue + ?Sized>(
+        &mut self,
+        name: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        if !self.selected(name) {
+            return Ok(());
+        }
+        self.key(key);
+        match value.to_utc() {
+            Some(instant) => match glue_common::date::fixed_width(&instant) {
+                Some(text) => self.quoted(&text),
+                None => serde_json::to_writer(&mut *self.out, &crate::date::UtcDateTime(value))?,
+            },
+            None => self.out.extend_from_slice(b"null"),
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// [`keyed`](Self::keyed) for a date, written straight into the answer
+    /// (`"1966-07-07"`, or `null`).
+    ///
+    /// # Errors
+    ///
+    /// Fails when a year beyond four digits cannot be serialized.
+    #[inline]
+    pub fn keyed_date<T: crate::date::DateValue + ?Sized>(
+        &mut self,
+        name: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        if !self.selected(name) {
+            return Ok(());
+        }
+        self.key(key);
+        match value.to_date() {
+            Some(date) => match glue_common::date::fixed_width_date(&date) {
+                Some(text) => self.quoted(&text),
+                None => serde_json::to_writer(&mut *self.out, &crate::date::WireDate(value))?,
+            },
+            None => self.out.extend_from_slice(b"null"),
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Appends text that needs no escaping (digits and punctuation), quoted.
+    #[inline]
+    fn quoted(&mut self, text: &[u8]) {
+        self.out.reserve(text.len() + 2);
+        self.out.push(b'"');
+        self.out.extend_from_slice(text);
+        self.out.push(b'"');
+    }
+
+    /// Appends a member key as the derive wrote it, after a comma unless it is the first.
+    #[inline]
+    fn key(&mut self, key: &str) {
+        if self.written > 0 {
+            self.out.push(b',');
+        }
+        self.out.extend_from_slice(key.as_bytes());
+    }
+
     /// Writes the identifier property when the convention shows it among the properties.
     ///
     /// # Errors

@@ -62,10 +62,19 @@ impl Model {
             .map(|field| {
                 let name = &field.name;
                 let value = self.wire_value(field);
+                // The member's key, escaped here once: `"email":`.
+                let key = format!("{}:", json_string(name));
+                let ident = &field.ident;
                 if field.identifier {
                     quote!(out.identifier(#name, #value)?;)
+                } else if field.wire.kind == Kind::DateTime {
+                    quote!(out.keyed_date_time(#name, #key, &self.#ident)?;)
+                } else if field.wire.kind == Kind::Date {
+                    quote!(out.keyed_date(#name, #key, &self.#ident)?;)
+                } else if is_text(&field.ty) {
+                    quote!(out.keyed_str(#name, #key, ::core::convert::AsRef::<str>::as_ref(&self.#ident));)
                 } else {
-                    quote!(out.property(#name, #value)?;)
+                    quote!(out.keyed(#name, #key, #value)?;)
                 }
             });
         quote! {
@@ -170,4 +179,51 @@ impl Model {
             Kind::Plain => quote_spanned!(span=> &self.#ident),
         }
     }
+}
+
+/// Whether a field's type is text that the string writer can write: `String`, `str`
+/// references and `Cow<str>`-like smart pointers are not guessed at; only `String` and
+/// `&str` (any lifetime), as the type is written.
+fn is_text(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(reference) => matches!(
+            &*reference.elem,
+            syn::Type::Path(path) if path.qself.is_none() && path.path.is_ident("str")
+        ),
+        syn::Type::Path(path) => {
+            path.qself.is_none()
+                && (path.path.is_ident("String")
+                    || path
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect::<Vec<_>>()
+                        == ["std", "string", "String"]
+                    || path
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect::<Vec<_>>()
+                        == ["alloc", "string", "String"])
+        }
+        _ => false,
+    }
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
