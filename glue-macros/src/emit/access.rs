@@ -181,32 +181,32 @@ impl Model {
     }
 }
 
-/// Whether a field's type is text that the string writer can write: `String`, `str`
-/// references and `Cow<str>`-like smart pointers are not guessed at; only `String` and
-/// `&str` (any lifetime), as the type is written.
+/// Whether a field's type is text the string writer takes: `String` (also as
+/// `std::string::String` or `alloc::string::String`) and `&str` of any lifetime, as the type
+/// is written; anything else (`Option<String>`, `Cow<str>`, a `String` of another path) goes
+/// through `Serialize`.
 fn is_text(ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Reference(reference) => matches!(
             &*reference.elem,
             syn::Type::Path(path) if path.qself.is_none() && path.path.is_ident("str")
         ),
-        syn::Type::Path(path) => {
-            path.qself.is_none()
-                && (path.path.is_ident("String")
-                    || path
-                        .path
-                        .segments
-                        .iter()
-                        .map(|s| s.ident.to_string())
-                        .collect::<Vec<_>>()
-                        == ["std", "string", "String"]
-                    || path
-                        .path
-                        .segments
-                        .iter()
-                        .map(|s| s.ident.to_string())
-                        .collect::<Vec<_>>()
-                        == ["alloc", "string", "String"])
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let segments: Vec<String> = path
+                .path
+                .segments
+                .iter()
+                .map(|segment| segment.ident.to_string())
+                .collect();
+            let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+            matches!(
+                segments.as_slice(),
+                ["String"] | ["std" | "alloc", "string", "String"]
+            ) && path
+                .path
+                .segments
+                .iter()
+                .all(|segment| segment.arguments.is_none())
         }
         _ => false,
     }
@@ -226,4 +226,29 @@ fn json_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    use super::{is_text, json_string};
+
+    #[test]
+    fn keys_are_written_as_json_strings() {
+        assert_eq!(json_string("email"), "\"email\"");
+        assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+        assert_eq!(json_string("grüße"), "\"grüße\"");
+    }
+
+    #[test]
+    fn only_plain_text_types_take_the_string_writer() {
+        assert!(is_text(&parse_quote!(String)));
+        assert!(is_text(&parse_quote!(std::string::String)));
+        assert!(is_text(&parse_quote!(&'static str)));
+        assert!(!is_text(&parse_quote!(Option<String>)));
+        assert!(!is_text(&parse_quote!(std::borrow::Cow<'static, str>)));
+        assert!(!is_text(&parse_quote!(my::String)));
+        assert!(!is_text(&parse_quote!(u64)));
+    }
 }
