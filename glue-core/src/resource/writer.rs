@@ -100,19 +100,10 @@ impl<'a> PropertyWriter<'a> {
         key: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        if !self.selected(name) {
-            return Ok(());
-        }
-        self.key(key);
-        match value.to_utc() {
-            Some(instant) => match glue_common::date::fixed_width(&instant) {
-                Some(text) => self.quoted(&text),
-                None => serde_json::to_writer(&mut *self.out, &crate::date::UtcDateTime(value))?,
-            },
-            None => self.out.extend_from_slice(b"null"),
-        }
-        self.written += 1;
-        Ok(())
+        let text = value
+            .to_utc()
+            .map(|instant| glue_common::date::fixed_width(&instant));
+        self.keyed_fixed(name, key, text, &crate::date::UtcDateTime(value))
     }
 
     /// [`keyed`](Self::keyed) for a date, written straight into the answer
@@ -128,15 +119,29 @@ impl<'a> PropertyWriter<'a> {
         key: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
+        let text = value
+            .to_date()
+            .map(|date| glue_common::date::fixed_width_date(&date));
+        self.keyed_fixed(name, key, text, &crate::date::WireDate(value))
+    }
+
+    /// A member whose value is `null` (`None`), fixed-width text (`Some(Some(_))`), or, when
+    /// the text has no fixed width, what `fallback` serializes to.
+    #[inline]
+    fn keyed_fixed<const N: usize, S: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        key: &str,
+        text: Option<Option<[u8; N]>>,
+        fallback: &S,
+    ) -> Result<(), serde_json::Error> {
         if !self.selected(name) {
             return Ok(());
         }
         self.key(key);
-        match value.to_date() {
-            Some(date) => match glue_common::date::fixed_width_date(&date) {
-                Some(text) => self.quoted(&text),
-                None => serde_json::to_writer(&mut *self.out, &crate::date::WireDate(value))?,
-            },
+        match text {
+            Some(Some(text)) => self.quoted(&text),
+            Some(None) => serde_json::to_writer(&mut *self.out, fallback)?,
             None => self.out.extend_from_slice(b"null"),
         }
         self.written += 1;
@@ -199,6 +204,71 @@ impl<'a> PropertyWriter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keyed writers write what `property` writes, for every kind of value.
+    #[test]
+    fn keyed_members_are_written_as_serde_writes_them() {
+        use chrono::{DateTime, NaiveDate, Utc};
+        let instant = DateTime::<Utc>::from_timestamp(1_704_164_645, 0).unwrap();
+        let far = NaiveDate::from_ymd_opt(12_345, 6, 7)
+            .unwrap()
+            .and_hms_opt(1, 2, 3)
+            .unwrap()
+            .and_utc();
+        let date = NaiveDate::from_ymd_opt(1966, 7, 7).unwrap();
+        let far_date = NaiveDate::from_ymd_opt(-44, 3, 15).unwrap();
+        let none_instant: Option<DateTime<Utc>> = None;
+        let none_date: Option<NaiveDate> = None;
+
+        let mut keyed = b"{".to_vec();
+        let mut writer = PropertyWriter::new(&mut keyed, false, None);
+        writer.keyed_str("s", "\"s\":", "a\"b");
+        writer.keyed("n", "\"n\":", &2.5).unwrap();
+        writer.keyed_date_time("t", "\"t\":", &instant).unwrap();
+        writer.keyed_date_time("f", "\"f\":", &far).unwrap();
+        writer
+            .keyed_date_time("u", "\"u\":", &none_instant)
+            .unwrap();
+        writer.keyed_date("d", "\"d\":", &date).unwrap();
+        writer.keyed_date("e", "\"e\":", &far_date).unwrap();
+        writer.keyed_date("v", "\"v\":", &none_date).unwrap();
+        keyed.push(b'}');
+
+        let mut plain = b"{".to_vec();
+        let mut writer = PropertyWriter::new(&mut plain, false, None);
+        writer.property("s", "a\"b").unwrap();
+        writer.property("n", &2.5).unwrap();
+        writer
+            .property("t", &crate::date::UtcDateTime(&instant))
+            .unwrap();
+        writer
+            .property("f", &crate::date::UtcDateTime(&far))
+            .unwrap();
+        writer
+            .property("u", &crate::date::UtcDateTime(&none_instant))
+            .unwrap();
+        writer.property("d", &crate::date::WireDate(&date)).unwrap();
+        writer
+            .property("e", &crate::date::WireDate(&far_date))
+            .unwrap();
+        writer
+            .property("v", &crate::date::WireDate(&none_date))
+            .unwrap();
+        plain.push(b'}');
+
+        assert_eq!(
+            String::from_utf8(keyed).unwrap(),
+            String::from_utf8(plain).unwrap()
+        );
+        let mut out = b"{".to_vec();
+        let fields = vec!["d".to_owned()];
+        let mut writer = PropertyWriter::new(&mut out, false, Some(&fields));
+        writer.keyed_date_time("t", "\"t\":", &instant).unwrap();
+        writer.keyed_date("d", "\"d\":", &date).unwrap();
+        writer.keyed_str("s", "\"s\":", "x");
+        out.push(b'}');
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"d":"1966-07-07"}"#);
+    }
 
     #[test]
     fn writer_separates_members_and_honours_fields() {
