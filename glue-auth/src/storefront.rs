@@ -115,16 +115,19 @@ impl TokenProcessor {
 fn refused(error: GrantError, detail: &str) -> GlueError {
     match error {
         GrantError::Server(cause) => GlueError::internal(cause),
-        GrantError::Throttled(_) | GrantError::Busy => {
-            let seconds = error.retry_after().unwrap_or(1);
-            GlueError::new(error.status(), error.description())
-                .with_code(error.code())
-                .with_header(RETRY_AFTER, HeaderValue::from(seconds))
-        }
+        GrantError::Throttled(_) | GrantError::Busy => unavailable(&error),
         _ => GlueError::unauthorized(detail)
             .with_code("invalid_grant")
             .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),
     }
+}
+
+/// 429 or 503 with `Retry-After`: a throttled login, or a full hashing pool.
+pub(crate) fn unavailable(error: &GrantError) -> GlueError {
+    let seconds = error.retry_after().unwrap_or(1);
+    GlueError::new(error.status(), error.description())
+        .with_code(error.code())
+        .with_header(RETRY_AFTER, HeaderValue::from(seconds))
 }
 
 fn grant_id() -> String {

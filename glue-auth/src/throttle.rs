@@ -202,6 +202,19 @@ impl HashingPool {
         SHARED.clone()
     }
 
+    /// [`slot`](Self::slot) for an application's own writes that hash a password (a new
+    /// customer's): `Err` is the 503 with `Retry-After` that a login finding the pool full
+    /// gets.
+    ///
+    /// # Errors
+    ///
+    /// When every slot stayed taken for the pool's wait.
+    pub async fn slot_or_busy(&self) -> Result<HashingSlot, glue_core::GlueError> {
+        self.slot()
+            .await
+            .ok_or_else(|| crate::storefront::unavailable(&crate::GrantError::Busy))
+    }
+
     /// A slot, or `None` when every slot stayed taken for the pool's wait (answer 503 with
     /// `Retry-After`).
     pub async fn slot(&self) -> Option<HashingSlot> {

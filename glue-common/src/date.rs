@@ -12,14 +12,9 @@ pub const DATE_TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S+00:00";
 pub fn fixed_width(instant: &DateTime<Utc>) -> Option<[u8; 25]> {
     // The UTC fields, read once (each accessor of a `DateTime` adds its offset again).
     let naive = instant.naive_utc();
-    let (date, time) = (naive.date(), naive.time());
-    let year = u32::try_from(date.year())
-        .ok()
-        .filter(|year| *year <= 9999)?;
+    let time = naive.time();
     let mut text = *b"0000-00-00T00:00:00+00:00";
-    put_digits(&mut text, 0, year, 4);
-    put_digits(&mut text, 5, date.month(), 2);
-    put_digits(&mut text, 8, date.day(), 2);
+    text[..10].copy_from_slice(&fixed_width_date(&naive.date())?);
     put_digits(&mut text, 11, time.hour(), 2);
     put_digits(&mut text, 14, time.minute(), 2);
     // A leap second reads as :60, as chrono writes it.
@@ -88,16 +83,11 @@ pub fn format_date_time(instant: &DateTime<Utc>) -> String {
 ///
 /// The message for a 422 when the text is not such a date-time.
 pub fn parse_date_time(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::<FixedOffset>::parse_from_rfc3339(text.trim())
+    parse_rfc3339(text)
         .ok()
-        .map(|instant| instant.with_timezone(&Utc))
         // RFC 3339 years have four digits: keep answers writable in the same form.
         .filter(|instant| (1..=9999).contains(&instant.year()))
-        .ok_or_else(|| {
-            format!(
-                "must be a date-time with an offset, such as 1985-07-01T01:22:11+02:00, got \"{text}\""
-            )
-        })
+        .ok_or_else(|| not_a_date_time(text))
 }
 
 /// Parses any RFC 3339 date-time, years `0000` to `9999` with any offset, into UTC: the values
@@ -111,11 +101,11 @@ pub fn parse_date_time(text: &str) -> Result<DateTime<Utc>, String> {
 pub fn parse_rfc3339(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::<FixedOffset>::parse_from_rfc3339(text.trim())
         .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| {
-            format!(
-                "must be a date-time with an offset, such as 1985-07-01T01:22:11+02:00, got \"{text}\""
-            )
-        })
+        .map_err(|_| not_a_date_time(text))
+}
+
+fn not_a_date_time(text: &str) -> String {
+    format!("must be a date-time with an offset, such as 1985-07-01T01:22:11+02:00, got \"{text}\"")
 }
 
 /// Parses a date in the full form `YYYY-MM-DD` (`1990-1-31` is not one).

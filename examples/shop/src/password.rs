@@ -21,19 +21,7 @@ pub(crate) async fn hash_new(password: Option<&str>) -> Result<Option<String>, G
         return Ok(None);
     };
     let password = password.to_owned();
-    let slot = glue_auth::HashingPool::shared()
-        .slot()
-        .await
-        .ok_or_else(|| {
-            GlueError::new(
-                glue_core::http::StatusCode::SERVICE_UNAVAILABLE,
-                "The server is busy; try again in a moment.",
-            )
-            .with_header(
-                glue_core::http::header::RETRY_AFTER,
-                glue_core::http::HeaderValue::from_static("1"),
-            )
-        })?;
+    let slot = glue_auth::HashingPool::shared().slot_or_busy().await?;
     tokio::task::spawn_blocking(move || {
         // Held until the hash is done, even when the client has gone.
         let _slot = slot;

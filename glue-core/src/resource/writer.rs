@@ -66,25 +66,18 @@ impl<'a> PropertyWriter<'a> {
         key: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        if !self.selected(name) {
-            return Ok(());
-        }
-        self.key(key);
-        serde_json::to_writer(&mut *self.out, value)?;
-        self.written += 1;
-        Ok(())
+        self.keyed_with(name, key, |out| serde_json::to_writer(out, value))
     }
 
     /// [`keyed`](Self::keyed) for text: written by the framework's string writer, which
     /// copies text that needs no escaping at once.
     #[inline]
     pub fn keyed_str(&mut self, name: &str, key: &str, value: &str) {
-        if !self.selected(name) {
-            return;
-        }
-        self.key(key);
-        crate::json::write_str(self.out, value);
-        self.written += 1;
+        // Writing text into a `Vec` cannot fail.
+        let _ = self.keyed_with(name, key, |out| {
+            crate::json::write_str(out, value);
+            Ok(())
+        });
     }
 
     /// [`keyed`](Self::keyed) for a date-time, written in UTC straight into the answer
@@ -100,10 +93,12 @@ impl<'a> PropertyWriter<'a> {
         key: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        let text = value
-            .to_utc()
-            .map(|instant| glue_common::date::fixed_width(&instant));
-        self.keyed_fixed(name, key, text, &crate::date::UtcDateTime(value))
+        self.keyed_with(name, key, |out| {
+            let text = value
+                .to_utc()
+                .map(|instant| glue_common::date::fixed_width(&instant));
+            write_fixed(out, text, &crate::date::UtcDateTime(value))
+        })
     }
 
     /// [`keyed`](Self::keyed) for a date, written straight into the answer
@@ -119,51 +114,33 @@ impl<'a> PropertyWriter<'a> {
         key: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        let text = value
-            .to_date()
-            .map(|date| glue_common::date::fixed_width_date(&date));
-        self.keyed_fixed(name, key, text, &crate::date::WireDate(value))
+        self.keyed_with(name, key, |out| {
+            let text = value
+                .to_date()
+                .map(|date| glue_common::date::fixed_width_date(&date));
+            write_fixed(out, text, &crate::date::WireDate(value))
+        })
     }
 
-    /// A member whose value is `null` (`None`), fixed-width text (`Some(Some(_))`), or, when
-    /// the text has no fixed width, what `fallback` serializes to.
+    /// A member with a key the derive wrote out, unless a sparse fieldset leaves it out: a
+    /// comma unless it is the first, the key, then what `value` writes.
     #[inline]
-    fn keyed_fixed<const N: usize, S: Serialize + ?Sized>(
+    fn keyed_with(
         &mut self,
         name: &str,
         key: &str,
-        text: Option<Option<[u8; N]>>,
-        fallback: &S,
+        value: impl FnOnce(&mut Vec<u8>) -> Result<(), serde_json::Error>,
     ) -> Result<(), serde_json::Error> {
         if !self.selected(name) {
             return Ok(());
         }
-        self.key(key);
-        match text {
-            Some(Some(text)) => self.quoted(&text),
-            Some(None) => serde_json::to_writer(&mut *self.out, fallback)?,
-            None => self.out.extend_from_slice(b"null"),
-        }
-        self.written += 1;
-        Ok(())
-    }
-
-    /// Appends text that needs no escaping (digits and punctuation), quoted.
-    #[inline]
-    fn quoted(&mut self, text: &[u8]) {
-        self.out.reserve(text.len() + 2);
-        self.out.push(b'"');
-        self.out.extend_from_slice(text);
-        self.out.push(b'"');
-    }
-
-    /// Appends a member key as the derive wrote it, after a comma unless it is the first.
-    #[inline]
-    fn key(&mut self, key: &str) {
         if self.written > 0 {
             self.out.push(b',');
         }
         self.out.extend_from_slice(key.as_bytes());
+        value(self.out)?;
+        self.written += 1;
+        Ok(())
     }
 
     /// Writes the identifier property when the convention shows it among the properties.
@@ -199,6 +176,27 @@ impl<'a> PropertyWriter<'a> {
         self.written += 1;
         Ok(())
     }
+}
+
+/// Appends `null` (`None`), fixed-width text that needs no escaping, quoted (`Some(Some(_))`),
+/// or, when the value has no fixed-width form, what `fallback` serializes to.
+#[inline]
+fn write_fixed<const N: usize, S: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    text: Option<Option<[u8; N]>>,
+    fallback: &S,
+) -> Result<(), serde_json::Error> {
+    match text {
+        Some(Some(text)) => {
+            out.reserve(N + 2);
+            out.push(b'"');
+            out.extend_from_slice(&text);
+            out.push(b'"');
+        }
+        Some(None) => serde_json::to_writer(out, fallback)?,
+        None => out.extend_from_slice(b"null"),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
