@@ -109,8 +109,15 @@ mod security;
 pub mod store;
 pub mod validation;
 
+/// Dates and date-times of properties; code generated from schema files names them through
+/// this path, so that it needs no dependency of its own.
+#[doc(no_inline)]
+pub use chrono;
 #[doc(no_inline)]
 pub use http;
+/// JSON values of array and object properties, for code generated from schema files.
+#[doc(no_inline)]
+pub use serde_json;
 
 pub use app::{Application, BuildError, DEFAULT_BODY_LIMIT};
 pub use auth::{AuthRequest, Authenticator, ClientAddress};

@@ -4,6 +4,11 @@
 mod common;
 mod fixtures;
 
+// The code generated from schema files names its providers from the crate root.
+use schema_files::{
+    AddressBackendProvider, CustomerBackendProcessor, CustomerBackendProvider, StoreBackendProvider,
+};
+
 mod atomic;
 mod auth;
 mod building;
@@ -22,6 +27,7 @@ mod plain;
 mod postgres;
 mod querying;
 mod routing;
+mod schema_files;
 mod security;
 mod shop;
 mod socket;
