@@ -8,6 +8,7 @@ use glue_common::PropertyType;
 use glue_common::naming::camel_case;
 
 use crate::model::{Operation, Property, ResourceSchema, Security};
+use crate::validate::display_path;
 
 /// The Rust source of one API type's module: a header naming the files, then every struct.
 #[must_use]
@@ -46,13 +47,6 @@ pub fn resource(resource: &ResourceSchema) -> String {
     let mut out = String::new();
     write_resource(&mut out, resource);
     out
-}
-
-fn display_path(path: &std::path::Path) -> String {
-    path.components()
-        .map(|part| part.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn write_resource(out: &mut String, resource: &ResourceSchema) {
@@ -94,9 +88,11 @@ fn write_resource(out: &mut String, resource: &ResourceSchema) {
     out.push_str("}\n");
 }
 
-/// An argument of the attribute: a line, or a head with nested arguments in parentheses.
+/// An argument of the attribute: a line, a line with a comment after its comma, or a head
+/// with nested arguments in parentheses.
 enum Argument {
     Line(String),
+    Commented(String, String),
     Nested(String, Vec<Self>),
 }
 
@@ -107,6 +103,9 @@ fn write_argument(out: &mut String, depth: usize, argument: &Argument) {
     match argument {
         Argument::Line(line) => {
             let _ = writeln!(out, "{indent}{line},");
+        }
+        Argument::Commented(line, comment) => {
+            let _ = writeln!(out, "{indent}{line},{comment}");
         }
         Argument::Nested(head, items) => {
             let flat = flat(argument);
@@ -125,7 +124,7 @@ fn write_argument(out: &mut String, depth: usize, argument: &Argument) {
 
 fn flat(argument: &Argument) -> String {
     match argument {
-        Argument::Line(line) => line.clone(),
+        Argument::Line(line) | Argument::Commented(line, _) => line.clone(),
         Argument::Nested(head, items) => format!(
             "{head}({})",
             items.iter().map(flat).collect::<Vec<_>>().join(", ")
@@ -134,7 +133,7 @@ fn flat(argument: &Argument) -> String {
 }
 
 fn resource_arguments(resource: &ResourceSchema) -> Vec<Argument> {
-    use Argument::{Line, Nested};
+    use Argument::{Commented, Line, Nested};
     let mut arguments = vec![
         Line(format!("name = {}", quoted(&resource.name))),
         Line(format!("short_name = {}", quoted(&resource.resource_type))),
@@ -152,11 +151,28 @@ fn resource_arguments(resource: &ResourceSchema) -> Vec<Argument> {
         "operations".to_owned(),
         resource.operations.iter().map(operation).collect(),
     ));
+    if let Some(table) = &resource.table {
+        arguments.push(Line(format!("table = {}", quoted(table))));
+    }
+    // A path the compiler cannot resolve is reported at this line: the comment says where
+    // the schema files named it.
+    let origin = |origin: &Option<String>| {
+        origin
+            .as_ref()
+            .map(|origin| format!(" // {origin}"))
+            .unwrap_or_default()
+    };
     if let Some(provider) = &resource.provider {
-        arguments.push(Line(format!("provider = {provider}")));
+        arguments.push(Commented(
+            format!("provider = {provider}"),
+            origin(&resource.origins.provider),
+        ));
     }
     if let Some(processor) = &resource.processor {
-        arguments.push(Line(format!("processor = {processor}")));
+        arguments.push(Commented(
+            format!("processor = {processor}"),
+            origin(&resource.origins.processor),
+        ));
     }
     let pagination = &resource.pagination;
     if pagination.is_set() {
@@ -175,6 +191,9 @@ fn resource_arguments(resource: &ResourceSchema) -> Vec<Argument> {
         }
         if let Some(enabled) = pagination.client_items_per_page {
             items.push(Line(format!("client_items_per_page = {enabled}")));
+        }
+        if let Some(form) = &pagination.form {
+            items.push(Line(format!("form = {}", quoted(form))));
         }
         arguments.push(Nested("pagination".to_owned(), items));
     }

@@ -39,6 +39,8 @@ pub fn json_schema() -> Value {
         "paginationMaximumItemsPerPage": {"type": "integer", "minimum": 1},
         "paginationClientEnabled": flag,
         "paginationClientItemsPerPage": flag,
+        "paginationForm": {"type": "string", "description": "The strategy of the page links: offset, page"},
+        "table": {"type": "string", "description": "The SQL table a SQL store serves the resource from"},
         "operations": {"type": "array", "items": {"$ref": "#/$defs/operation"}, "minItems": 1},
         "properties": {
             "type": "object",

@@ -27,6 +27,12 @@ pub struct ResourceSchema {
     pub provider: Option<String>,
     /// The processor's Rust path.
     pub processor: Option<String>,
+    /// Where the provider and the processor were named (`file:line`), for the comment the
+    /// generated line carries: a path that does not resolve is reported by the compiler at
+    /// that line, and the comment says which schema file to change.
+    pub origins: Origins,
+    /// `table`: the SQL table of a resource that a SQL store serves.
+    pub table: Option<String>,
     /// Pagination settings.
     pub pagination: Pagination,
     /// Resource-level security.
@@ -59,6 +65,15 @@ impl ResourceSchema {
     }
 }
 
+/// Where keys that name Rust code were written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origins {
+    /// `file:line` of `provider`.
+    pub provider: Option<String>,
+    /// `file:line` of `processor`.
+    pub processor: Option<String>,
+}
+
 /// `pagination*` keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -73,6 +88,8 @@ pub struct Pagination {
     pub client_enabled: Option<bool>,
     /// `paginationClientItemsPerPage`.
     pub client_items_per_page: Option<bool>,
+    /// `paginationForm`: the strategy of the page links (`offset`, `page`).
+    pub form: Option<String>,
 }
 
 impl Pagination {

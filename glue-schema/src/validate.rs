@@ -8,8 +8,8 @@ use glue_security::{Expression, Schema};
 
 use crate::merge::{MergeResult, Merged};
 use crate::model::{
-    IncludableIn, Include, Operation, Pagination, Property, ResourceSchema, Rules, Security,
-    UriVariable,
+    IncludableIn, Include, Operation, Origins, Pagination, Property, ResourceSchema, Rules,
+    Security, UriVariable,
 };
 use crate::node::{Node, Position, Value};
 use crate::report::{Diagnostic, did_you_mean};
@@ -18,7 +18,7 @@ use crate::report::{Diagnostic, did_you_mean};
 pub const OPERATION_TYPES: [&str; 6] = ["Get", "Post", "Put", "Patch", "Delete", "GetCollection"];
 
 /// The keys of `resource:`.
-pub(crate) const RESOURCE_KEYS: [&str; 21] = [
+pub(crate) const RESOURCE_KEYS: [&str; 23] = [
     "name",
     "shortName",
     "description",
@@ -30,6 +30,8 @@ pub(crate) const RESOURCE_KEYS: [&str; 21] = [
     "paginationMaximumItemsPerPage",
     "paginationClientEnabled",
     "paginationClientItemsPerPage",
+    "paginationForm",
+    "table",
     "security",
     "securityMessage",
     "securityPostDenormalize",
@@ -283,7 +285,29 @@ impl Reader<'_> {
             maximum_items_per_page: self.count(node, "paginationMaximumItemsPerPage", "resource"),
             client_enabled: self.flag(node, "paginationClientEnabled", "resource"),
             client_items_per_page: self.flag(node, "paginationClientItemsPerPage", "resource"),
+            form: self.text(node, "paginationForm", "resource"),
         };
+        if pagination
+            .form
+            .as_deref()
+            .is_some_and(|form| !is_rust_path(form))
+        {
+            self.error(
+                "resource.paginationForm",
+                "\"paginationForm\" names a pagination strategy, such as \"offset\" or \"page\"",
+            );
+        }
+        let table = self.text(node, "table", "resource");
+        if table.as_deref().is_some_and(|table| {
+            !table
+                .split('.')
+                .all(|part| is_rust_path(part) && !part.contains(':'))
+        }) {
+            self.error(
+                "resource.table",
+                "\"table\" names a SQL table: letters, digits and \"_\", optionally after a schema and \".\"",
+            );
+        }
         if let (Some(default), Some(maximum)) =
             (pagination.items_per_page, pagination.maximum_items_per_page)
             && maximum < default
@@ -334,6 +358,15 @@ impl Reader<'_> {
         self.apply_rules(&mut properties);
         let includes = self.includes(&property_names);
         let includable_in = self.includable_in();
+        let origin = |key: &str| {
+            self.merged
+                .source(&format!("resource.{key}"))
+                .map(|source| format!("{}:{}", display_path(&source.file), source.at.line))
+        };
+        let origins = Origins {
+            provider: provider.as_ref().and_then(|_| origin("provider")),
+            processor: processor.as_ref().and_then(|_| origin("processor")),
+        };
         ResourceSchema {
             struct_name: struct_name(&name, self.merged.code_bucket.as_deref(), api_type),
             name,
@@ -344,6 +377,8 @@ impl Reader<'_> {
             code_bucket: self.merged.code_bucket.clone(),
             provider,
             processor,
+            origins,
+            table,
             pagination,
             security,
             operations,
@@ -1251,6 +1286,14 @@ fn upper_camel(text: &str) -> String {
             })
         })
         .collect()
+}
+
+/// A path with `/` between its parts, whatever the platform.
+pub(crate) fn display_path(path: &std::path::Path) -> String {
+    path.components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A path such as `crate::customers::CustomerStore` or `my_crate::Store`.

@@ -247,3 +247,26 @@ fn one_resource_can_be_generated_alone() {
     assert!(!code.contains("CustomersBackendResource {"));
     assert_eq!(run.resources(Some("CUSTOMERS")).len(), 1);
 }
+
+/// A provider that does not exist is a valid path: the compiler reports it, at the line
+/// whose comment names the schema file (`tests/ui/fail/missing_provider.rs`).
+#[test]
+fn a_missing_provider_is_left_to_the_compiler_with_its_origin() {
+    let layout = Layout::new(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/missing"),
+        vec![glue_schema::Layer::new("core", "core/*/api/{type}")],
+    );
+    let run = run(&layout, "backend");
+    assert!(run.is_ok());
+    let code = run.code(None);
+    assert!(
+        code.contains(
+            "provider = crate::NoteStore, // core/notes/api/backend/notes.resource.yml:5\n"
+        )
+    );
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/missing_provider.rs");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &code).unwrap();
+    }
+    assert_eq!(code, std::fs::read_to_string(&golden).unwrap());
+}

@@ -23,7 +23,7 @@
         GetCollection(uri_template = "/customers/{customerReference}/addresses"),
         Get(uri_template = "/customers/{customerReference}/addresses/{uuid}"),
     ),
-    provider = crate::AddressBackendProvider,
+    provider = crate::AddressBackendProvider, // src/Spryker/Customer/resources/api/backend/customers-addresses.resource.yml:5
     uri_variables(customerReference = "customerReference"),
 )]
 pub struct CustomersAddressesBackendResource {
@@ -51,8 +51,8 @@ pub struct CustomersAddressesBackendResource {
     label = "Customer",
     description = "Customer resource",
     operations(Get, GetCollection, Post, Put, Patch, Delete),
-    provider = crate::CustomerBackendProvider,
-    processor = crate::CustomerBackendProcessor,
+    provider = crate::CustomerBackendProvider, // src/Pyz/Glue/Customer/resources/api/backend/customers.resource.yml:5
+    processor = crate::CustomerBackendProcessor, // src/Pyz/Glue/Customer/resources/api/backend/customers.resource.yml:6
     pagination(
         enabled = true,
         items_per_page = 10,
@@ -110,7 +110,7 @@ pub struct CustomersBackendResource {
     name = "Stores",
     short_name = "stores",
     operations(Get, GetCollection),
-    provider = crate::StoreBackendProvider,
+    provider = crate::StoreBackendProvider, // src/Spryker/Store/resources/api/backend/stores.resource.yml:8
     pagination(enabled = false),
 )]
 pub struct StoresBackendResource {
@@ -133,7 +133,7 @@ pub struct StoresBackendResource {
     short_name = "stores",
     code_bucket = "EU",
     operations(Get, GetCollection),
-    provider = crate::StoreBackendProvider,
+    provider = crate::StoreBackendProvider, // src/Spryker/Store/resources/api/backend/stores.resource.yml:8
     pagination(enabled = false),
 )]
 pub struct StoresEuBackendResource {
@@ -158,7 +158,7 @@ pub struct StoresEuBackendResource {
     short_name = "stores",
     code_bucket = "AT",
     operations(Get, GetCollection),
-    provider = crate::StoreBackendProvider,
+    provider = crate::StoreBackendProvider, // src/Spryker/Store/resources/api/backend/stores.resource.yml:8
     pagination(enabled = false),
 )]
 pub struct StoresAtBackendResource {

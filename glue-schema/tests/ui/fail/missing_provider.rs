@@ -1,0 +1,5 @@
+mod generated {
+    include!("../../golden/missing_provider.rs");
+}
+
+fn main() {}
