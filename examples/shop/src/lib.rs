@@ -17,6 +17,7 @@ pub mod codes;
 pub mod customers;
 pub mod db;
 pub mod exchange;
+pub mod generated;
 mod password;
 pub mod products;
 pub mod seed;
