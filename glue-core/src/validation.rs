@@ -155,6 +155,140 @@ pub fn message(error: &ValidationError) -> String {
     }
 }
 
+/// The rules of one operation group, checked one property at a time: what code generated
+/// from a validation file's groups (SPEC §7.1) calls in its `validate_group` function. Each
+/// failure is a property error with the message `validator`'s rule of the same name gives.
+///
+/// ```
+/// use glue_core::validation::Checks;
+///
+/// let mut checks = Checks::new();
+/// checks.email("email", &"not an address");
+/// checks.length("firstName", &String::new(), Some(1), Some(100));
+/// checks.range("stock", &-1_i64, Some(0), None);
+/// let errors = checks.finish().unwrap_err();
+/// assert_eq!(errors[1].message, "must be between 1 and 100 characters long");
+/// ```
+#[derive(Debug, Default)]
+pub struct Checks {
+    errors: Vec<FieldError>,
+}
+
+impl Checks {
+    /// No failures yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn fail(&mut self, property: &str, error: &ValidationError) {
+        self.errors
+            .push(FieldError::new(property.to_owned(), message(error)));
+    }
+
+    /// An email address (absent values pass).
+    pub fn email(&mut self, property: &str, value: &impl validator::ValidateEmail) {
+        if !value.validate_email() {
+            self.fail(property, &ValidationError::new("email"));
+        }
+    }
+
+    /// A URL (absent values pass).
+    pub fn url(&mut self, property: &str, value: &impl validator::ValidateUrl) {
+        if !value.validate_url() {
+            self.fail(property, &ValidationError::new("url"));
+        }
+    }
+
+    /// A length in characters, for text (absent values pass).
+    pub fn length(
+        &mut self,
+        property: &str,
+        value: &impl validator::ValidateLength<u64>,
+        min: Option<u64>,
+        max: Option<u64>,
+    ) {
+        self.sized(property, value, min, max, &"");
+    }
+
+    /// A number of items, for lists (absent values pass).
+    pub fn count(
+        &mut self,
+        property: &str,
+        value: &impl validator::ValidateLength<u64>,
+        min: Option<u64>,
+        max: Option<u64>,
+    ) {
+        self.sized(property, value, min, max, &Vec::<()>::new());
+    }
+
+    fn sized(
+        &mut self,
+        property: &str,
+        value: &impl validator::ValidateLength<u64>,
+        min: Option<u64>,
+        max: Option<u64>,
+        unit: &impl serde::Serialize,
+    ) {
+        if !value.validate_length(min, max, None) {
+            let mut error = ValidationError::new("length");
+            if let Some(min) = min {
+                error.add_param(Cow::Borrowed("min"), &min);
+            }
+            if let Some(max) = max {
+                error.add_param(Cow::Borrowed("max"), &max);
+            }
+            error.add_param(Cow::Borrowed("value"), unit);
+            self.fail(property, &error);
+        }
+    }
+
+    /// A number within bounds (absent values pass).
+    pub fn range<T: serde::Serialize + PartialOrd>(
+        &mut self,
+        property: &str,
+        value: &impl validator::ValidateRange<T>,
+        min: Option<T>,
+        max: Option<T>,
+    ) {
+        let mut error = ValidationError::new("range");
+        if let Some(min) = &min {
+            error.add_param(Cow::Borrowed("min"), min);
+        }
+        if let Some(max) = &max {
+            error.add_param(Cow::Borrowed("max"), max);
+        }
+        if !value.validate_range(min, max, None, None) {
+            self.fail(property, &error);
+        }
+    }
+
+    /// One of the allowed texts (absent values pass).
+    pub fn choice(&mut self, property: &str, value: Option<&str>, allowed: &[&str]) {
+        if let Some(value) = value
+            && !allowed.contains(&value)
+        {
+            self.errors.push(FieldError::new(
+                property.to_owned(),
+                format!("must be one of {}", allowed.join(", ")),
+            ));
+        }
+    }
+
+    /// The failures, if any.
+    ///
+    /// # Errors
+    ///
+    /// Every failed rule, in the order checked.
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +324,41 @@ mod tests {
                 FieldError::new("firstName", "must be between 1 and 100 characters long"),
             ]
         );
+    }
+
+    #[test]
+    fn group_checks_speak_as_validator_does() {
+        let mut checks = Checks::new();
+        checks.email("email", &"x");
+        checks.email("backup", &None::<String>);
+        checks.url("site", &Some("not a url".to_owned()));
+        checks.length("name", &"ab".to_owned(), Some(3), None);
+        checks.count("tags", &vec![1, 2, 3], None, Some(2));
+        checks.range("stock", &-1_i64, Some(0), None);
+        checks.range("price", &Some(5.5_f64), Some(0.0), Some(5.0));
+        checks.choice("status", Some("gone"), &["active", "inactive"]);
+        checks.choice("status", None, &["active"]);
+        let errors = checks.finish().unwrap_err();
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.property.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("email", "must be a valid email address"),
+                ("site", "must be a valid URL"),
+                ("name", "must be at least 3 characters long"),
+                ("tags", "must be at most 2 items long"),
+                ("stock", "must be greater than or equal to 0"),
+                (
+                    "price",
+                    "must be greater than or equal to 0 and less than or equal to 5"
+                ),
+                ("status", "must be one of active, inactive"),
+            ]
+        );
+        assert!(Checks::new().finish().is_ok());
     }
 
     #[test]

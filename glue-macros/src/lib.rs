@@ -80,6 +80,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `includes(paths = N, depth = M)` | the most `include` paths per request, and relationships per path (SPEC §13.1) | 20 and 3 |
 /// | `relationships(addresses(target = Address, many, key = "customerReference"))` | relationships (SPEC §3.3); `keys(own = theirs)` when the property names differ | none |
 /// | `tie_breaker = "idCustomer"` | the property that makes every order total (and keys cursors) | the identifier |
+/// | `validate_group = path` | a `fn(&Self, WriteMode) -> Result<(), Vec<FieldError>>` with the rules of one operation group (SPEC §7.1: `create` for Post, `replace` for Put, `update` for Patch), checked after the struct's `validator` rules, which apply to every write; `glue_core::validation::Checks` words its failures as `validator` does | none |
 /// | `crate = path` | where `glue_core` is | `::glue_core` |
 ///
 /// # On fields: `#[api(...)]`

@@ -100,6 +100,8 @@ pub(crate) struct Model {
     pub(crate) identifier: Option<usize>,
     /// Whether the struct has `validator` rules to run.
     pub(crate) validate: bool,
+    /// The function with the rules of each operation group.
+    pub(crate) validate_group: Option<syn::Path>,
     pub(crate) relationships: Vec<Relationship>,
     pub(crate) tie_breaker: Option<String>,
     pub(crate) security: SecurityInput,

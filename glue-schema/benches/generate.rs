@@ -38,26 +38,38 @@ fn project() -> PathBuf {
         }
         write(
             &root,
-            &format!("src/Spryker/Module{}/resources/api/backend/{file}.resource.yml", n % 50),
+            &format!(
+                "src/Spryker/Module{}/resources/api/backend/{file}.resource.yml",
+                n % 50
+            ),
             &core,
         );
         write(
             &root,
-            &format!("src/SprykerFeature/Feature{}/resources/api/backend/{file}.resource.yml", n % 20),
+            &format!(
+                "src/SprykerFeature/Feature{}/resources/api/backend/{file}.resource.yml",
+                n % 20
+            ),
             &format!(
                 "resource:\n  name: {name}\n  paginationItemsPerPage: 20\n  paginationMaximumItemsPerPage: 100\n  properties:\n    status:\n      type: string\n      openapiContext:\n        schema:\n          enum: [active, inactive]\n    email:\n      type: string\n    createdAt:\n      type: string\n      writable: false\n      openapiContext:\n        format: date-time\n"
             ),
         );
         write(
             &root,
-            &format!("src/Pyz/Glue/Module{}/resources/api/backend/{file}.resource.yml", n % 50),
+            &format!(
+                "src/Pyz/Glue/Module{}/resources/api/backend/{file}.resource.yml",
+                n % 50
+            ),
             &format!(
                 "resource:\n  name: {name}\n  provider: \"crate::Store\"\n  processor: \"crate::Store\"\n  security: \"is_granted('ROLE_ADMIN')\"\n  properties:\n    email:\n      required: true\n    field0:\n      openapiContext:\n        minLength: 1\n        maxLength: 100\n"
             ),
         );
         write(
             &root,
-            &format!("src/Pyz/Glue/Module{}/resources/api/backend/{file}.validation.yml", n % 50),
+            &format!(
+                "src/Pyz/Glue/Module{}/resources/api/backend/{file}.validation.yml",
+                n % 50
+            ),
             &format!(
                 "validation:\n  name: {name}\n  create:\n    email: {{email: true, notBlank: true}}\n  replace:\n    email: {{email: true, notBlank: true}}\n  update:\n    email: {{email: true, notBlank: true}}\n"
             ),
@@ -106,9 +118,11 @@ fn main() {
         files = found.len();
     }
     println!("{RESOURCES} resources, {files} files in 3 layers, {RUNS} runs");
-    for (name, times) in ["discover", "parse", "merge", "validate", "generate", "total"]
-        .into_iter()
-        .zip(phases)
+    for (name, times) in [
+        "discover", "parse", "merge", "validate", "generate", "total",
+    ]
+    .into_iter()
+    .zip(phases)
     {
         report(name, times);
     }

@@ -86,6 +86,142 @@ fn write_resource(out: &mut String, resource: &ResourceSchema) {
         write_field(out, property);
     }
     out.push_str("}\n");
+    if has_group_rules(resource) {
+        write_group_rules(out, resource);
+    }
+}
+
+fn has_group_rules(resource: &ResourceSchema) -> bool {
+    resource
+        .properties
+        .iter()
+        .any(|p| !p.group_rules.is_empty())
+}
+
+/// `fn group_rules`: what each operation group's validation rules add, checked for that
+/// group's writes (`validate_group = Self::group_rules`).
+fn write_group_rules(out: &mut String, resource: &ResourceSchema) {
+    const MODE: &str = "::glue_core::resource::WriteMode";
+    let _ = writeln!(out, "\nimpl {} {{", resource.struct_name);
+    out.push_str("    /// The rules that one operation group's validation files add.\n");
+    out.push_str("    fn group_rules(\n        &self,\n");
+    let _ = writeln!(out, "        mode: {MODE},");
+    out.push_str(
+        "    ) -> ::core::result::Result<(), ::std::vec::Vec<::glue_core::FieldError>> {\n",
+    );
+    out.push_str("        let mut checks = ::glue_core::validation::Checks::new();\n");
+    out.push_str("        match mode {\n");
+    for (group, variant) in [
+        ("create", "Create"),
+        ("replace", "Replace"),
+        ("update", "Update"),
+    ] {
+        let calls: Vec<(&str, Vec<String>)> = resource
+            .properties
+            .iter()
+            .flat_map(|property| {
+                property
+                    .group_rules
+                    .iter()
+                    .filter(|(known, _)| known == group)
+                    .flat_map(move |(_, rules)| check_calls(property, rules))
+            })
+            .collect();
+        if calls.is_empty() {
+            let _ = writeln!(out, "            {MODE}::{variant} => {{}}");
+            continue;
+        }
+        let _ = writeln!(out, "            {MODE}::{variant} => {{");
+        for (method, arguments) in calls {
+            let indent = "                ";
+            let joined = arguments.join(", ");
+            let line = format!("{indent}checks.{method}({joined});");
+            // rustfmt keeps a call on one line when it fits in 100 columns and its arguments
+            // in 60.
+            if line.len() <= 100 && joined.len() <= 60 {
+                out.push_str(&line);
+                out.push('\n');
+                continue;
+            }
+            // As rustfmt breaks a call that does not fit: one argument per line.
+            let _ = writeln!(out, "{indent}checks.{method}(");
+            for argument in arguments {
+                let _ = writeln!(out, "{indent}    {argument},");
+            }
+            let _ = writeln!(out, "{indent});");
+        }
+        out.push_str("            }\n");
+    }
+    out.push_str("        }\n        checks.finish()\n    }\n}\n");
+}
+
+/// The `Checks` calls of a property's rules: the method and its arguments.
+fn check_calls(
+    property: &Property,
+    rules: &crate::model::Rules,
+) -> Vec<(&'static str, Vec<String>)> {
+    let name = quoted(&property.name);
+    let field = format!("self.{}", field_ident(&property.name));
+    let bound =
+        |value: Option<String>| value.map_or_else(|| "None".to_owned(), |v| format!("Some({v})"));
+    let mut calls = Vec::new();
+    if rules.email {
+        calls.push(("email", vec![name.clone(), format!("&{field}")]));
+    }
+    if rules.url {
+        calls.push(("url", vec![name.clone(), format!("&{field}")]));
+    }
+    let (mut min, max) = rules.length.unwrap_or_default();
+    if rules.not_blank {
+        min = Some(min.map_or(1, |min| min.max(1)));
+    }
+    if min.is_some() || max.is_some() {
+        let method = if property.ty == PropertyType::Array {
+            "count"
+        } else {
+            "length"
+        };
+        calls.push((
+            method,
+            vec![
+                name.clone(),
+                format!("&{field}"),
+                bound(min.map(|v| v.to_string())),
+                bound(max.map(|v| v.to_string())),
+            ],
+        ));
+    }
+    if let Some((min, max)) = rules.range {
+        let number = |value: f64| {
+            if property.ty == PropertyType::Integer {
+                format!("{value:.0}_i64")
+            } else {
+                format!("{}_f64", float_literal(value))
+            }
+        };
+        calls.push((
+            "range",
+            vec![
+                name.clone(),
+                format!("&{field}"),
+                bound(min.map(number)),
+                bound(max.map(number)),
+            ],
+        ));
+    }
+    if !rules.choice.is_empty() {
+        let value = if property.nullable() {
+            format!("{field}.as_deref()")
+        } else {
+            format!("Some({field}.as_str())")
+        };
+        let allowed: Vec<String> = rules.choice.iter().map(|v| quoted(v)).collect();
+        calls.push((
+            "choice",
+            vec![name, value, format!("&[{}]", allowed.join(", "))],
+        ));
+    }
+    calls
 }
 
 /// An argument of the attribute: a line, a line with a comment after its comma, or a head
@@ -151,6 +287,9 @@ fn resource_arguments(resource: &ResourceSchema) -> Vec<Argument> {
         "operations".to_owned(),
         resource.operations.iter().map(operation).collect(),
     ));
+    if has_group_rules(resource) {
+        arguments.push(Line("validate_group = Self::group_rules".to_owned()));
+    }
     if let Some(table) = &resource.table {
         arguments.push(Line(format!("table = {}", quoted(table))));
     }

@@ -195,8 +195,10 @@ pub struct Property {
     /// `items`: the type of an array's items.
     #[serde(serialize_with = "item_type_name")]
     pub items: Option<PropertyType>,
-    /// The rules of the validation schema for this property.
+    /// The rules of the validation schema that every write group of the resource shares.
     pub rules: Rules,
+    /// What a group (`create`, `replace`, `update`) adds to them.
+    pub group_rules: Vec<(String, Rules)>,
 }
 
 impl Property {
@@ -248,6 +250,40 @@ impl Rules {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// The rules both have, with the same bounds.
+    #[must_use]
+    pub fn shared(&self, other: &Self) -> Self {
+        Self {
+            not_blank: self.not_blank && other.not_blank,
+            email: self.email && other.email,
+            url: self.url && other.url,
+            length: self.length.filter(|length| other.length == Some(*length)),
+            range: self.range.filter(|range| other.range == Some(*range)),
+            choice: if self.choice == other.choice {
+                self.choice.clone()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The rules these have that `common` does not.
+    #[must_use]
+    pub fn beyond(&self, common: &Self) -> Self {
+        Self {
+            not_blank: self.not_blank && !common.not_blank,
+            email: self.email && !common.email,
+            url: self.url && !common.url,
+            length: self.length.filter(|_| common.length.is_none()),
+            range: self.range.filter(|_| common.range.is_none()),
+            choice: if common.choice.is_empty() {
+                self.choice.clone()
+            } else {
+                Vec::new()
+            },
+        }
     }
 }
 

@@ -355,7 +355,7 @@ impl Reader<'_> {
             );
         }
         self.validation_rules(&name, &properties);
-        self.apply_rules(&mut properties);
+        self.apply_rules(&mut properties, &operations);
         let includes = self.includes(&property_names);
         let includable_in = self.includable_in();
         let origin = |key: &str| {
@@ -722,6 +722,7 @@ impl Reader<'_> {
             nullable: self.flag(node, "nullable", &path),
             items,
             rules: Rules::default(),
+            group_rules: Vec::new(),
         };
         if property.nullable == Some(true) && (property.identifier || property.required) {
             self.error(
@@ -877,8 +878,63 @@ impl Reader<'_> {
                     continue;
                 }
                 self.known_keys(rules, &here, "validation rules", &RULES);
-                let _ = self.rules(rules, &here);
+                let found = self.rules(rules, &here);
+                if let Some(property) = properties.iter().find(|p| p.name == key.name) {
+                    self.rules_fit(property, &found, &here);
+                }
             }
+        }
+    }
+
+    /// Each rule is for the property's type: texts take `notBlank`, `email`, `url`, `length`
+    /// and `choice`; lists take `length`; numbers take `range` (whole bounds for integers).
+    fn rules_fit(&mut self, property: &Property, rules: &Rules, path: &str) {
+        let text = property.ty == PropertyType::String;
+        let mut misfits: Vec<&str> = Vec::new();
+        for (rule, present, fits) in [
+            ("notBlank", rules.not_blank, text),
+            ("email", rules.email, text),
+            ("url", rules.url, text),
+            ("choice", !rules.choice.is_empty(), text),
+            (
+                "length",
+                rules.length.is_some(),
+                text || property.ty == PropertyType::Array,
+            ),
+            (
+                "range",
+                rules.range.is_some(),
+                matches!(property.ty, PropertyType::Integer | PropertyType::Number),
+            ),
+        ] {
+            if present && !fits {
+                misfits.push(rule);
+            }
+        }
+        for rule in misfits {
+            self.error(
+                &format!("{path}.{rule}"),
+                format!(
+                    "Rule \"{rule}\" does not apply to \"{}\", a property of type {}",
+                    property.name,
+                    property.ty.name()
+                ),
+            );
+        }
+        if property.ty == PropertyType::Integer
+            && let Some((min, max)) = rules.range
+            && [min, max]
+                .into_iter()
+                .flatten()
+                .any(|bound| bound.fract() != 0.0)
+        {
+            self.error(
+                &format!("{path}.range"),
+                format!(
+                    "\"range\" of \"{}\" needs whole bounds: it is an integer",
+                    property.name
+                ),
+            );
         }
     }
 
@@ -957,40 +1013,65 @@ impl Reader<'_> {
         rules
     }
 
-    /// Puts each property's rules on it. The rules apply to every write of the resource,
-    /// so every group that names a property must give it the same rules.
-    fn apply_rules(&mut self, properties: &mut [Property]) {
+    /// Puts each property's rules on it: those every write group of the resource shares
+    /// (`validator` rules on the field), and what each group adds (checked for that group's
+    /// writes alone). A group for an operation the resource does not declare is a mistake.
+    fn apply_rules(&mut self, properties: &mut [Property], operations: &[Operation]) {
         let Some(validation) = self.merged.validation.clone() else {
             return;
         };
+        let groups: Vec<&str> = VALIDATION_GROUPS
+            .into_iter()
+            .zip([
+                OperationKind::Post,
+                OperationKind::Put,
+                OperationKind::Patch,
+            ])
+            .filter(|(_, kind)| operations.iter().any(|op| op.kind == *kind))
+            .map(|(group, _)| group)
+            .collect();
+        for (group, kind) in VALIDATION_GROUPS.into_iter().zip(["Post", "Put", "Patch"]) {
+            if !groups.contains(&group) && validation.get(group).is_some() {
+                self.error(
+                    &format!("validation.{group}"),
+                    format!(
+                        "Validation group \"{group}\" has rules, but \"{}\" declares no {kind} operation",
+                        self.merged.name
+                    ),
+                );
+            }
+        }
         for property in properties.iter_mut() {
-            let mut found: Vec<(&str, Rules)> = Vec::new();
-            for group in VALIDATION_GROUPS {
-                let Some(rules) = validation
-                    .get(group)
-                    .and_then(|node| node.get(&property.name))
-                else {
-                    continue;
-                };
-                let path = format!("validation.{group}.{}", property.name);
-                let mut quiet = Reader {
-                    merged: self.merged,
-                    problems: Vec::new(),
-                };
-                found.push((group, quiet.rules(rules, &path)));
-            }
-            if let Some((first_group, first)) = found.first() {
-                if let Some((group, _)) = found.iter().find(|(_, rules)| rules != first) {
-                    self.error(
-                        &format!("validation.{group}.{}", property.name),
-                        format!(
-                            "Property \"{}\" has other rules in \"{group}\" than in \"{first_group}\"; the rules of a property apply to every write, so the groups that name it must agree",
-                            property.name
-                        ),
-                    );
+            let by_group: Vec<(&str, Rules)> = groups
+                .iter()
+                .map(|group| {
+                    let rules = validation
+                        .get(group)
+                        .and_then(|node| node.get(&property.name))
+                        .map(|rules| {
+                            let mut quiet = Reader {
+                                merged: self.merged,
+                                problems: Vec::new(),
+                            };
+                            quiet.rules(rules, &format!("validation.{group}.{}", property.name))
+                        })
+                        .unwrap_or_default();
+                    (*group, rules)
+                })
+                .collect();
+            let Some((_, first)) = by_group.first() else {
+                continue;
+            };
+            let common = by_group
+                .iter()
+                .fold(first.clone(), |common, (_, rules)| common.shared(rules));
+            for (group, rules) in &by_group {
+                let extra = rules.beyond(&common);
+                if !extra.is_empty() {
+                    property.group_rules.push(((*group).to_owned(), extra));
                 }
-                property.rules = first.clone();
             }
+            property.rules = common;
         }
     }
 

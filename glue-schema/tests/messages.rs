@@ -302,7 +302,17 @@ fn includes_and_includable_in_must_match() {
 #[test]
 fn validation_schemas() {
     let project = Project::new()
-        .file("core/a/api/backend/notes.resource.yml", GOOD)
+        .file(
+            "core/a/api/backend/notes.resource.yml",
+            "resource:
+  name: Notes
+  shortName: notes
+  operations: [{type: Get}, {type: Post}]
+  properties:
+    id: {type: string, identifier: true}
+    stars: {type: integer}
+",
+        )
         .file(
             "project/api/backend/notes.validation.yml",
             "validation:
@@ -313,6 +323,9 @@ fn validation_schemas() {
       email: true
     title:
       notBlank: true
+    stars:
+      email: true
+      range: {min: 0.5}
   update:
     id:
       email: false
@@ -327,10 +340,12 @@ fn validation_schemas() {
         findings(&project.run()),
         [
             "project/api/backend/orphans.validation.yml:2 validation.name: Validation schema \"Orphans\" names no resource: no resource file declares \"name: Orphans\"",
-            "project/api/backend/notes.validation.yml:12 validation.delete: Unknown key \"delete\" in a validation schema",
+            "project/api/backend/notes.validation.yml:15 validation.delete: Unknown key \"delete\" in a validation schema",
             "project/api/backend/notes.validation.yml:5 validation.create.id.lenght: Unknown key \"lenght\" in validation rules (did you mean \"length\"?)",
             "project/api/backend/notes.validation.yml:7 validation.create.title: Validation rules for \"title\", which is not a property of \"Notes\"",
-            "project/api/backend/notes.validation.yml:10 validation.update.id: Property \"id\" has other rules in \"update\" than in \"create\"; the rules of a property apply to every write, so the groups that name it must agree",
+            "project/api/backend/notes.validation.yml:10 validation.create.stars.email: Rule \"email\" does not apply to \"stars\", a property of type integer",
+            "project/api/backend/notes.validation.yml:11 validation.create.stars.range: \"range\" of \"stars\" needs whole bounds: it is an integer",
+            "project/api/backend/notes.validation.yml:12 validation.update: Validation group \"update\" has rules, but \"Notes\" declares no Patch operation",
         ]
     );
 }

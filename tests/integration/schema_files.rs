@@ -7,6 +7,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use glue_core::resource::WriteMode;
+use glue_core::validation::Checks;
 use glue_core::{
     ApiResource, Application, CollectionProvider, Context, CreateProcessor, DeleteProcessor,
     GlueError, ItemProvider, Paginated, Principal, Processor, ReplaceProcessor, Resource, Router,
@@ -81,7 +83,8 @@ pub type HandAddresses = Shelf<HandAddress>;
     security = "is_granted('ROLE_ADMIN')",
     security_message = "Customers need ROLE_ADMIN.",
     security_post_denormalize = "is_granted('EDIT', object)",
-    relationships(addresses(target = HandAddress, many, key = "customerReference"))
+    relationships(addresses(target = HandAddress, many, key = "customerReference")),
+    validate_group = Self::group_rules
 )]
 pub struct HandCustomer {
     /// The unique identifier of the customer.
@@ -110,6 +113,24 @@ pub struct HandCustomer {
     /// Credit limit.
     #[api(example = 5000.0, format = "float")]
     credit_limit: Option<f64>,
+}
+
+impl HandCustomer {
+    /// A new customer starts active or pending; a change keeps the credit limit within
+    /// 0 to 10,000.
+    fn group_rules(&self, mode: WriteMode) -> Result<(), Vec<glue_core::FieldError>> {
+        let mut checks = Checks::new();
+        match mode {
+            WriteMode::Create => {
+                checks.choice("status", self.status.as_deref(), &["active", "pending"]);
+            }
+            WriteMode::Replace => {}
+            WriteMode::Update => {
+                checks.range("creditLimit", &self.credit_limit, Some(0.0), Some(10_000.0));
+            }
+        }
+        checks.finish()
+    }
 }
 
 /// The addresses, by hand.
@@ -387,6 +408,18 @@ fn session() -> Vec<crate::common::Call> {
                 "dateOfBirth": "2001-02-03"
             }))),
         get("/customers/DE--3").header(ADMIN.0, ADMIN.1),
+        // The create group's rule: a new customer is not inactive.
+        call(Method::POST, "/customers")
+            .header(ADMIN.0, ADMIN.1)
+            .jsonapi(&customer(json!({"email": "late@example.com", "status": "inactive"}))),
+        // The update group's rule: the credit limit stays within 10,000 on a change, but a
+        // new customer may start above it.
+        call(Method::POST, "/customers")
+            .header(ADMIN.0, ADMIN.1)
+            .jsonapi(&customer(json!({"email": "rich@example.com", "creditLimit": 20000.0}))),
+        call(Method::PATCH, "/customers/DE--2")
+            .header(ADMIN.0, ADMIN.1)
+            .jsonapi(&json!({"data": {"type": "customers", "id": "DE--2", "attributes": {"creditLimit": 20000.5}}})),
         call(Method::PATCH, "/customers/DE--2")
             .header(ADMIN.0, ADMIN.1)
             .jsonapi(&json!({"data": {"type": "customers", "id": "DE--2", "attributes": {"status": "inactive", "idCustomer": 7}}})),
@@ -404,7 +437,8 @@ async fn the_generated_resource_answers_as_the_hand_written_one() {
     let hand = hand_app();
     let requests = session();
     let expected_statuses = [
-        200, 401, 200, 404, 200, 200, 200, 200, 200, 422, 422, 201, 200, 200, 422, 204, 200,
+        200, 401, 200, 404, 200, 200, 200, 200, 200, 422, 422, 201, 200, 422, 201, 422, 200, 422,
+        204, 200,
     ];
     assert_eq!(requests.len(), expected_statuses.len());
     let mut hand_requests = session().into_iter();
@@ -474,6 +508,46 @@ async fn the_generated_resource_says_what_the_schema_files_say() {
     assert_eq!(
         answer.json()["errors"][0]["source"]["pointer"],
         "/data/attributes/email"
+    );
+    // The validation file's groups: a new customer starts active or pending; a change keeps
+    // the credit limit within 0 to 10,000.
+    let answer = call(Method::POST, "/customers")
+        .header(ADMIN.0, ADMIN.1)
+        .jsonapi(&json!({"data": {"type": "customers", "attributes": {
+            "email": "new@example.com", "status": "inactive", "creditLimit": 20000.0
+        }}}))
+        .send(&router)
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = answer.json()["errors"].clone();
+    assert_eq!(errors.as_array().map(Vec::len), Some(1), "{errors}");
+    assert_eq!(errors[0]["source"]["pointer"], "/data/attributes/status");
+    assert!(
+        errors[0]["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("must be one of active, pending")),
+        "{errors}"
+    );
+    let answer = call(Method::PATCH, "/customers/DE--1")
+        .header(ADMIN.0, ADMIN.1)
+        .jsonapi(
+            &json!({"data": {"type": "customers", "id": "DE--1", "attributes": {
+                "creditLimit": 10000.5, "status": "inactive"
+            }}}),
+        )
+        .send(&router)
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = answer.json()["errors"].clone();
+    assert_eq!(errors.as_array().map(Vec::len), Some(1), "{errors}");
+    assert_eq!(
+        errors[0]["source"]["pointer"],
+        "/data/attributes/creditLimit"
+    );
+    assert!(
+        errors[0]["detail"].as_str().is_some_and(|detail| detail
+            .contains("must be greater than or equal to 0 and less than or equal to 10000")),
+        "{errors}"
     );
     // The project's security message.
     let answer = get("/customers")

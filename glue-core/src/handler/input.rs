@@ -89,6 +89,11 @@ impl Tools<'_> {
         {
             merge_field_errors(&mut errors, failed);
         }
+        if let Some(item) = &item
+            && let Err(failed) = item.validate_group(mode)
+        {
+            merge_field_errors(&mut errors, failed);
+        }
         errors.extend(decoded.unknown);
         if let Some(item) = &item {
             let failed = processor.validate(ctx, item, previous).await?;

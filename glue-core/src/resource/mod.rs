@@ -99,6 +99,19 @@ pub trait Resource: Clone + Send + Sync + 'static {
         Ok(())
     }
 
+    /// Checks the rules of one write's operation group (SPEC §7.1: `create` for Post,
+    /// `replace` for Put, `update` for Patch), after [`validate`](Self::validate)'s, which
+    /// apply to every write. The derive fills it from `validate_group = path`; code generated
+    /// from schema files declares it when a validation file gives a group rules of its own.
+    ///
+    /// # Errors
+    ///
+    /// Every rule of the group that fails, by property.
+    fn validate_group(&self, mode: WriteMode) -> Result<(), Vec<FieldError>> {
+        let _ = mode;
+        Ok(())
+    }
+
     /// How the declared operations are served: the derive fills it from the declaration,
     /// so that an operation whose provider or processor method is missing fails to compile.
     /// A hand-written resource serves none, and [`Application::try_build`] refuses its

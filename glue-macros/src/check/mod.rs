@@ -87,6 +87,7 @@ impl Model {
             fields,
             identifier,
             validate,
+            validate_group: input.validate_group.clone(),
             relationships,
             tie_breaker,
             security: input.security.clone(),

@@ -46,6 +46,7 @@ impl Model {
         let property_json = self.property_json_fn();
         let from_input = self.input_fn();
         let validate = self.validate_fn();
+        let validate_group = self.validate_group_fn();
         let stored = self.stored_impl();
         quote! {
             const _: () = {
@@ -68,6 +69,7 @@ impl Model {
                     #property_json
                     #from_input
                     #validate
+                    #validate_group
                     #operations
                 }
 

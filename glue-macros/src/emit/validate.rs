@@ -8,6 +8,22 @@ use syn::spanned::Spanned;
 use crate::model::Model;
 
 impl Model {
+    /// `fn validate_group`: the declared function of the groups' rules, when there is one.
+    pub(super) fn validate_group_fn(&self) -> TokenStream {
+        let Some(path) = &self.validate_group else {
+            return TokenStream::new();
+        };
+        let krate = &self.krate;
+        quote! {
+            fn validate_group(
+                &self,
+                mode: #krate::__private::WriteMode,
+            ) -> ::core::result::Result<(), ::std::vec::Vec<#krate::__private::FieldError>> {
+                #path(self, mode)
+            }
+        }
+    }
+
     pub(super) fn validate_fn(&self) -> TokenStream {
         let krate = &self.krate;
         let private = self.private();

@@ -43,6 +43,9 @@ pub(crate) struct ResourceInput {
     pub(crate) table: Option<SpannedValue<String>>,
     pub(crate) concurrency: Option<SpannedValue<ConcurrencyInput>>,
     pub(crate) includes: Option<SpannedValue<IncludesInput>>,
+    /// `validate_group = path`: a `fn(&Self, WriteMode) -> Result<(), Vec<FieldError>>` with
+    /// the rules of each operation group (SPEC §7.1).
+    pub(crate) validate_group: Option<syn::Path>,
     #[darling(flatten)]
     pub(crate) security: SecurityInput,
     #[darling(rename = "crate")]

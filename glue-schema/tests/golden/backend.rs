@@ -51,6 +51,7 @@ pub struct CustomersAddressesBackendResource {
     label = "Customer",
     description = "Customer resource",
     operations(Get, GetCollection, Post, Put, Patch, Delete),
+    validate_group = Self::group_rules,
     provider = crate::CustomerBackendProvider, // src/Pyz/Glue/Customer/resources/api/backend/customers.resource.yml:5
     processor = crate::CustomerBackendProcessor, // src/Pyz/Glue/Customer/resources/api/backend/customers.resource.yml:6
     pagination(
@@ -98,6 +99,31 @@ pub struct CustomersBackendResource {
     /// Credit limit.
     #[api(example = 5000.0, format = "float")]
     pub credit_limit: Option<f64>,
+}
+
+impl CustomersBackendResource {
+    /// The rules that one operation group's validation files add.
+    fn group_rules(
+        &self,
+        mode: ::glue_core::resource::WriteMode,
+    ) -> ::core::result::Result<(), ::std::vec::Vec<::glue_core::FieldError>> {
+        let mut checks = ::glue_core::validation::Checks::new();
+        match mode {
+            ::glue_core::resource::WriteMode::Create => {
+                checks.choice("status", self.status.as_deref(), &["active", "pending"]);
+            }
+            ::glue_core::resource::WriteMode::Replace => {}
+            ::glue_core::resource::WriteMode::Update => {
+                checks.range(
+                    "creditLimit",
+                    &self.credit_limit,
+                    Some(0.0_f64),
+                    Some(10000.0_f64),
+                );
+            }
+        }
+        checks.finish()
+    }
 }
 
 /// `stores` (Stores).
