@@ -280,6 +280,9 @@ fn resource_arguments(resource: &ResourceSchema) -> Vec<Argument> {
     if let Some(bucket) = &resource.code_bucket {
         arguments.push(Line(format!("code_bucket = {}", quoted(bucket))));
     }
+    if let Some(version) = &resource.version {
+        arguments.push(Line(format!("version = {}", quoted(version))));
+    }
     if let Some(description) = &resource.description {
         arguments.push(Line(format!("description = {}", quoted(description))));
     }
@@ -398,6 +401,9 @@ fn operation(operation: &Operation) -> Argument {
     if let Some(status) = operation.status {
         options.push(Argument::Line(format!("status = {status}")));
     }
+    if let Some(version) = &operation.version {
+        options.push(Argument::Line(format!("version = {}", quoted(version))));
+    }
     if let Some(description) = &operation.description {
         options.push(Argument::Line(format!(
             "description = {}",
@@ -483,6 +489,12 @@ fn write_field(out: &mut String, property: &Property) {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+    }
+    if !property.filterable {
+        options.push("filterable = false".to_owned());
+    }
+    if !property.sortable {
+        options.push("sortable = false".to_owned());
     }
     if camel_case(ident.trim_start_matches("r#")) != property.name {
         options.push(format!("rename = {}", quoted(&property.name)));

@@ -41,6 +41,7 @@ pub fn json_schema() -> Value {
         "paginationClientItemsPerPage": flag,
         "paginationForm": {"type": "string", "description": "The strategy of the page links: offset, page"},
         "table": {"type": "string", "description": "The SQL table a SQL store serves the resource from"},
+        "version": {"type": ["string", "number"], "description": "The version this declaration is (2.0)"},
         "operations": {"type": "array", "items": {"$ref": "#/$defs/operation"}, "minItems": 1},
         "properties": {
             "type": "object",
@@ -67,7 +68,8 @@ pub fn json_schema() -> Value {
             }
         },
         "description": text,
-        "status": {"type": "integer", "minimum": 100, "maximum": 599}
+        "status": {"type": "integer", "minimum": 100, "maximum": 599},
+        "version": {"type": ["string", "number"], "description": "The version of this operation"}
     });
     merge_object(&mut operation_properties, security("operation"));
     let bounds = json!({
@@ -100,6 +102,40 @@ pub fn json_schema() -> Value {
         "codeBucket".to_owned(),
         json!({"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9]*$"}),
     );
+    let property = json!({
+        "type": "object",
+        "properties": {
+            "type": {"enum": PropertyType::names()},
+            "description": text,
+            "readable": flag,
+            "writable": flag,
+            "required": flag,
+            "identifier": flag,
+            "nullable": flag,
+            "filterable": flag,
+            "sortable": flag,
+            "default": {"type": ["string", "number", "boolean"]},
+            "items": {"enum": ["string", "integer", "number", "boolean"]},
+            "openapiContext": {
+                "type": "object",
+                "properties": {
+                    "example": {},
+                    "format": text,
+                    "description": text,
+                    "minLength": count,
+                    "maxLength": count,
+                    "enum": {"type": "array", "items": {"type": "string"}},
+                    "schema": {
+                        "type": "object",
+                        "properties": {"enum": {"type": "array", "items": {"type": "string"}}},
+                        "additionalProperties": false
+                    }
+                },
+                "additionalProperties": false
+            }
+        },
+        "additionalProperties": false
+    });
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://glue.rs/schemas/api-resource-schema-v1.json",
@@ -133,38 +169,7 @@ pub fn json_schema() -> Value {
                 "required": ["type"],
                 "additionalProperties": false
             },
-            "property": {
-                "type": "object",
-                "properties": {
-                    "type": {"enum": PropertyType::names()},
-                    "description": text,
-                    "readable": flag,
-                    "writable": flag,
-                    "required": flag,
-                    "identifier": flag,
-                    "nullable": flag,
-                    "default": {"type": ["string", "number", "boolean"]},
-                    "items": {"enum": ["string", "integer", "number", "boolean"]},
-                    "openapiContext": {
-                        "type": "object",
-                        "properties": {
-                            "example": {},
-                            "format": text,
-                            "description": text,
-                            "minLength": count,
-                            "maxLength": count,
-                            "enum": {"type": "array", "items": {"type": "string"}},
-                            "schema": {
-                                "type": "object",
-                                "properties": {"enum": {"type": "array", "items": {"type": "string"}}},
-                                "additionalProperties": false
-                            }
-                        },
-                        "additionalProperties": false
-                    }
-                },
-                "additionalProperties": false
-            },
+            "property": property,
             "include": {
                 "type": "object",
                 "properties": {

@@ -33,6 +33,8 @@ pub struct ResourceSchema {
     pub origins: Origins,
     /// `table`: the SQL table of a resource that a SQL store serves.
     pub table: Option<String>,
+    /// `version`: the version this declaration is (SPEC §2.4).
+    pub version: Option<String>,
     /// Pagination settings.
     pub pagination: Pagination,
     /// Resource-level security.
@@ -135,6 +137,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// `status`.
     pub status: Option<u16>,
+    /// `version`: the version of this operation, when it differs from the resource's.
+    pub version: Option<String>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)]
@@ -192,6 +196,10 @@ pub struct Property {
     /// default it may, unless the property is the identifier, required, has a default or is
     /// read-only (the server fills it).
     pub nullable: Option<bool>,
+    /// `filterable` (default true).
+    pub filterable: bool,
+    /// `sortable` (default true).
+    pub sortable: bool,
     /// `items`: the type of an array's items.
     #[serde(serialize_with = "item_type_name")]
     pub items: Option<PropertyType>,

@@ -147,16 +147,20 @@ impl Node {
 ///
 /// The parser's message and where it stopped, when the text is not YAML.
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, (String, Position)> {
-    let documents: Vec<Spanned<Raw>> = serde_saphyr::from_multiple(text).map_err(|error| {
-        let at = error
-            .location()
-            .map(|location| Position {
-                line: location.line(),
-                column: location.column(),
-            })
-            .unwrap_or_default();
-        (first_line(&error.to_string()), at)
-    })?;
+    // YAML 1.2's booleans only: `no`, `y` and `off` stay texts (a country code, a name).
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    let documents: Vec<Spanned<Raw>> = serde_saphyr::from_multiple_with_options(text, options)
+        .map_err(|error| {
+            let at = error
+                .location()
+                .map(|location| Position {
+                    line: location.line(),
+                    column: location.column(),
+                })
+                .unwrap_or_default();
+            (first_line(&error.to_string()), at)
+        })?;
     Ok(documents.into_iter().map(Node::from).collect())
 }
 
@@ -307,6 +311,15 @@ mod tests {
             serde_json::json!({"a": [1, 2.5, true, null, "x"]})
         );
         assert_eq!(documents[1].get("b").unwrap().at.line, 3);
+    }
+
+    #[test]
+    fn only_yaml_1_2_booleans_are_booleans() {
+        let documents = parse_documents("a: [no, y, off, true, False]\n").unwrap();
+        assert_eq!(
+            documents[0].value.to_json(),
+            serde_json::json!({"a": ["no", "y", "off", true, false]})
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::report::{Diagnostic, did_you_mean};
 pub const OPERATION_TYPES: [&str; 6] = ["Get", "Post", "Put", "Patch", "Delete", "GetCollection"];
 
 /// The keys of `resource:`.
-pub(crate) const RESOURCE_KEYS: [&str; 23] = [
+pub(crate) const RESOURCE_KEYS: [&str; 24] = [
     "name",
     "shortName",
     "description",
@@ -32,6 +32,7 @@ pub(crate) const RESOURCE_KEYS: [&str; 23] = [
     "paginationClientItemsPerPage",
     "paginationForm",
     "table",
+    "version",
     "security",
     "securityMessage",
     "securityPostDenormalize",
@@ -45,12 +46,13 @@ pub(crate) const RESOURCE_KEYS: [&str; 23] = [
 ];
 
 /// The keys of an operation.
-pub(crate) const OPERATION_KEYS: [&str; 11] = [
+pub(crate) const OPERATION_KEYS: [&str; 12] = [
     "type",
     "uriTemplate",
     "uriVariables",
     "description",
     "status",
+    "version",
     "security",
     "securityMessage",
     "securityPostDenormalize",
@@ -60,7 +62,7 @@ pub(crate) const OPERATION_KEYS: [&str; 11] = [
 ];
 
 /// The keys of a property.
-pub(crate) const PROPERTY_KEYS: [&str; 10] = [
+pub(crate) const PROPERTY_KEYS: [&str; 12] = [
     "type",
     "description",
     "readable",
@@ -70,6 +72,8 @@ pub(crate) const PROPERTY_KEYS: [&str; 10] = [
     "default",
     "nullable",
     "items",
+    "filterable",
+    "sortable",
     "openapiContext",
 ];
 
@@ -297,6 +301,7 @@ impl Reader<'_> {
                 "\"paginationForm\" names a pagination strategy, such as \"offset\" or \"page\"",
             );
         }
+        let version = self.version(node, "resource");
         let table = self.text(node, "table", "resource");
         if table.as_deref().is_some_and(|table| {
             !table
@@ -379,6 +384,7 @@ impl Reader<'_> {
             processor,
             origins,
             table,
+            version,
             pagination,
             security,
             operations,
@@ -387,6 +393,22 @@ impl Reader<'_> {
             includable_in,
             files: self.merged.files.clone(),
         }
+    }
+
+    /// `version`: numbers with dots (`2.0`), as media type parameters carry them.
+    fn version(&mut self, node: &Node, path: &str) -> Option<String> {
+        let version = match node.get("version").map(|value| &value.value) {
+            Some(Value::Float(number)) => Some(format!("{number:?}")),
+            Some(Value::Int(number)) => Some(number.to_string()),
+            _ => self.text(node, "version", path),
+        }?;
+        if glue_common::version::parse(&version).is_none() {
+            self.error(
+                &format!("{path}.version"),
+                format!("\"version\" \"{version}\" is not a version such as \"2.0\""),
+            );
+        }
+        Some(version)
     }
 
     /// A provider or processor: a Rust path the generated code names.
@@ -512,10 +534,12 @@ impl Reader<'_> {
                 }
                 u16::try_from(status).ok().filter(|_| valid)
             });
+            let version = self.version(item, &path);
             operations.push(Operation {
                 kind,
                 uri_template,
                 uri_variables,
+                version,
                 security: self.security(item, &path, properties),
                 description: self.text(item, "description", &path),
                 status,
@@ -720,6 +744,8 @@ impl Reader<'_> {
             max_length: None,
             enum_values: Vec::new(),
             nullable: self.flag(node, "nullable", &path),
+            filterable: self.flag(node, "filterable", &path).unwrap_or(true),
+            sortable: self.flag(node, "sortable", &path).unwrap_or(true),
             items,
             rules: Rules::default(),
             group_rules: Vec::new(),

@@ -397,3 +397,233 @@ fn broken_files_and_resources_do_not_stop_the_others() {
     assert_eq!(run.validated.failures[0].0, "Bad");
     assert_eq!(run.parsed.failed_files().len(), 1);
 }
+
+/// A resource with one mistake, and the one finding it gives (`line key: message`).
+const MISTAKES: &[(&str, &str)] = &[
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: Get}], properties: {id: {type: string, identifier: true}}, description: [x]}",
+        "1 resource.description: \"description\" must be a text, not a list",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, paginationEnabled: yes please, operations: [{type: GetCollection}], properties: {a: {type: string}}}",
+        "1 resource.paginationEnabled: \"paginationEnabled\" must be true or false, not a text",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, paginationItemsPerPage: -3, operations: [{type: GetCollection}], properties: {a: {type: string}}}",
+        "1 resource.paginationItemsPerPage: \"paginationItemsPerPage\" must be a whole number of at least 0, not -3",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, paginationItemsPerPage: 0, operations: [{type: GetCollection}], properties: {a: {type: string}}}",
+        "1 resource.paginationItemsPerPage: \"paginationItemsPerPage\" must be at least 1",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, paginationForm: 'two words', operations: [{type: GetCollection}], properties: {a: {type: string}}}",
+        "1 resource.paginationForm: \"paginationForm\" names a pagination strategy, such as \"offset\" or \"page\"",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, table: 'drop table', operations: [{type: GetCollection}], properties: {a: {type: string}}}",
+        "1 resource.table: \"table\" names a SQL table: letters, digits and \"_\", optionally after a schema and \".\"",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, version: two, operations: [{type: GetCollection}], properties: {a: {type: string}}}",
+        "1 resource.version: \"version\" \"two\" is not a version such as \"2.0\"",
+    ),
+    (
+        "resource: {name: Nt, shortName: 'n n', operations: [{type: GetCollection}], properties: {a: {type: string}}}",
+        "1 resource.shortName: Resource \"Nt\" has an invalid \"shortName\" \"n n\": use letters, digits and \"-\" (\"customers-addresses\", or \"Customer\" for /customers)",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: {type: Get}, properties: {a: {type: string}}}",
+        "1 resource.operations: \"operations\" must be a list, not a mapping",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{uriTemplate: /n}], properties: {a: {type: string}}}",
+        "1 resource.operations[0]: Operation is missing required field \"type\"",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection, uriTemplate: n}], properties: {a: {type: string}}}",
+        "1 resource.operations[GetCollection].uriTemplate: \"uriTemplate\" \"n\" must start with \"/\"",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection, status: 700}], properties: {a: {type: string}}}",
+        "1 resource.operations[GetCollection].status: \"status\" 700 is not an HTTP status",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection, uriVariables: [a]}], properties: {a: {type: string}}}",
+        "1 resource.operations[GetCollection].uriVariables: \"uriVariables\" must be a mapping, not a list",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection, uriVariables: {a: ~}}], properties: {a: {type: string}}}",
+        "1 resource.operations[GetCollection].uriVariables.a: uri variable \"a\" needs a \"uriTemplate\" on its operation",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection, uriTemplate: '/x/{a}', uriVariables: {a: b}}], properties: {a: {type: string}}}",
+        "1 resource.operations[GetCollection].uriVariables.a: uri variable \"a\" must be a mapping with \"fromClass\" and \"toProperty\", not a text",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: [a]}",
+        "1 resource.properties: \"properties\" must be a mapping, not a list",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {first-name: {type: string}}}",
+        "1 resource.properties.first-name: Property \"first-name\" cannot name a field: use letters and digits, starting with a letter (\"firstName\")",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string, required: true, nullable: true}}}",
+        "1 resource.properties.a.nullable: Property \"a\" cannot be nullable: it is required or the identifier",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: array, default: 1}}}",
+        "1 resource.properties.a.default: Property \"a\" cannot have a default: defaults are for strings, numbers and booleans",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string, readable: false, writable: false}}}",
+        "1 resource.properties.a: Property \"a\" is neither readable nor writable",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: Get}], properties: {a: {type: boolean, identifier: true}}}",
+        "1 resource.properties.a.identifier: Property \"a\" cannot be the identifier: an identifier is a string or an integer",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string, items: string}}}",
+        "1 resource.properties.a.items: Property \"a\" has \"items\" but is not an array",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: array, items: object}}}",
+        "1 resource.properties.a.items: Property \"a\" has invalid item type \"object\". Must be one of: string, integer, number, boolean",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string, openapiContext: {format: int64}}}}",
+        "1 resource.properties.a.openapiContext.format: Property \"a\" has the number format \"int64\" but is a string",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string, openapiContext: {minLength: 5, maxLength: 2}}}}",
+        "1 resource.properties.a.openapiContext.maxLength: \"maxLength\" (2) is below \"minLength\" (5)",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string, openapiContext: {enum: x}}}}",
+        "1 resource.properties.a.openapiContext.enum: \"enum\" must be a list of texts, not a text",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string, openapiContext: {schema: {enum: [1]}}}}}",
+        "1 resource.properties.a.openapiContext.schema.enum: \"enum\" values must be texts, not an integer",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string}}, includes: {a: b}}",
+        "1 resource.includes: \"includes\" must be a list, not a mapping",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string}}, includes: [{relationshipName: r}]}",
+        "1 resource.includes[r]: An include needs \"relationshipName\" and \"targetResource\"",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string}}, includableIn: [{resource: Mt}]}",
+        "1 resource.includableIn[0]: An includableIn entry needs \"resource\" and \"relationshipName\"",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection}], properties: {a: {type: string}}, includableIn: {a: b}}",
+        "1 resource.includableIn: \"includableIn\" must be a list, not a mapping",
+    ),
+    (
+        "resource: {name: Nt, shortName: nt, operations: [{type: GetCollection, security: \"is_granted(\"}], properties: {a: {type: string}}}",
+        "1 resource.operations[GetCollection].security: Invalid security expression in \"security\": unclosed parenthesis\nis_granted(\n          ^",
+    ),
+];
+
+#[test]
+fn every_other_rule_has_its_message() {
+    for (text, expected) in MISTAKES {
+        let found: Vec<String> = one(text)
+            .into_iter()
+            .map(|finding| {
+                finding
+                    .trim_start_matches("core/m/api/backend/customers.resource.yml:")
+                    .to_owned()
+            })
+            .collect();
+        assert!(
+            found.iter().any(|finding| finding == expected),
+            "{text}\n expected: {expected}\n found: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn includes_need_their_mappings_and_known_properties() {
+    let project = Project::new()
+        .file(
+            "core/a/api/backend/customers.resource.yml",
+            "resource:
+  name: Customers
+  shortName: customers
+  operations: [{type: Get}]
+  properties:
+    ref: {type: string, identifier: true}
+  includes:
+    - relationshipName: addresses
+      targetResource: Addresses
+    - relationshipName: orders
+      targetResource: Addresses
+      uriVariableMappings: {reference: ref, ref: [x]}
+",
+        )
+        .file(
+            "core/b/api/backend/addresses.resource.yml",
+            "resource:
+  name: Addresses
+  shortName: addresses
+  operations: [{type: GetCollection}]
+  properties:
+    ref: {type: string}
+  includableIn:
+    - {resource: Customers, relationshipName: addresses}
+    - {resource: Customers, relationshipName: orders, uriVariableMappings: {ref: ref}}
+",
+        );
+    let found = findings(&project.run());
+    for expected in [
+        "core/a/api/backend/customers.resource.yml:8 resource.includes[addresses]: Include \"addresses\" needs \"uriVariableMappings\": which of this resource's properties matches which of \"Addresses\"'s",
+        "core/a/api/backend/customers.resource.yml:12 resource.includes[orders].uriVariableMappings.ref: A uri variable mapping names a property of the target",
+        "core/a/api/backend/customers.resource.yml:12 resource.includes[orders].uriVariableMappings.reference: \"reference\" in \"uriVariableMappings\" is not a property of \"Customers\"",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected}\n{found:#?}"
+        );
+    }
+}
+
+#[test]
+fn extension_keys_reach_the_generated_attributes() {
+    let project = Project::new().file(
+        "core/a/api/backend/notes.resource.yml",
+        "resource:
+  name: Notes
+  shortName: notes
+  version: 2.0
+  table: notes
+  paginationForm: offset
+  operations:
+    - type: GetCollection
+    - type: Post
+      version: '2.1'
+      status: 202
+  properties:
+    text: {type: string, filterable: false, sortable: false, nullable: false}
+    tags: {type: array, items: string}
+",
+    );
+    let run = project.run();
+    assert!(run.is_ok(), "{:?}", findings(&run));
+    let code = run.code(None);
+    for expected in [
+        "    version = \"2.0\",\n",
+        "    table = \"notes\",\n",
+        "    pagination(form = \"offset\"),\n",
+        "Post(status = 202, version = \"2.1\")",
+        "    #[api(filterable = false, sortable = false)]\n    pub text: String,\n",
+        "    pub tags: Option<Vec<String>>,\n",
+    ] {
+        assert!(code.contains(expected), "{expected}\n{code}");
+    }
+}

@@ -270,3 +270,56 @@ fn a_missing_provider_is_left_to_the_compiler_with_its_origin() {
     }
     assert_eq!(code, std::fs::read_to_string(&golden).unwrap());
 }
+
+#[test]
+fn build_writes_each_api_type_only_when_it_changed_and_nothing_when_broken() {
+    let out = std::env::temp_dir().join(format!("glue-schema-build-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    let layout = Layout::modules(fixtures());
+    let written =
+        glue_schema::build_into(&layout, &["backend", "storefront"], &out, false).unwrap();
+    assert_eq!(
+        written,
+        [out.join("glue_backend.rs"), out.join("glue_storefront.rs")]
+    );
+    let backend = std::fs::read_to_string(&written[0]).unwrap();
+    assert_eq!(backend, std::fs::read_to_string(golden()).unwrap());
+    // Unchanged schema files leave the file alone, so that cargo recompiles nothing.
+    let before = std::fs::metadata(&written[0]).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    glue_schema::build_into(&layout, &["backend"], &out, false).unwrap();
+    let after = std::fs::metadata(&written[0]).unwrap().modified().unwrap();
+    assert_eq!(before, after);
+    // A finding fails the build with every message, and writes nothing.
+    let broken = Layout::new(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/missing"),
+        vec![glue_schema::Layer::new("core", "core/*/api/{type}")],
+    );
+    let broken_out = out.join("broken");
+    std::fs::create_dir_all(&broken_out).unwrap();
+    match glue_schema::build_into(&broken, &["backend"], &broken_out, false) {
+        Ok(written) => assert_eq!(written.len(), 1, "the missing provider is the compiler's"),
+        Err(error) => panic!("{error}"),
+    }
+    let invalid = out.join("invalid");
+    std::fs::create_dir_all(invalid.join("core/x/api/backend")).unwrap();
+    std::fs::write(
+        invalid.join("core/x/api/backend/x.resource.yml"),
+        "resource: {name: X, shortName: x, operations: [{type: INVALID}], properties: {a: {type: string}}}\n",
+    )
+    .unwrap();
+    let layout = Layout::new(
+        &invalid,
+        vec![glue_schema::Layer::new("core", "core/*/api/{type}")],
+    );
+    let error = glue_schema::build_into(&layout, &["backend"], &invalid, false).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("Invalid operation type \"INVALID\""),
+        "{error}"
+    );
+    assert!(!invalid.join("glue_backend.rs").exists());
+    let _ = std::fs::remove_dir_all(&out);
+}
