@@ -131,7 +131,13 @@ const UNRESERVED: [bool; 256] = {
 /// identifiers) is copied at once.
 #[inline]
 fn write_encoded(out: &mut Vec<u8>, text: &str) {
-    if text.bytes().all(|byte| UNRESERVED[usize::from(byte)]) {
+    // Identifiers are short and almost always plain: every byte is looked at, without a
+    // branch for each.
+    let mut plain = true;
+    for byte in text.bytes() {
+        plain &= UNRESERVED[usize::from(byte)];
+    }
+    if plain {
         out.extend_from_slice(text.as_bytes());
     } else {
         write_percent_encoded(out, text);
@@ -175,6 +181,37 @@ pub(crate) struct RelatedRoute {
     own_is_identifier: bool,
     /// The route's number among the application's related routes.
     slot: usize,
+}
+
+impl RelatedRoute {
+    /// Where the route's key comes from.
+    pub(crate) fn key(&self) -> RelatedKey {
+        RelatedKey {
+            own: self.own,
+            own_is_identifier: self.own_is_identifier,
+        }
+    }
+}
+
+/// Where the key of a related link comes from: the item's property that fills its route.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RelatedKey {
+    own: &'static str,
+    own_is_identifier: bool,
+}
+
+impl RelatedKey {
+    /// Writes the key of an item's link, percent-encoded: what differs between the links of
+    /// one route. `false`, writing nothing, when the key has no value.
+    #[inline]
+    pub(crate) fn write(self, out: &mut Vec<u8>, item: &dyn ResourceObject) -> bool {
+        if self.own_is_identifier {
+            write_segment(out, &Scalar::String(item.resource_id()))
+        } else {
+            item.resource_property(self.own)
+                .is_some_and(|key| write_segment(out, &key))
+        }
+    }
 }
 
 /// The routes links are built from, computed when the application is built, by resource.
@@ -313,11 +350,6 @@ impl Links {
         }
     }
 
-    /// The base, escaped for the inside of a JSON string.
-    fn base_json(&self) -> &str {
-        self.base_escaped.as_deref().unwrap_or(&self.base)
-    }
-
     /// An absolute URL for a path on this application.
     #[must_use]
     pub(crate) fn url(&self, path: &str) -> String {
@@ -371,6 +403,21 @@ impl Links {
         self.routes
             .of(meta)
             .map_or(&[], |routes| routes.related.as_slice())
+    }
+
+    /// A route's text around its key, escaped for the inside of a JSON string: before it
+    /// (after the base) and after it, with the closing quote. `None` for a route with more
+    /// than one variable.
+    pub(crate) fn route_text<'r>(&self, route: &'r RelatedRoute) -> Option<(&'r str, &'r str)> {
+        match route.json.as_slice() {
+            [head, tail] => Some((head, tail)),
+            _ => None,
+        }
+    }
+
+    /// The base, escaped for the inside of a JSON string.
+    pub(crate) fn base_json(&self) -> &str {
+        self.base_escaped.as_deref().unwrap_or(&self.base)
     }
 
     /// The link to the items related to `item` through the relationship whose route this

@@ -51,7 +51,7 @@ use glue_core::convention::json::{
 use glue_core::convention::schema::SchemaSet;
 use glue_core::convention::wire::{MEMBER_MARGIN, decode_envelope, decode_members};
 use glue_core::convention::{
-    Convention, DecodeTarget, Linkage, MediaRange, PageInfo, RenderContext, WriteDocument,
+    Around, Convention, DecodeTarget, Linkage, MediaRange, PageInfo, RenderContext, WriteDocument,
     property_pointer,
 };
 use glue_core::meta::ResourceMeta;
@@ -377,6 +377,21 @@ fn write_resource(
 /// `"relationships":{"addresses":{"links":{"related":...},"data":[...]}}`: links to the
 /// related resources, and the linkage of included relationships.
 fn write_relationships(out: &mut Vec<u8>, item: &dyn ResourceObject, ctx: &RenderContext<'_>) {
+    if !ctx.has_linkage() {
+        // Links only: the text around them is the same for every item of a type.
+        let written = ctx.write_related_links(out, item, |out, around| match around {
+            Around::Before { name, first } => {
+                out.extend_from_slice(if first { b",\"relationships\":{" } else { b"," });
+                write_key(out, name);
+                out.extend_from_slice(b"{\"links\":{\"related\":");
+            }
+            Around::After { .. } => out.extend_from_slice(b"}}"),
+            _ => out.push(b'}'),
+        });
+        if written.is_some() {
+            return;
+        }
+    }
     let mut written = 0;
     for relationship in ctx.relationships(item) {
         let opening: &[u8] = if written == 0 {

@@ -22,7 +22,7 @@ pub use crate::include::{Included, Linkage};
 pub use crate::links::Related;
 pub use crate::negotiate::MediaRange;
 pub(crate) use render::Fragments;
-pub use render::{PageInfo, RelationshipView, Relationships, RenderContext};
+pub use render::{Around, PageInfo, RelationshipView, Relationships, RenderContext};
 use schema::SchemaSet;
 
 use crate::error::GlueError;

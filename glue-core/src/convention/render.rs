@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::include::{Included, Linkage};
-use crate::links::{Links, Related, RelatedRoute};
-use crate::meta::RelationshipMeta;
+use crate::links::{Links, Related, RelatedKey, RelatedRoute};
+use crate::meta::{RelationshipMeta, ResourceMeta};
 use crate::query::Query;
 use crate::resource::{PropertyWriter, ResourceObject};
 
@@ -20,6 +20,54 @@ pub struct RenderContext<'a> {
     pub(crate) included: Option<&'a Included>,
     /// Text written once per type and copied after, in documents of many items.
     pub(crate) fragments: Option<RefCell<Fragments>>,
+    /// The related links of the type last written, with the convention's text around them.
+    pub(crate) link_plan: RefCell<Option<LinkPlan>>,
+}
+
+/// How the related links of one resource type are written in one document: for each
+/// relationship in the fieldset whose target has a route, the text up to the key (as the
+/// first link of an item, and after another) and the text after it (alone, and followed by
+/// what closes the links, for the last); and what closes them after another link.
+#[derive(Debug)]
+pub(crate) struct LinkPlan {
+    meta: usize,
+    links: Vec<PlannedLink>,
+    /// Every text of the plan, one after the other; links name theirs by range.
+    text: Vec<u8>,
+    end: std::ops::Range<usize>,
+}
+
+#[derive(Debug)]
+struct PlannedLink {
+    /// Where the key comes from.
+    key: RelatedKey,
+    first: std::ops::Range<usize>,
+    later: std::ops::Range<usize>,
+    after: std::ops::Range<usize>,
+    /// `after` then `end`: the last link of the plan closes the links with one copy.
+    after_end: std::ops::Range<usize>,
+}
+
+/// What a convention writes around the related links of an item, for
+/// [`RenderContext::write_related_links`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Around {
+    /// Before a link (which starts with its opening quote): `first` when it is the item's
+    /// first.
+    Before {
+        /// The relationship name.
+        name: &'static str,
+        /// Whether no link of the item came before.
+        first: bool,
+    },
+    /// After a link (which ends with its closing quote).
+    After {
+        /// The relationship name.
+        name: &'static str,
+    },
+    /// After the last link of an item, when there was one.
+    End,
 }
 
 /// The fragments of one document (a document needs a few, each a line of text), by number.
@@ -151,6 +199,126 @@ impl RenderContext<'_> {
         }
     }
 
+    /// Whether the document shows linkage (`include` was asked for). When it does not,
+    /// every relationship an item shows is a related link, which
+    /// [`write_related_links`](Self::write_related_links) writes.
+    #[must_use]
+    pub fn has_linkage(&self) -> bool {
+        self.included.is_some()
+    }
+
+    /// Writes the related links of an item (SPEC §3.3) in a document without linkage: one
+    /// for each relationship of its type in the sparse fieldset whose target has a route,
+    /// when the key has a value, with the convention's text `around` each (see [`Around`]).
+    /// The text is asked for once per type in a document; for each item only the keys are
+    /// written between the copies. Answers how many links were written, or `None`, writing
+    /// nothing, for a document of one item (the text would be asked for once anyway) and
+    /// for a type whose related routes take more than the key: then
+    /// [`relationships`](Self::relationships) serves.
+    #[inline]
+    pub fn write_related_links(
+        &self,
+        out: &mut Vec<u8>,
+        item: &dyn ResourceObject,
+        around: impl Fn(&mut Vec<u8>, Around),
+    ) -> Option<usize> {
+        let meta = item.resource_meta();
+        if meta.relationships.is_empty() {
+            return Some(0);
+        }
+        // A plan pays for itself over many items; one item takes the general way.
+        self.fragments.as_ref()?;
+        let address = std::ptr::from_ref(meta) as usize;
+        let mut plan = self.link_plan.borrow_mut();
+        if plan.as_ref().is_none_or(|plan| plan.meta != address) {
+            *plan = Some(self.plan_links(meta, &around)?);
+        }
+        let plan = plan.as_ref()?;
+        let text = plan.text.as_slice();
+        let last = plan.links.len().wrapping_sub(1);
+        let mut written = 0;
+        let mut ended = false;
+        for (position, link) in plan.links.iter().enumerate() {
+            let mark = out.len();
+            let before = if written == 0 {
+                &link.first
+            } else {
+                &link.later
+            };
+            out.extend_from_slice(&text[before.clone()]);
+            if !link.key.write(out, item) {
+                out.truncate(mark);
+                continue;
+            }
+            ended = position == last;
+            let after = if ended { &link.after_end } else { &link.after };
+            out.extend_from_slice(&text[after.clone()]);
+            written += 1;
+        }
+        if written > 0 && !ended {
+            out.extend_from_slice(&text[plan.end.clone()]);
+        }
+        Some(written)
+    }
+
+    /// The plan of a type's related links, or `None` when a route takes more than the key.
+    #[cold]
+    fn plan_links(
+        &self,
+        meta: &ResourceMeta,
+        around: &impl Fn(&mut Vec<u8>, Around),
+    ) -> Option<LinkPlan> {
+        let links = self.links;
+        let fields = self.query.fields(meta.short_name);
+        let routes = links.related_routes(meta);
+        let mut planned = Vec::with_capacity(meta.relationships.len());
+        let mut text = Vec::with_capacity(256);
+        let add = |text: &mut Vec<u8>, write: &dyn Fn(&mut Vec<u8>)| {
+            let start = text.len();
+            write(text);
+            start..text.len()
+        };
+        for (index, relationship) in meta.relationships.iter().enumerate() {
+            if fields.is_some_and(|fields| !fields.iter().any(|field| field == relationship.name)) {
+                continue;
+            }
+            let Some(route) = routes.get(index).and_then(Option::as_ref) else {
+                continue;
+            };
+            let (head, tail) = links.route_text(route)?;
+            let name = relationship.name;
+            let before = |first: bool| {
+                move |text: &mut Vec<u8>| {
+                    around(text, Around::Before { name, first });
+                    text.push(b'"');
+                    text.extend_from_slice(links.base_json().as_bytes());
+                    text.extend_from_slice(head.as_bytes());
+                }
+            };
+            let after = |text: &mut Vec<u8>| {
+                text.extend_from_slice(tail.as_bytes());
+                around(text, Around::After { name });
+            };
+            planned.push(PlannedLink {
+                key: route.key(),
+                first: add(&mut text, &before(true)),
+                later: add(&mut text, &before(false)),
+                after: add(&mut text, &after),
+                after_end: add(&mut text, &|text: &mut Vec<u8>| {
+                    after(text);
+                    around(text, Around::End);
+                }),
+            });
+        }
+        let end = add(&mut text, &|text: &mut Vec<u8>| around(text, Around::End));
+        Some(LinkPlan {
+            meta: std::ptr::from_ref(meta) as usize,
+            links: planned,
+            text,
+            end,
+        })
+    }
+
     /// The included resources (compound documents), each once.
     #[must_use]
     pub fn included(&self) -> &[Arc<dyn ResourceObject>] {
@@ -266,6 +434,7 @@ mod tests {
             query,
             included: None,
             fragments: repeated.then(|| RefCell::new(Fragments::new())),
+            link_plan: RefCell::default(),
         }
     }
 

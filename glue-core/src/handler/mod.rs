@@ -324,6 +324,7 @@ impl Tools<'_> {
             query: ctx.query(),
             included: included.as_ref(),
             fragments: None,
+            link_plan: std::cell::RefCell::default(),
         };
         let hint = handler.item_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);

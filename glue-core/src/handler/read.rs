@@ -103,6 +103,7 @@ where
             query: ctx.query(),
             included: included.as_ref(),
             fragments: Some(RefCell::new(Fragments::new())),
+            link_plan: RefCell::default(),
         };
         let hint = handler.collection_size.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(hint + hint / 8);
@@ -236,6 +237,7 @@ fn stream_collection<R: Resource>(
             query: &state.query,
             included: None,
             fragments: Some(RefCell::new(Fragments::new())),
+            link_plan: RefCell::default(),
         };
         let written = match state.phase {
             Phase::Done => return None,
