@@ -43,9 +43,51 @@ struct PlannedLink {
     key: RelatedKey,
     first: std::ops::Range<usize>,
     later: std::ops::Range<usize>,
-    after: std::ops::Range<usize>,
+    after: Piece<TAIL>,
     /// `after` then `end`: the last link of the plan closes the links with one copy.
-    after_end: std::ops::Range<usize>,
+    after_end: Piece<TAIL>,
+}
+
+/// The most a plan keeps whole of the text after a key (the rest of the route, closing
+/// brackets).
+const TAIL: usize = 16;
+
+/// A text of a plan: one of at most `N` bytes is kept whole and written with one copy of a
+/// known size, which the compiler writes without a call; a longer one is a range of the
+/// plan's text.
+#[derive(Debug)]
+enum Piece<const N: usize> {
+    Short { bytes: [u8; N], len: usize },
+    Long(std::ops::Range<usize>),
+}
+
+impl<const N: usize> Piece<N> {
+    fn new(text: &[u8], range: std::ops::Range<usize>) -> Self {
+        let mut bytes = [0; N];
+        match bytes.get_mut(..range.len()) {
+            Some(short) => {
+                short.copy_from_slice(&text[range.clone()]);
+                Self::Short {
+                    bytes,
+                    len: range.len(),
+                }
+            }
+            None => Self::Long(range),
+        }
+    }
+
+    #[inline]
+    fn write(&self, out: &mut Vec<u8>, text: &[u8]) {
+        match self {
+            Self::Short { bytes, len } => {
+                // All `N` bytes are copied, then the length is set back to what counts.
+                let end = out.len() + len;
+                out.extend_from_slice(bytes);
+                out.truncate(end);
+            }
+            Self::Long(range) => out.extend_from_slice(&text[range.clone()]),
+        }
+    }
 }
 
 /// What a convention writes around the related links of an item, for
@@ -235,6 +277,17 @@ impl RenderContext<'_> {
         }
         let plan = plan.as_ref()?;
         let text = plan.text.as_slice();
+        if let [link] = plan.links.as_slice() {
+            // Most types show one relationship: no bookkeeping between links.
+            let mark = out.len();
+            out.extend_from_slice(&text[link.first.clone()]);
+            if !link.key.write(out, item) {
+                out.truncate(mark);
+                return Some(0);
+            }
+            link.after_end.write(out, text);
+            return Some(1);
+        }
         let last = plan.links.len().wrapping_sub(1);
         let mut written = 0;
         let mut ended = false;
@@ -252,7 +305,7 @@ impl RenderContext<'_> {
             }
             ended = position == last;
             let after = if ended { &link.after_end } else { &link.after };
-            out.extend_from_slice(&text[after.clone()]);
+            after.write(out, text);
             written += 1;
         }
         if written > 0 && !ended {
@@ -278,6 +331,11 @@ impl RenderContext<'_> {
             write(text);
             start..text.len()
         };
+        fn piece<const N: usize>(text: &mut Vec<u8>, write: &dyn Fn(&mut Vec<u8>)) -> Piece<N> {
+            let start = text.len();
+            write(text);
+            Piece::new(text, start..text.len())
+        }
         for (index, relationship) in meta.relationships.iter().enumerate() {
             if fields.is_some_and(|fields| !fields.iter().any(|field| field == relationship.name)) {
                 continue;
@@ -285,7 +343,7 @@ impl RenderContext<'_> {
             let Some(route) = routes.get(index).and_then(Option::as_ref) else {
                 continue;
             };
-            let (head, tail) = links.route_text(route)?;
+            let (head, rest) = links.route_text(route)?;
             let name = relationship.name;
             let before = |first: bool| {
                 move |text: &mut Vec<u8>| {
@@ -296,15 +354,15 @@ impl RenderContext<'_> {
                 }
             };
             let after = |text: &mut Vec<u8>| {
-                text.extend_from_slice(tail.as_bytes());
+                text.extend_from_slice(rest.as_bytes());
                 around(text, Around::After { name });
             };
             planned.push(PlannedLink {
                 key: route.key(),
                 first: add(&mut text, &before(true)),
                 later: add(&mut text, &before(false)),
-                after: add(&mut text, &after),
-                after_end: add(&mut text, &|text: &mut Vec<u8>| {
+                after: piece(&mut text, &after),
+                after_end: piece(&mut text, &|text: &mut Vec<u8>| {
                     after(text);
                     around(text, Around::End);
                 }),
@@ -480,5 +538,19 @@ mod tests {
         let (kept, beyond) = builds.split_at(FRAGMENT_COUNT);
         assert!(kept.iter().all(|&count| count == 1), "{builds:?}");
         assert!(beyond.iter().all(|&count| count == 2), "{builds:?}");
+    }
+
+    #[test]
+    fn pieces_write_their_text_whether_kept_whole_or_as_a_range() {
+        let text = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        for end in [0, 1, TAIL - 1, TAIL, TAIL + 1, text.len()] {
+            let piece = Piece::<TAIL>::new(text, 3..end.max(3));
+            assert_eq!(matches!(piece, Piece::Short { .. }), end.max(3) - 3 <= TAIL);
+            let mut out = b"before:".to_vec();
+            piece.write(&mut out, text);
+            let mut expected = b"before:".to_vec();
+            expected.extend_from_slice(&text[3..end.max(3)]);
+            assert_eq!(out, expected, "up to {end}");
+        }
     }
 }
