@@ -195,55 +195,59 @@ impl Reader<'_> {
         }
     }
 
-    fn text(&mut self, node: &Node, key: &str, path: &str) -> Option<String> {
-        let value = node.get(key)?;
-        match &value.value {
-            Value::Str(text) => Some(text.clone()),
-            Value::Null => None,
-            other => {
-                self.error(
-                    &format!("{path}.{key}"),
-                    format!("\"{key}\" must be a text, not {}", other.kind()),
-                );
-                None
-            }
+    /// The value of `key` as what `read` makes of it; a value it does not take is reported
+    /// as not being `what` (a null is no value).
+    fn typed<T>(
+        &mut self,
+        node: &Node,
+        key: &str,
+        path: &str,
+        what: &str,
+        read: impl FnOnce(&Value) -> Option<T>,
+    ) -> Option<T> {
+        let value = &node.get(key)?.value;
+        if matches!(value, Value::Null) {
+            return None;
         }
+        let read = read(value);
+        if read.is_none() {
+            let found = match value {
+                Value::Int(number) => number.to_string(),
+                other => other.kind().to_owned(),
+            };
+            self.error(
+                &format!("{path}.{key}"),
+                format!("\"{key}\" must be {what}, not {found}"),
+            );
+        }
+        read
+    }
+
+    fn text(&mut self, node: &Node, key: &str, path: &str) -> Option<String> {
+        self.typed(node, key, path, "a text", |value| match value {
+            Value::Str(text) => Some(text.clone()),
+            _ => None,
+        })
     }
 
     fn flag(&mut self, node: &Node, key: &str, path: &str) -> Option<bool> {
-        let value = node.get(key)?;
-        match &value.value {
+        self.typed(node, key, path, "true or false", |value| match value {
             Value::Bool(flag) => Some(*flag),
-            Value::Null => None,
-            other => {
-                self.error(
-                    &format!("{path}.{key}"),
-                    format!("\"{key}\" must be true or false, not {}", other.kind()),
-                );
-                None
-            }
-        }
+            _ => None,
+        })
     }
 
     fn count(&mut self, node: &Node, key: &str, path: &str) -> Option<u64> {
-        let value = node.get(key)?;
-        match &value.value {
-            Value::Int(number) if *number >= 0 => u64::try_from(*number).ok(),
-            Value::Null => None,
-            other => {
-                self.error(
-                    &format!("{path}.{key}"),
-                    format!(
-                        "\"{key}\" must be a whole number of at least 0, not {}",
-                        match other {
-                            Value::Int(number) => number.to_string(),
-                            other => other.kind().to_owned(),
-                        }
-                    ),
-                );
-                None
-            }
-        }
+        self.typed(
+            node,
+            key,
+            path,
+            "a whole number of at least 0",
+            |value| match value {
+                Value::Int(number) => u64::try_from(*number).ok(),
+                _ => None,
+            },
+        )
     }
 
     fn resource(&mut self, api_type: &str) -> ResourceSchema {
