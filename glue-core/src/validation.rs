@@ -244,13 +244,16 @@ impl Checks {
     }
 
     /// A number within bounds (absent values pass).
-    pub fn range<T: serde::Serialize + PartialOrd>(
+    pub fn range<T: serde::Serialize + PartialOrd + Copy>(
         &mut self,
         property: &str,
         value: &impl validator::ValidateRange<T>,
         min: Option<T>,
         max: Option<T>,
     ) {
+        if value.validate_range(min, max, None, None) {
+            return;
+        }
         let mut error = ValidationError::new("range");
         if let Some(min) = &min {
             error.add_param(Cow::Borrowed("min"), min);
@@ -258,9 +261,7 @@ impl Checks {
         if let Some(max) = &max {
             error.add_param(Cow::Borrowed("max"), max);
         }
-        if !value.validate_range(min, max, None, None) {
-            self.fail(property, &error);
-        }
+        self.fail(property, &error);
     }
 
     /// One of the allowed texts (absent values pass).
